@@ -1,0 +1,76 @@
+package io.tconv;
+
+import io.tconv.internal.Geometry;
+import io.tconv.internal.Provider;
+import io.tconv.internal.Providers;
+
+/**
+ * Entry point: turns a {@link ConvTransposeSpec} and its weights into a {@link Plan}.
+ *
+ * <pre>{@code
+ * ConvTransposeSpec spec = ConvTransposeSpec.builder(16, 8).inputSize(32, 32)
+ *         .kernel(4, 4).stride(2).padding(1).bias(true).build();
+ * FloatPlan plan = ConvTranspose.plan(spec, weight, bias);   // weight [16, 8, 4, 4], bias [8]
+ * float[] y = new float[(int) plan.outputLength(batch)];
+ * plan.execute(x, y);                                        // x [batch, 16, 32, 32] -> y [batch, 8, 64, 64]
+ * }</pre>
+ */
+public final class ConvTranspose {
+    private ConvTranspose() {}
+
+    /** A float plan on all available processors. */
+    public static FloatPlan plan(ConvTransposeSpec spec, float[] weight, float[] bias) {
+        return plan(spec, weight, bias, Parallelism.allCores());
+    }
+
+    /**
+     * A float plan.
+     *
+     * @param weight {@code [Cin, Cout/groups, k…]}, C-order; copied, so later changes to the array do not
+     *               affect the plan
+     * @param bias   {@code [Cout]} when the spec has a bias, else null; copied
+     * @throws IllegalArgumentException if the arrays do not match the spec
+     */
+    public static FloatPlan plan(ConvTransposeSpec spec, float[] weight, float[] bias, Parallelism parallelism) {
+        checkParameters(spec, weight == null ? -1 : weight.length, bias == null ? -1 : bias.length, parallelism);
+        return new FloatPlan(spec, providerImpl().floatKernel(new Geometry(spec), weight, bias), parallelism);
+    }
+
+    /** A double plan on all available processors. */
+    public static DoublePlan plan(ConvTransposeSpec spec, double[] weight, double[] bias) {
+        return plan(spec, weight, bias, Parallelism.allCores());
+    }
+
+    /** A double plan; same rules as {@link #plan(ConvTransposeSpec, float[], float[], Parallelism)}. */
+    public static DoublePlan plan(ConvTransposeSpec spec, double[] weight, double[] bias, Parallelism parallelism) {
+        checkParameters(spec, weight == null ? -1 : weight.length, bias == null ? -1 : bias.length, parallelism);
+        return new DoublePlan(spec, providerImpl().doubleKernel(new Geometry(spec), weight, bias), parallelism);
+    }
+
+    /** The implementation family in use: {@code scalar}, or the Vector API provider and its width. */
+    public static String provider() {
+        return Providers.current().name();
+    }
+
+    private static Provider providerImpl() {
+        return Providers.current();
+    }
+
+    private static void checkParameters(ConvTransposeSpec spec, int weightLength, int biasLength, Parallelism p) {
+        if (spec == null) throw new IllegalArgumentException("spec must not be null");
+        if (p == null) throw new IllegalArgumentException("parallelism must not be null");
+        if (weightLength < 0) throw new IllegalArgumentException("weight must not be null");
+        if (weightLength != spec.weightElements()) {
+            throw new IllegalArgumentException("weight has " + weightLength + " elements but [Cin=" + spec.inChannels()
+                    + ", Cout/groups=" + spec.outChannelsPerGroup() + ", kernel " + java.util.Arrays.toString(spec.kernel())
+                    + "] needs " + spec.weightElements());
+        }
+        if (spec.hasBias() && biasLength != spec.outChannels()) {
+            throw new IllegalArgumentException("bias must have out_channels=" + spec.outChannels() + " elements, got "
+                    + (biasLength < 0 ? "none" : String.valueOf(biasLength)));
+        }
+        if (!spec.hasBias() && biasLength >= 0) {
+            throw new IllegalArgumentException("bias given but the spec has bias(false)");
+        }
+    }
+}

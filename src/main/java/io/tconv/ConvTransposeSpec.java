@@ -1,0 +1,319 @@
+package io.tconv;
+
+import java.util.Arrays;
+
+/**
+ * The validated geometry of one transposed convolution (PyTorch's {@code ConvTranspose1d/2d/3d}, ONNX's
+ * {@code ConvTranspose}; oneDNN and XNNPACK call it deconvolution): channels, groups, the spatial size of the
+ * input and, per spatial dimension, kernel, stride, dilation and the crops of the full output.
+ *
+ * <p>Whatever convention the caller speaks, the spec keeps one internal form per spatial dimension: stride
+ * {@code s}, dilation {@code d}, kernel {@code k}, and signed crops {@code pb} (begin) and {@code pe} (end) of
+ * the full output. A negative crop extends the output with cells that receive only the bias.
+ * <pre>
+ *   full = s·(in − 1) + d·(k − 1) + 1
+ *   out  = full − pb − pe
+ *   y[n, g·Cog + co, o] = bias[g·Cog + co] + Σ x[n, g·Cig + ci, i] · w[g·Cig + ci, co, t]   over i·s + t·d − pb = o
+ * </pre>
+ * PyTorch's {@code padding p} and {@code output_padding op} map to {@code pb = p}, {@code pe = p − op}.
+ *
+ * <p>Instances are immutable; every accessor returns a copy. Build one with {@link #builder(int, int)}:
+ * <pre>{@code
+ * ConvTransposeSpec spec = ConvTransposeSpec.builder(512, 256)   // in, out channels
+ *         .inputSize(32, 32).kernel(4, 4).stride(2).padding(1)
+ *         .build();                                               // output 64 x 64
+ * }</pre>
+ * Every invalid geometry is refused by {@link Builder#build()} with an {@link IllegalArgumentException} that
+ * names the parameter, its value and the valid range, following PyTorch's rules.
+ */
+public final class ConvTransposeSpec {
+
+    private final int inChannels;
+    private final int outChannels;
+    private final int groups;
+    private final boolean bias;
+    private final int[] inputSize;
+    private final int[] kernel;
+    private final int[] stride;
+    private final int[] dilation;
+    private final int[] cropBegin;
+    private final int[] cropEnd;
+    private final int[] outputSize;
+
+    private ConvTransposeSpec(Builder b, int[] cropBegin, int[] cropEnd, int[] outputSize) {
+        this.inChannels = b.inChannels;
+        this.outChannels = b.outChannels;
+        this.groups = b.groups;
+        this.bias = b.bias;
+        this.inputSize = b.inputSize.clone();
+        this.kernel = b.kernel.clone();
+        this.stride = b.stride.clone();
+        this.dilation = b.dilation.clone();
+        this.cropBegin = cropBegin;
+        this.cropEnd = cropEnd;
+        this.outputSize = outputSize;
+    }
+
+    /** Starts a spec with {@code inChannels} input and {@code outChannels} output channels. */
+    public static Builder builder(int inChannels, int outChannels) {
+        return new Builder(inChannels, outChannels);
+    }
+
+    /**
+     * The full (uncropped) output length of one dimension: {@code s·(in − 1) + d·(k − 1) + 1}.
+     * The one place the output-size formula lives; the output is this minus both crops.
+     */
+    static long fullOutputLength(long in, long kernel, long stride, long dilation) {
+        return stride * (in - 1) + dilation * (kernel - 1) + 1;
+    }
+
+    /** Number of spatial dimensions: 1, 2 or 3. */
+    public int rank() { return kernel.length; }
+    /** Input channels {@code Cin}. */
+    public int inChannels() { return inChannels; }
+    /** Output channels {@code Cout}. */
+    public int outChannels() { return outChannels; }
+    /** Number of groups; {@code Cin} and {@code Cout} are both divisible by it. */
+    public int groups() { return groups; }
+    /** Input channels per group, {@code Cin / groups}. */
+    public int inChannelsPerGroup() { return inChannels / groups; }
+    /** Output channels per group, {@code Cout / groups}. */
+    public int outChannelsPerGroup() { return outChannels / groups; }
+    /** Whether the layer adds a bias of length {@code Cout}. */
+    public boolean hasBias() { return bias; }
+    /** Spatial size of the input, one entry per dimension. */
+    public int[] inputSize() { return inputSize.clone(); }
+    /** Kernel size, one entry per dimension. */
+    public int[] kernel() { return kernel.clone(); }
+    /** Stride, one entry per dimension. */
+    public int[] stride() { return stride.clone(); }
+    /** Dilation, one entry per dimension. */
+    public int[] dilation() { return dilation.clone(); }
+    /** Cells cropped from the start of the full output, per dimension (PyTorch's padding). */
+    public int[] cropBegin() { return cropBegin.clone(); }
+    /** Cells cropped from the end of the full output, per dimension; negative means bias-only cells appended. */
+    public int[] cropEnd() { return cropEnd.clone(); }
+    /** Spatial size of the output, per dimension. */
+    public int[] outputSize() { return outputSize.clone(); }
+
+    int inputSize(int dim) { return inputSize[dim]; }
+    int kernel(int dim) { return kernel[dim]; }
+    int stride(int dim) { return stride[dim]; }
+    int dilation(int dim) { return dilation[dim]; }
+    int cropBegin(int dim) { return cropBegin[dim]; }
+    int outputSize(int dim) { return outputSize[dim]; }
+
+    /** Elements of one input image, {@code Cin · ∏ inputSize}. */
+    public int inputElementsPerImage() { return (int) (inChannels * product(inputSize)); }
+    /** Elements of one output image, {@code Cout · ∏ outputSize}. */
+    public int outputElementsPerImage() { return (int) (outChannels * product(outputSize)); }
+    /** Elements of the weight tensor {@code [Cin, Cout/groups, k…]}. */
+    public int weightElements() { return (int) ((long) inChannels * outChannelsPerGroup() * product(kernel)); }
+
+    /**
+     * Multiply-adds per image counted the direct way (every tap of every input pixel, including taps that land
+     * in a crop): {@code Cin · Cout/groups · ∏ in · ∏ k}. FLOPs are twice this.
+     */
+    public long multiplyAddsPerImage() {
+        return (long) inChannels * outChannelsPerGroup() * product(inputSize) * product(kernel);
+    }
+
+    static long product(int[] values) {
+        long p = 1;
+        for (int v : values) p *= v;
+        return p;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConvTransposeSpec s && inChannels == s.inChannels && outChannels == s.outChannels
+                && groups == s.groups && bias == s.bias && Arrays.equals(inputSize, s.inputSize)
+                && Arrays.equals(kernel, s.kernel) && Arrays.equals(stride, s.stride)
+                && Arrays.equals(dilation, s.dilation) && Arrays.equals(cropBegin, s.cropBegin)
+                && Arrays.equals(cropEnd, s.cropEnd);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(new int[] {inChannels, outChannels, groups, bias ? 1 : 0,
+                Arrays.hashCode(inputSize), Arrays.hashCode(kernel), Arrays.hashCode(stride),
+                Arrays.hashCode(dilation), Arrays.hashCode(cropBegin), Arrays.hashCode(cropEnd)});
+    }
+
+    @Override
+    public String toString() {
+        return "ConvTransposeSpec{in=" + inChannels + ", out=" + outChannels + ", groups=" + groups
+                + ", bias=" + bias + ", inputSize=" + Arrays.toString(inputSize) + ", kernel="
+                + Arrays.toString(kernel) + ", stride=" + Arrays.toString(stride) + ", dilation="
+                + Arrays.toString(dilation) + ", cropBegin=" + Arrays.toString(cropBegin) + ", cropEnd="
+                + Arrays.toString(cropEnd) + ", outputSize=" + Arrays.toString(outputSize) + "}";
+    }
+
+    /**
+     * Collects the parameters of a {@link ConvTransposeSpec}. Per-dimension parameters take either one value
+     * for every spatial dimension or one value per dimension; the number of spatial dimensions is the length
+     * of {@link #kernel(int...)}. Defaults: stride 1, padding 0, output_padding 0, dilation 1, groups 1,
+     * no bias. Nothing is checked before {@link #build()}.
+     */
+    public static final class Builder {
+        private final int inChannels;
+        private final int outChannels;
+        private int groups = 1;
+        private boolean bias;
+        private int[] inputSize;
+        private int[] kernel;
+        private int[] stride = {1};
+        private int[] padding = {0};
+        private int[] outputPadding = {0};
+        private int[] dilation = {1};
+
+        private Builder(int inChannels, int outChannels) {
+            this.inChannels = inChannels;
+            this.outChannels = outChannels;
+        }
+
+        /** Spatial size of the input: {@code L}, {@code H, W} or {@code D, H, W}. */
+        public Builder inputSize(int... size) { this.inputSize = size.clone(); return this; }
+        /** Kernel size; its length sets the number of spatial dimensions (1 to 3). */
+        public Builder kernel(int... size) { this.kernel = size.clone(); return this; }
+        /** Stride, ≥ 1. */
+        public Builder stride(int... s) { this.stride = s.clone(); return this; }
+        /** PyTorch's padding: cells cropped from both ends of the full output, ≥ 0. */
+        public Builder padding(int... p) { this.padding = p.clone(); return this; }
+        /** PyTorch's output_padding: cells added back at the end, {@code 0 ≤ op < max(stride, dilation)}. */
+        public Builder outputPadding(int... op) { this.outputPadding = op.clone(); return this; }
+        /** Dilation (spacing between kernel taps), ≥ 1. */
+        public Builder dilation(int... d) { this.dilation = d.clone(); return this; }
+        /** Number of groups, ≥ 1, dividing both channel counts. */
+        public Builder groups(int g) { this.groups = g; return this; }
+        /** Whether a bias of length {@code Cout} is added. */
+        public Builder bias(boolean hasBias) { this.bias = hasBias; return this; }
+
+        /**
+         * Validates the parameters with PyTorch's rules and returns the spec.
+         *
+         * @throws IllegalArgumentException naming the first parameter that breaks a rule, its value and the
+         *         valid range
+         */
+        public ConvTransposeSpec build() {
+            if (kernel == null) throw new IllegalArgumentException("kernel_size is required (1 to 3 values)");
+            if (inputSize == null) throw new IllegalArgumentException("input size is required (one value per spatial dimension)");
+            int rank = kernel.length;
+            if (rank < 1 || rank > 3) {
+                throw new IllegalArgumentException("kernel_size must have 1, 2 or 3 values (one per spatial dimension), got "
+                        + Arrays.toString(kernel));
+            }
+            if (inChannels < 1) throw new IllegalArgumentException("in_channels must be >= 1, got " + inChannels);
+            if (outChannels < 1) throw new IllegalArgumentException("out_channels must be >= 1, got " + outChannels);
+            if (groups < 1) throw new IllegalArgumentException("groups must be >= 1, got " + groups);
+            if (inChannels % groups != 0) {
+                throw new IllegalArgumentException("in_channels must be divisible by groups, got in_channels="
+                        + inChannels + ", groups=" + groups);
+            }
+            if (outChannels % groups != 0) {
+                throw new IllegalArgumentException("out_channels must be divisible by groups, got out_channels="
+                        + outChannels + ", groups=" + groups);
+            }
+            if (inputSize.length != rank) {
+                throw new IllegalArgumentException("input size must have " + rank + " spatial dimension"
+                        + (rank == 1 ? "" : "s") + " to match kernel_size " + Arrays.toString(kernel) + ", got "
+                        + Arrays.toString(inputSize));
+            }
+            int[] s = perDimension("stride", stride, rank);
+            int[] p = perDimension("padding", padding, rank);
+            int[] op = perDimension("output_padding", outputPadding, rank);
+            int[] d = perDimension("dilation", dilation, rank);
+            atLeast("kernel_size", kernel, 1);
+            atLeast("stride", s, 1);
+            atLeast("padding", p, 0);
+            atLeast("output_padding", op, 0);
+            atLeast("dilation", d, 1);
+            atLeast("input size", inputSize, 1);
+            for (int i = 0; i < rank; i++) {
+                int limit = Math.max(s[i], d[i]);
+                if (op[i] >= limit) {
+                    throw new IllegalArgumentException("output_padding must be smaller than either stride or dilation, got output_padding="
+                            + Arrays.toString(op) + " with stride=" + Arrays.toString(s) + ", dilation="
+                            + Arrays.toString(d) + " (valid range in dimension " + i + ": 0.." + (limit - 1) + ")");
+                }
+            }
+            this.stride = s;
+            this.dilation = d;
+            int[] cropBegin = p.clone();
+            int[] cropEnd = new int[rank];
+            for (int i = 0; i < rank; i++) cropEnd[i] = p[i] - op[i];
+            return fromCrops(cropBegin, cropEnd);
+        }
+
+        /** Builds from already-checked strides/dilations and signed crops; checks sizes and element counts. */
+        private ConvTransposeSpec fromCrops(int[] cropBegin, int[] cropEnd) {
+            int rank = kernel.length;
+            int[] out = new int[rank];
+            long[] computed = new long[rank];
+            boolean tooSmall = false;
+            for (int i = 0; i < rank; i++) {
+                computed[i] = fullOutputLength(inputSize[i], kernel[i], stride[i], dilation[i])
+                        - cropBegin[i] - cropEnd[i];
+                tooSmall |= computed[i] < 1;
+            }
+            if (tooSmall) {
+                throw new IllegalArgumentException("Output size is too small: input size " + Arrays.toString(inputSize)
+                        + " with kernel_size " + Arrays.toString(kernel) + ", stride " + Arrays.toString(stride)
+                        + ", dilation " + Arrays.toString(dilation) + ", crops begin " + Arrays.toString(cropBegin)
+                        + " / end " + Arrays.toString(cropEnd) + " gives output size " + Arrays.toString(computed)
+                        + "; every dimension must be >= 1");
+            }
+            for (int i = 0; i < rank; i++) {
+                if (computed[i] > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("output size " + Arrays.toString(computed)
+                            + " is too large: each dimension must be <= " + Integer.MAX_VALUE);
+                }
+                out[i] = (int) computed[i];
+            }
+            requireArraySized("input (one image)", saturatingProduct(inChannels, inputSize));
+            requireArraySized("output (one image)", saturatingProduct(outChannels, out));
+            requireArraySized("weight", saturatingProduct((long) inChannels * (outChannels / groups), kernel));
+            return new ConvTransposeSpec(this, cropBegin, cropEnd, out);
+        }
+
+        /** {@code first · ∏ values}, or {@link Long#MAX_VALUE} when that does not fit a long. */
+        private static long saturatingProduct(long first, int[] values) {
+            long p = first;
+            for (int v : values) {
+                if (v != 0 && p > Long.MAX_VALUE / v) return Long.MAX_VALUE;
+                p *= v;
+            }
+            return p;
+        }
+
+        private static void requireArraySized(String what, long elements) {
+            if (elements > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException(what + " would have "
+                        + (elements == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(elements))
+                        + " elements; a Java array holds at most " + (Integer.MAX_VALUE - 8));
+            }
+        }
+
+        private static int[] perDimension(String name, int[] values, int rank) {
+            if (values.length == 1) {
+                int[] all = new int[rank];
+                Arrays.fill(all, values[0]);
+                return all;
+            }
+            if (values.length != rank) {
+                throw new IllegalArgumentException(name + " must have 1 or " + rank + " values (one per spatial dimension), got "
+                        + Arrays.toString(values));
+            }
+            return values.clone();
+        }
+
+        private static void atLeast(String name, int[] values, int min) {
+            for (int v : values) {
+                if (v < min) {
+                    throw new IllegalArgumentException(name + " must be >= " + min + " in every dimension, got "
+                            + Arrays.toString(values));
+                }
+            }
+        }
+    }
+}

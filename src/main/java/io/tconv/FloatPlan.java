@@ -1,0 +1,75 @@
+package io.tconv;
+
+import io.tconv.internal.FloatKernel;
+import io.tconv.internal.Task;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A {@link Plan} on {@code float} tensors. */
+public final class FloatPlan extends Plan {
+    private final FloatKernel kernel;
+    private final AtomicReference<Call> spare = new AtomicReference<>();
+
+    FloatPlan(ConvTransposeSpec spec, FloatKernel kernel, Parallelism parallelism) {
+        super(spec, parallelism, kernel.name());
+        this.kernel = kernel;
+    }
+
+    /**
+     * Computes {@code y = convT(x) + bias} for a whole batch; the batch size is {@code x.length} divided by the
+     * elements of one input image, and {@code y.length} must be exactly that many output images.
+     */
+    public void execute(float[] x, float[] y) {
+        int batch = batchOf(x.length);
+        if (y.length != outputLength(batch)) {
+            throw new IllegalArgumentException("output length " + y.length + " does not match batch " + batch
+                    + " (needs " + outputLength(batch) + ")");
+        }
+        execute(batch, x, 0, y, 0);
+    }
+
+    /**
+     * Computes {@code y = convT(x) + bias} for {@code batch} images: the input {@code [batch, Cin, in…]} starts
+     * at {@code x[xOffset]}, the output {@code [batch, Cout, out…]} at {@code y[yOffset]}. Every output cell in
+     * that range is overwritten; nothing outside it is touched.
+     *
+     * @throws IllegalArgumentException if batch is negative or a tensor does not fit its array
+     */
+    public void execute(int batch, float[] x, int xOffset, float[] y, int yOffset) {
+        checkTensors(batch, x.length, xOffset, y.length, yOffset);
+        if (batch == 0) return;
+        Call call = spare.getAndSet(null);
+        if (call == null) call = new Call(kernel);
+        call.bind(x, xOffset, y, yOffset);
+        try {
+            parallel.run(batch * kernel.tasksPerImage(), kernel.macsPerTask(), call);
+        } finally {
+            call.bind(null, 0, null, 0);
+            spare.set(call);
+        }
+    }
+
+    /** The tensors of one call, reused so that execute allocates nothing. */
+    private static final class Call implements Task {
+        private final FloatKernel kernel;
+        private final int tasksPerImage;
+        private float[] x, y;
+        private int xOffset, yOffset;
+
+        Call(FloatKernel kernel) {
+            this.kernel = kernel;
+            this.tasksPerImage = kernel.tasksPerImage();
+        }
+
+        void bind(float[] x, int xOffset, float[] y, int yOffset) {
+            this.x = x;
+            this.xOffset = xOffset;
+            this.y = y;
+            this.yOffset = yOffset;
+        }
+
+        @Override
+        public void run(int index) {
+            kernel.run(index / tasksPerImage, index % tasksPerImage, x, xOffset, y, yOffset);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.tconv;
+
+import io.tconv.internal.Geometry;
+import io.tconv.internal.Parallel;
+
+/**
+ * A transposed convolution ready to run: a validated {@link ConvTransposeSpec}, weights packed for the chosen
+ * kernel, and a {@link Parallelism}. Create one with {@link ConvTranspose#plan}; execute it as often as you
+ * like. A plan is immutable: it copied the weights and bias it was given, {@code execute} reads the input
+ * only, allocates nothing and may be called from several threads at once.
+ *
+ * <p>Tensors are NC(D)HW, C-order: the input {@code [N, Cin, in…]}, the output {@code [N, Cout, out…]}, with
+ * N ≥ 0 (a batch of 0 does nothing).
+ */
+public abstract sealed class Plan permits FloatPlan, DoublePlan {
+    final ConvTransposeSpec spec;
+    final Geometry geometry;
+    final Parallel parallel;
+    private final String kernelName;
+
+    Plan(ConvTransposeSpec spec, Parallelism parallelism, String kernelName) {
+        this.spec = spec;
+        this.geometry = new Geometry(spec);
+        this.parallel = new Parallel(parallelism.threads(), parallelism.executor());
+        this.kernelName = kernelName;
+    }
+
+    /** The geometry this plan computes. */
+    public ConvTransposeSpec spec() { return spec; }
+
+    /** The kernel path the plan chose for this geometry, for example {@code scalar}. */
+    public String kernel() { return kernelName; }
+
+    /** The most threads one execute call uses. */
+    public int threads() { return parallel.threads(); }
+
+    /** Elements of an input batch of {@code batch} images. */
+    public long inputLength(int batch) { return (long) batch * spec.inputElementsPerImage(); }
+
+    /** Elements of an output batch of {@code batch} images. */
+    public long outputLength(int batch) { return (long) batch * spec.outputElementsPerImage(); }
+
+    /** The batch size an input array of this length holds; it must be a whole number of images. */
+    final int batchOf(int inputLength) {
+        int per = spec.inputElementsPerImage();
+        if (inputLength % per != 0) {
+            throw new IllegalArgumentException("input length " + inputLength + " is not a whole number of images of "
+                    + per + " elements (Cin " + spec.inChannels() + " x " + java.util.Arrays.toString(spec.inputSize()) + ")");
+        }
+        return inputLength / per;
+    }
+
+    /** Checks that both tensors fit their arrays at their offsets; arithmetic in long. */
+    final void checkTensors(int batch, int xLength, int xOffset, int yLength, int yOffset) {
+        if (batch < 0) throw new IllegalArgumentException("batch must be >= 0, got " + batch);
+        checkRange("input", xLength, xOffset, inputLength(batch), batch);
+        checkRange("output", yLength, yOffset, outputLength(batch), batch);
+    }
+
+    private static void checkRange(String what, int length, int offset, long needed, int batch) {
+        if (offset < 0) throw new IllegalArgumentException(what + " offset must be >= 0, got " + offset);
+        if (offset + needed > length) {
+            throw new IllegalArgumentException(what + " array too short: batch " + batch + " needs " + needed
+                    + " elements from offset " + offset + ", but the array has " + length);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.tconv.internal;
+
+import io.tconv.ConvTransposeSpec;
+
+/**
+ * A spec seen as 3-D: 1-D and 2-D problems get leading dimensions of size 1 (kernel 1, stride 1, dilation 1,
+ * no crop), so every kernel is written once for (D, H, W). Index 0 is D, 1 is H, 2 is W.
+ */
+public final class Geometry {
+    public final int cin, cout, groups, cig, cog;
+    public final int[] in = new int[3], k = new int[3], s = new int[3], d = new int[3], pb = new int[3], out = new int[3];
+    /** Spatial elements of one input channel, one output channel, one kernel. */
+    public final int inPlane, outPlane, kVol;
+    public final boolean bias;
+
+    public Geometry(ConvTransposeSpec spec) {
+        cin = spec.inChannels();
+        cout = spec.outChannels();
+        groups = spec.groups();
+        cig = cin / groups;
+        cog = cout / groups;
+        bias = spec.hasBias();
+        int rank = spec.rank();
+        int lead = 3 - rank;
+        int[] in0 = spec.inputSize(), k0 = spec.kernel(), s0 = spec.stride(), d0 = spec.dilation();
+        int[] pb0 = spec.cropBegin(), out0 = spec.outputSize();
+        for (int i = 0; i < 3; i++) {
+            boolean real = i >= lead;
+            in[i] = real ? in0[i - lead] : 1;
+            k[i] = real ? k0[i - lead] : 1;
+            s[i] = real ? s0[i - lead] : 1;
+            d[i] = real ? d0[i - lead] : 1;
+            pb[i] = real ? pb0[i - lead] : 0;
+            out[i] = real ? out0[i - lead] : 1;
+        }
+        inPlane = in[0] * in[1] * in[2];
+        outPlane = out[0] * out[1] * out[2];
+        kVol = k[0] * k[1] * k[2];
+    }
+
+    /** Elements of one input image. */
+    public int inImage() { return cin * inPlane; }
+
+    /** Elements of one output image. */
+    public int outImage() { return cout * outPlane; }
+}

@@ -1,0 +1,13 @@
+package io.tconv.internal;
+
+/** Builds the kernels of one implementation family (scalar or Vector API) for a planned geometry. */
+public interface Provider {
+    /** Short name: {@code scalar} or {@code vector-512} and the like. */
+    String name();
+
+    /** A float kernel for {@code g}; weights are {@code [Cin, Cout/groups, kD, kH, kW]}, bias length Cout or null. */
+    FloatKernel floatKernel(Geometry g, float[] weight, float[] bias);
+
+    /** A double kernel for {@code g}; same layouts as {@link #floatKernel}. */
+    DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias);
+}

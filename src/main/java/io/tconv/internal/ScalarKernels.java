@@ -1,0 +1,128 @@
+package io.tconv.internal;
+
+/**
+ * The plain Java path, used where the vector module is not available: one task per output channel, each
+ * output row accumulated in place. Only taps that land are visited (no inserted zeros are multiplied), so
+ * cells that no tap reaches hold exactly the bias and a NaN or Inf only spreads where PyTorch's does. The sum
+ * of a cell runs over (ci, td, th, tw) in increasing order whatever the thread count.
+ */
+public final class ScalarKernels {
+    private ScalarKernels() {}
+
+    /** What both precisions share: geometry, the taps of D and H, and the input range of each W tap. */
+    private static class Shape {
+        final Geometry g;
+        final Taps tapsD, tapsH;
+        /** For W tap t: inputs [firstW[t], endW[t]) land inside the output, the first at output firstOutW[t]. */
+        final int[] firstW, endW, firstOutW;
+
+        Shape(Geometry g) {
+            this.g = g;
+            tapsD = new Taps(g.in[0], g.k[0], g.s[0], g.d[0], g.pb[0], g.out[0]);
+            tapsH = new Taps(g.in[1], g.k[1], g.s[1], g.d[1], g.pb[1], g.out[1]);
+            int kw = g.k[2];
+            firstW = new int[kw];
+            endW = new int[kw];
+            firstOutW = new int[kw];
+            for (int t = 0; t < kw; t++) {
+                firstW[t] = Taps.firstInput(t, g.s[2], g.d[2], g.pb[2]);
+                endW[t] = Taps.endInput(t, g.s[2], g.d[2], g.pb[2], g.out[2], g.in[2]);
+                firstOutW[t] = firstW[t] * g.s[2] + t * g.d[2] - g.pb[2];
+            }
+        }
+
+        public String name() { return "scalar"; }
+
+        public int tasksPerImage() { return g.cout; }
+
+        public long macsPerTask() { return (long) g.cig * g.inPlane * g.kVol; }
+    }
+
+    /** Scalar float path. */
+    public static final class F32 extends Shape implements FloatKernel {
+        private final float[] w;
+        private final float[] bias;
+
+        /** @param w weights [Cin, Cout/groups, kD, kH, kW] (copied); @param bias length Cout or null (copied) */
+        public F32(Geometry g, float[] w, float[] bias) {
+            super(g);
+            this.w = w.clone();
+            this.bias = bias == null ? new float[g.cout] : bias.clone();
+        }
+
+        @Override
+        public void run(int n, int co, float[] x, int xOff, float[] y, int yOff) {
+            final Geometry g = this.g;
+            final int outW = g.out[2], sw = g.s[2], kh = g.k[1], kw = g.k[2], inW = g.in[2];
+            final int group = co / g.cog, col = co % g.cog;
+            final int yChannel = yOff + (n * g.cout + co) * g.outPlane;
+            java.util.Arrays.fill(y, yChannel, yChannel + g.outPlane, bias[co]);
+            final int xImage = xOff + n * g.cin * g.inPlane;
+            for (int od = 0; od < g.out[0]; od++) {
+                for (int oh = 0; oh < g.out[1]; oh++) {
+                    final int yRow = yChannel + (od * g.out[1] + oh) * outW;
+                    for (int ci = 0; ci < g.cig; ci++) {
+                        final int c = group * g.cig + ci;
+                        final int xChannel = xImage + c * g.inPlane;
+                        final int wChannel = (c * g.cog + col) * g.kVol;
+                        for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
+                            for (int b = tapsH.start[oh]; b < tapsH.start[oh + 1]; b++) {
+                                final int xRow = xChannel + (tapsD.input[a] * g.in[1] + tapsH.input[b]) * inW;
+                                final int wRow = wChannel + (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
+                                for (int t = 0; t < kw; t++) {
+                                    final float wv = w[wRow + t];
+                                    int o = yRow + firstOutW[t];
+                                    for (int i = firstW[t]; i < endW[t]; i++, o += sw) y[o] += x[xRow + i] * wv;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Scalar double path: the float path's loops on doubles. */
+    public static final class F64 extends Shape implements DoubleKernel {
+        private final double[] w;
+        private final double[] bias;
+
+        /** @param w weights [Cin, Cout/groups, kD, kH, kW] (copied); @param bias length Cout or null (copied) */
+        public F64(Geometry g, double[] w, double[] bias) {
+            super(g);
+            this.w = w.clone();
+            this.bias = bias == null ? new double[g.cout] : bias.clone();
+        }
+
+        @Override
+        public void run(int n, int co, double[] x, int xOff, double[] y, int yOff) {
+            final Geometry g = this.g;
+            final int outW = g.out[2], sw = g.s[2], kh = g.k[1], kw = g.k[2], inW = g.in[2];
+            final int group = co / g.cog, col = co % g.cog;
+            final int yChannel = yOff + (n * g.cout + co) * g.outPlane;
+            java.util.Arrays.fill(y, yChannel, yChannel + g.outPlane, bias[co]);
+            final int xImage = xOff + n * g.cin * g.inPlane;
+            for (int od = 0; od < g.out[0]; od++) {
+                for (int oh = 0; oh < g.out[1]; oh++) {
+                    final int yRow = yChannel + (od * g.out[1] + oh) * outW;
+                    for (int ci = 0; ci < g.cig; ci++) {
+                        final int c = group * g.cig + ci;
+                        final int xChannel = xImage + c * g.inPlane;
+                        final int wChannel = (c * g.cog + col) * g.kVol;
+                        for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
+                            for (int b = tapsH.start[oh]; b < tapsH.start[oh + 1]; b++) {
+                                final int xRow = xChannel + (tapsD.input[a] * g.in[1] + tapsH.input[b]) * inW;
+                                final int wRow = wChannel + (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
+                                for (int t = 0; t < kw; t++) {
+                                    final double wv = w[wRow + t];
+                                    int o = yRow + firstOutW[t];
+                                    for (int i = firstW[t]; i < endW[t]; i++, o += sw) y[o] += x[xRow + i] * wv;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

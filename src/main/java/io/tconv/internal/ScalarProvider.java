@@ -1,0 +1,17 @@
+package io.tconv.internal;
+
+/** The plain Java kernels, available on every JVM. */
+public final class ScalarProvider implements Provider {
+    @Override
+    public String name() { return "scalar"; }
+
+    @Override
+    public FloatKernel floatKernel(Geometry g, float[] weight, float[] bias) {
+        return new ScalarKernels.F32(g, weight, bias);
+    }
+
+    @Override
+    public DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias) {
+        return new ScalarKernels.F64(g, weight, bias);
+    }
+}

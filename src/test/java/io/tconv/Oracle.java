@@ -1,0 +1,78 @@
+package io.tconv;
+
+/**
+ * The test oracle: transposed convolution as its definition reads, input-stationary. Every input element of
+ * every channel is multiplied with every tap of every output channel of its group and added (in double) to
+ * the output cell it lands on, if that cell survives the crop. Also returns, per output cell, the sum of
+ * |x·w| (plus |bias|) and the number of terms, which scale the tolerance.
+ */
+final class Oracle {
+    final double[] y;
+    final double[] magnitude;
+    final int[] terms;
+
+    private Oracle(int n) {
+        y = new double[n];
+        magnitude = new double[n];
+        terms = new int[n];
+    }
+
+    static Oracle compute(Case c, double[] x, double[] w, double[] bias) {
+        int rank = c.rank();
+        int[] out = c.outputSize();
+        int outPlane = Case.prod(out), inPlane = Case.prod(c.in()), kVol = Case.prod(c.k());
+        int cig = c.cin() / c.groups(), cog = c.cout() / c.groups();
+        Oracle r = new Oracle(c.outputLength());
+        for (int n = 0; n < c.batch(); n++) {
+            for (int co = 0; co < c.cout(); co++) {
+                for (int o = 0; o < outPlane; o++) {
+                    int cell = (n * c.cout() + co) * outPlane + o;
+                    double b = bias == null ? 0 : bias[co];
+                    r.y[cell] = b;
+                    r.magnitude[cell] = Math.abs(b);
+                }
+            }
+            for (int ci = 0; ci < c.cin(); ci++) {
+                int g = ci / cig;
+                for (int i = 0; i < inPlane; i++) {
+                    int[] iIdx = unflatten(i, c.in());
+                    double xv = x[(n * c.cin() + ci) * inPlane + i];
+                    for (int t = 0; t < kVol; t++) {
+                        int[] tIdx = unflatten(t, c.k());
+                        int[] oIdx = new int[rank];
+                        boolean inside = true;
+                        for (int a = 0; a < rank; a++) {
+                            oIdx[a] = iIdx[a] * c.s()[a] + tIdx[a] * c.d()[a] - c.p()[a];
+                            inside &= oIdx[a] >= 0 && oIdx[a] < out[a];
+                        }
+                        if (!inside) continue;
+                        int o = flatten(oIdx, out);
+                        for (int oc = 0; oc < cog; oc++) {
+                            double wv = w[(ci * cog + oc) * kVol + t];
+                            int cell = (n * c.cout() + g * cog + oc) * outPlane + o;
+                            r.y[cell] += xv * wv;
+                            r.magnitude[cell] += Math.abs(xv * wv);
+                            r.terms[cell]++;
+                        }
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    static int[] unflatten(int index, int[] dims) {
+        int[] idx = new int[dims.length];
+        for (int a = dims.length - 1; a >= 0; a--) {
+            idx[a] = index % dims[a];
+            index /= dims[a];
+        }
+        return idx;
+    }
+
+    static int flatten(int[] idx, int[] dims) {
+        int f = 0;
+        for (int a = 0; a < dims.length; a++) f = f * dims[a] + idx[a];
+        return f;
+    }
+}
