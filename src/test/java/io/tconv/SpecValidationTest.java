@@ -56,8 +56,8 @@ class SpecValidationTest {
     @Test void hugeSizesRefusedBeforeOverflow() {
         refused(b -> b.inputSize(1 << 30, 1 << 30).stride(1 << 30), "output size", "is too large");
         refused(b -> b.inputSize(1 << 14, 1 << 14).stride(1 << 8), "output (one image) would have", "elements");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvTransposeSpec.builder(1 << 20, 1 << 20)
-                .inputSize(1).kernel(1 << 20).build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvTransposeSpec.builder(1 << 16, 1 << 16)
+                .inputSize(1).kernel(1).build());
         assertTrue(e.getMessage().contains("weight would have"), e.getMessage());
     }
     @Test void requiredFields() {
