@@ -1,0 +1,215 @@
+package io.tconv.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code tconv run} and {@code tconv bench} end to end, in process: results, and every kind of bad input. */
+class CliTest {
+    @TempDir Path dir;
+    Path x, w, b, y;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void files() throws IOException {
+        x = dir.resolve("x.npy");
+        w = dir.resolve("w.npy");
+        b = dir.resolve("b.npy");
+        y = dir.resolve("y.npy");
+        Npy.write(x, new long[] {1, 1, 2, 2}, new float[] {0, 1, 2, 3});
+        Npy.write(w, new long[] {1, 1, 2, 2}, new float[] {0, 1, 2, 3});
+        Npy.write(b, new long[] {1}, new float[] {10});
+    }
+
+    int tconv(String... args) {
+        out.reset();
+        err.reset();
+        return Main.run(args, new PrintStream(out), new PrintStream(err));
+    }
+
+    String[] runArgs(String... extra) {
+        List<String> a = new ArrayList<>(List.of("run", "--input", x.toString(), "--weight", w.toString(), "--output", y.toString()));
+        a.addAll(Arrays.asList(extra));
+        return a.toArray(String[]::new);
+    }
+
+    /** Exit 2, exactly one stderr line starting 'tconv: ' containing {@code fragment}, and no output file. */
+    void refused(String fragment, String... args) throws IOException {
+        int status = tconv(args);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, status, "status; stderr: " + e);
+        assertTrue(e.startsWith("tconv: ") && e.indexOf('\n') == e.length() - 1, "one tconv: line, got: " + e);
+        assertTrue(e.contains(fragment), "stderr '" + e.strip() + "' lacks '" + fragment + "'");
+        assertTrue(!Files.exists(y), "the output file must not be created");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary file left behind");
+        }
+    }
+
+    @Test
+    void computesTheWorkedExample() throws IOException {
+        assertEquals(0, tconv(runArgs("--stride", "2", "--bias", b.toString())), err.toString());
+        Npy.Array r = Npy.read(y);
+        assertArrayEquals(new long[] {1, 1, 4, 4}, r.shape());
+        float[] expected = {0, 0, 0, 1, 0, 0, 2, 3, 0, 2, 0, 3, 4, 6, 6, 9};
+        for (int i = 0; i < 16; i++) expected[i] += 10;
+        assertArrayEquals(expected, r.f32());
+    }
+
+    @Test
+    void perDimensionListsAndDoubles() throws IOException {
+        Npy.write(x, new long[] {1, 1, 2, 2}, new double[] {0, 1, 2, 3});
+        Npy.write(w, new long[] {1, 1, 2, 2}, new double[] {0, 1, 2, 3});
+        assertEquals(0, tconv(runArgs("--stride", "2,1", "--padding", "0,1", "--threads", "1")), err.toString());
+        Npy.Array r = Npy.read(y);
+        assertEquals("f8", r.dtype());
+        // H: stride 2, no crop -> 4 rows; W: stride 1, crop 1 on both ends of 3 -> 1 column (the centre),
+        // which sums x[ih][0]·w[th][1] + x[ih][1]·w[th][0] over the row pair ih·2 + th = oh.
+        assertArrayEquals(new long[] {1, 1, 4, 1}, r.shape());
+        assertArrayEquals(new double[] {0 * 1 + 1 * 0, 0 * 3 + 1 * 2, 2 * 1 + 3 * 0, 2 * 3 + 3 * 2}, r.f64());
+    }
+
+    @Test
+    void replacesAnExistingOutputOnlyOnSuccess() throws IOException {
+        Files.writeString(y, "old");
+        assertEquals(2, tconv(runArgs("--stride", "0")));
+        assertEquals("old", Files.readString(y), "a failed run must leave the old output alone");
+        assertEquals(0, tconv(runArgs()));
+        assertEquals(4, Npy.read(y).shape().length);
+    }
+
+    @Test void missingInput() throws IOException { Files.delete(x); refused("x.npy: no such file", runArgs()); }
+    @Test void missingRequiredFlag() throws IOException { refused("--output FILE is required", "run", "--input", x.toString(), "--weight", w.toString()); }
+    @Test void unknownFlag() throws IOException { refused("unknown flag --strides", runArgs("--strides", "2")); }
+    @Test void unknownCommand() throws IOException { refused("unknown command 'walk'", "walk"); }
+    @Test void notANumber() throws IOException { refused("--stride expects an integer, got 'two'", runArgs("--stride", "two")); }
+    @Test void wrongListLength() throws IOException { refused("--padding has 3 values, but the input has 2 spatial dimensions", runArgs("--padding", "1,1,1")); }
+    @Test void invalidGeometry() throws IOException { refused("output_padding must be smaller than either stride or dilation", runArgs("--output-padding", "1")); }
+    @Test void outputTooSmall() throws IOException { refused("Output size is too small", runArgs("--padding", "2")); }
+    @Test void groupsNotDividing() throws IOException { refused("in_channels must be divisible by groups", runArgs("--groups", "2")); }
+
+    @Test
+    void notAnNpyFile() throws IOException {
+        Files.writeString(x, "hello, I am text");
+        refused("not an .npy file", runArgs());
+    }
+
+    @Test
+    void truncatedData() throws IOException {
+        byte[] all = Files.readAllBytes(x);
+        Files.write(x, Arrays.copyOf(all, all.length - 3));
+        refused("truncated data", runArgs());
+    }
+
+    @Test
+    void headerPromisesMoreThanTheFileHolds() throws IOException {
+        rewriteHeader(x, "(1, 1, 2, 2)", "(1, 1, 200, 2000)");
+        refused("the header promises 1600000 bytes", runArgs());
+    }
+
+    @Test
+    void absurdShape() throws IOException {
+        rewriteHeader(x, "(1, 1, 2, 2)", "(99999, 99999, 99999, 99)");
+        refused("more elements than a Java array can hold", runArgs());
+    }
+
+    @Test void unsupportedDtype() throws IOException { rewriteHeader(x, "<f4", "<i4"); refused("unsupported dtype '<i4'", runArgs()); }
+    @Test void bigEndian() throws IOException { rewriteHeader(x, "<f4", ">f4"); refused("big-endian", runArgs()); }
+    @Test void fortranOrder() throws IOException { rewriteHeader(x, "False", "True "); refused("Fortran-order", runArgs()); }
+
+    @Test
+    void wrongRank() throws IOException {
+        Npy.write(x, new long[] {4}, new float[4]);
+        refused("input must have 3 to 5 dimensions", runArgs());
+    }
+
+    @Test
+    void weightRankMismatch() throws IOException {
+        Npy.write(w, new long[] {1, 1, 4}, new float[4]);
+        refused("weight must have 4 dimensions", runArgs());
+    }
+
+    @Test
+    void channelMismatch() throws IOException {
+        Npy.write(w, new long[] {2, 1, 1, 2}, new float[4]);
+        refused("weight dimension 0 (Cin) is 2 but the input has 1 channels", runArgs());
+    }
+
+    @Test
+    void biasLength() throws IOException {
+        Npy.write(b, new long[] {2}, new float[2]);
+        refused("bias must have shape [1]", runArgs("--bias", b.toString()));
+    }
+
+    @Test
+    void dtypeMismatch() throws IOException {
+        Npy.write(w, new long[] {1, 1, 2, 2}, new double[4]);
+        refused("dtype f8 does not match the input's f4", runArgs());
+    }
+
+    @Test
+    void outputFolderMissing() throws IOException {
+        refused("output folder does not exist", "run", "--input", x.toString(), "--weight", w.toString(), "--output",
+                dir.resolve("no/such/y.npy").toString());
+    }
+
+    @Test
+    void helpTexts() {
+        assertEquals(0, tconv("--help"));
+        assertTrue(out.toString().contains("tconv run --help"));
+        assertEquals(0, tconv("run", "--help"));
+        assertTrue(out.toString().contains("--output-padding OP"));
+        assertEquals(0, tconv("bench", "--help"));
+        assertTrue(out.toString().contains("--workloads FILE"));
+    }
+
+    @Test
+    void benchTimesAWorkloadsFileAndWritesJson() throws IOException {
+        Path wl = dir.resolve("w.txt"), json = dir.resolve("r.json");
+        Files.writeString(wl, "# tiny\ntiny 2 2 3 4 1 5x6 3x3 2x2 1x1 1x1 1x1\n");
+        assertEquals(0, tconv("bench", "--workloads", wl.toString(), "--json", json.toString()), err.toString());
+        String table = out.toString();
+        assertTrue(table.contains("tiny"), table);
+        assertTrue(err.toString().contains("[1/1] tiny"), "progress line on stderr");
+        String j = Files.readString(json);
+        // FLOPs = 2 * N * Cin * Cout * prod(in) * prod(k) = 2 * 2 * 3 * 4 * 30 * 9 = 12960
+        assertTrue(j.contains("\"name\": \"tiny\"") && j.contains("\"mflop\": 0.013,") && j.contains("\"median_ms\"")
+                && j.contains("\"gflops\""), j);
+    }
+
+    @Test
+    void benchRefusesABadWorkloadsLine() throws IOException {
+        Path wl = dir.resolve("w.txt");
+        Files.writeString(wl, "bad 2 1 3 4 1 5x6 3x3 0x2 1x1 1x1 1x1\n");
+        refused("line 1 (bad): stride must be >= 1", "bench", "--workloads", wl.toString());
+    }
+
+    /** Replaces text in an .npy header in place, keeping its length (so the rest of the file stays valid). */
+    static void rewriteHeader(Path file, String from, String to) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        int headerLength = ByteBuffer.wrap(all, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort();
+        String header = new String(all, 10, headerLength, StandardCharsets.ISO_8859_1);
+        String changed = header.replace(from, to);
+        int pad = header.length() - changed.length();
+        changed = pad >= 0 ? changed.replace("}", "}" + " ".repeat(pad)) : changed.replaceFirst(" {" + -pad + "}\n$", "\n");
+        assertEquals(header.length(), changed.length(), "header rewrite must keep the length");
+        System.arraycopy(changed.getBytes(StandardCharsets.ISO_8859_1), 0, all, 10, headerLength);
+        Files.write(file, all);
+    }
+}
