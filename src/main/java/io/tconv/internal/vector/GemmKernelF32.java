@@ -1,0 +1,232 @@
+package io.tconv.internal.vector;
+
+import io.tconv.internal.FloatKernel;
+import io.tconv.internal.Geometry;
+import io.tconv.internal.Phases;
+import java.util.Arrays;
+
+/**
+ * The float GEMM kernel for both modes of {@link GemmLayout}: weights packed at plan time into zero-padded
+ * {@code [rowBlock][k][MR]} panels per (job, group); pixels packed per tile and reduction block into
+ * {@code [k][NR]} panels with zeros where a tap falls outside the input (in depth-to-space mode full tiles are
+ * read straight from the input); {@link MicroKernelsF32} accumulates the tile; the tile is then written to
+ * its output cells with the bias. Zeros stand in for missing taps, which is exact only for finite weights:
+ * the provider does not use this kernel otherwise.
+ */
+final class GemmKernelF32 implements FloatKernel {
+    private final GemmLayout lay;
+    private final Geometry g;
+    private final float[][] panels;
+    private final float[] bias;
+    private final ThreadLocal<Scratch> scratch;
+
+    /** Per-thread buffers: the pixel panel, the C tile, and where the tile's pixels lie. */
+    private static final class Scratch {
+        final float[] b, c;
+        final int[] segD, segH, segW, segLen, segJ;
+        int segments;
+
+        Scratch(GemmLayout lay) {
+            b = new float[lay.kc * lay.nr];
+            c = new float[lay.rowBlocks * lay.mr * lay.nr];
+            segD = new int[lay.nr];
+            segH = new int[lay.nr];
+            segW = new int[lay.nr];
+            segLen = new int[lay.nr];
+            segJ = new int[lay.nr];
+        }
+    }
+
+    GemmKernelF32(GemmLayout lay, float[] w, float[] bias) {
+        this.lay = lay;
+        this.g = lay.g;
+        this.bias = bias == null ? new float[g.cout] : bias.clone();
+        int jobs = lay.jobK.length;
+        panels = new float[jobs * g.groups][];
+        for (int j = 0; j < jobs; j++) {
+            for (int grp = 0; grp < g.groups; grp++) panels[j * g.groups + grp] = pack(w, j, grp);
+        }
+        scratch = ThreadLocal.withInitial(() -> new Scratch(lay));
+    }
+
+    /** Panel {@code [rowBlock][k][MR]} of one job and group; rows past the last are zero. */
+    private float[] pack(float[] w, int job, int grp) {
+        int k = lay.jobK[job], mr = lay.mr;
+        float[] p = new float[lay.rowBlocks * k * mr];
+        for (int m = 0; m < lay.rows; m++) {
+            int block = m / mr, r = m % mr;
+            for (int kk = 0; kk < k; kk++) p[(block * k + kk) * mr + r] = w[weightIndex(job, grp, m, kk)];
+        }
+        return p;
+    }
+
+    /** Index in {@code [Cin, Cout/groups, k…]} of the weight at row m, reduction index kk. */
+    private int weightIndex(int job, int grp, int m, int kk) {
+        if (lay.depthToSpace) return (grp * g.cig + kk) * g.cog * g.kVol + m;   // row m = (co, tap)
+        Phases.Phase ph = lay.jobs[job];
+        int taps = ph.taps(), ci = kk / taps, t = kk % taps;
+        return ((grp * g.cig + ci) * g.cog + m) * g.kVol + ph.tap[t];
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + VectorConstants.BITS + " " + lay.describe();
+    }
+
+    @Override
+    public int tasksPerImage() { return g.groups * lay.tasksPerGroup; }
+
+    @Override
+    public long macsPerTask() { return lay.macsPerTask; }
+
+    @Override
+    public void run(int n, int task, float[] x, int xOff, float[] y, int yOff) {
+        int grp = task / lay.tasksPerGroup, local = task % lay.tasksPerGroup;
+        int yGroup = yOff + (n * g.cout + grp * g.cog) * g.outPlane;
+        if (local == lay.tilesPerGroup) {
+            fillUncovered(grp, y, yGroup);
+            return;
+        }
+        int job = lay.taskJob[local], tile = lay.taskTile[local];
+        int xGroup = xOff + (n * g.cin + grp * g.cig) * g.inPlane;
+        Scratch s = scratch.get();
+        if (lay.depthToSpace) depthToSpace(grp, tile, x, xGroup, y, yGroup, s);
+        else phase(job, grp, tile, x, xGroup, y, yGroup, s);
+    }
+
+    /** One pixel tile of one phase: pack, multiply, write with the bias. */
+    private void phase(int job, int grp, int tile, float[] x, int xGroup, float[] y, int yGroup, Scratch s) {
+        Phases.Phase ph = lay.jobs[job];
+        int nr = lay.nr, k = lay.jobK[job], p0 = tile * nr, valid = Math.min(nr, lay.jobPixels[job] - p0);
+        segments(ph, p0, valid, s);
+        float[] panel = panels[job * g.groups + grp];
+        if (k == 0) Arrays.fill(s.c, 0f);
+        for (int k0 = 0; k0 < k; k0 += lay.kc) {
+            int kLen = Math.min(lay.kc, k - k0);
+            packPixels(ph, x, xGroup, k0, kLen, valid, s);
+            for (int block = 0; block < lay.rowBlocks; block++) {
+                MicroKernelsF32.run(lay.shape, panel, (block * k + k0) * lay.mr, s.b, 0, nr, kLen, s.c,
+                        block * lay.mr * nr, k0 > 0);
+            }
+        }
+        int outW = g.out[2];
+        for (int m = 0; m < lay.rows; m++) {
+            float b = bias[grp * g.cog + m];
+            int yRow = yGroup + m * g.outPlane, cRow = m * nr;
+            for (int seg = 0; seg < s.segments; seg++) {
+                int o = ((ph.r[0] + g.s[0] * s.segD[seg]) * g.out[1] + ph.r[1] + g.s[1] * s.segH[seg]) * outW
+                        + ph.r[2] + g.s[2] * s.segW[seg];
+                for (int j = s.segJ[seg], end = j + s.segLen[seg]; j < end; j++, o += g.s[2]) y[yRow + o] = b + s.c[cRow + j];
+            }
+        }
+    }
+
+    /** Splits pixels [p0, p0 + valid) of a phase into runs along W: (qD, qH, first qW, length, first j). */
+    private static void segments(Phases.Phase ph, int p0, int valid, Scratch s) {
+        int qw = ph.q[2], n = 0;
+        for (int j = 0; j < valid; ) {
+            int p = p0 + j, w = p % qw, rest = p / qw;
+            int len = Math.min(qw - w, valid - j);
+            s.segD[n] = rest / ph.q[1];
+            s.segH[n] = rest % ph.q[1];
+            s.segW[n] = w;
+            s.segLen[n] = len;
+            s.segJ[n++] = j;
+            j += len;
+        }
+        s.segments = n;
+    }
+
+    /** Packs reduction rows [k0, k0 + kLen) of the tile: row k = (ci, tap), zeros where the tap misses the input. */
+    private void packPixels(Phases.Phase ph, float[] x, int xGroup, int k0, int kLen, int valid, Scratch s) {
+        int nr = lay.nr, taps = ph.taps(), inH = g.in[1], inW = g.in[2];
+        float[] b = s.b;
+        for (int kk = 0; kk < kLen; kk++) {
+            int k = k0 + kk, ci = k / taps, t = k % taps, row = kk * nr;
+            int xc = xGroup + ci * g.inPlane;
+            for (int seg = 0; seg < s.segments; seg++) {
+                int dst = row + s.segJ[seg], len = s.segLen[seg];
+                int id = s.segD[seg] + ph.dD[t], ih = s.segH[seg] + ph.dH[t], iw0 = s.segW[seg] + ph.dW[t];
+                if (id < 0 || id >= g.in[0] || ih < 0 || ih >= inH) {
+                    Arrays.fill(b, dst, dst + len, 0f);
+                    continue;
+                }
+                int lo = Math.min(len, Math.max(0, -iw0)), hi = Math.max(lo, Math.min(len, inW - iw0));
+                if (lo > 0) Arrays.fill(b, dst, dst + lo, 0f);
+                if (hi > lo) System.arraycopy(x, xc + (id * inH + ih) * inW + iw0 + lo, b, dst + lo, hi - lo);
+                if (hi < len) Arrays.fill(b, dst + hi, dst + len, 0f);
+            }
+            if (valid < nr) Arrays.fill(b, row + valid, row + nr, 0f);
+        }
+    }
+
+    /** One tile of input pixels: rows (co, tap) of every pixel, stored to their own output cell. */
+    private void depthToSpace(int grp, int tile, float[] x, int xGroup, float[] y, int yGroup, Scratch s) {
+        int nr = lay.nr, k = g.cig, p0 = tile * nr, valid = Math.min(nr, g.inPlane - p0);
+        float[] panel = panels[grp];
+        for (int k0 = 0; k0 < k; k0 += lay.kc) {
+            int kLen = Math.min(lay.kc, k - k0);
+            float[] b = x;
+            int bOff = xGroup + k0 * g.inPlane + p0, bStride = g.inPlane;
+            if (valid < nr) {   // the last tile: copy into a zero-padded panel so no load runs past the input
+                for (int kk = 0; kk < kLen; kk++) {
+                    System.arraycopy(x, bOff + kk * g.inPlane, s.b, kk * nr, valid);
+                    Arrays.fill(s.b, kk * nr + valid, (kk + 1) * nr, 0f);
+                }
+                b = s.b;
+                bOff = 0;
+                bStride = nr;
+            }
+            for (int block = 0; block < lay.rowBlocks; block++) {
+                MicroKernelsF32.run(lay.shape, panel, (block * k + k0) * lay.mr, b, bOff, bStride, kLen, s.c,
+                        block * lay.mr * nr, k0 > 0);
+            }
+        }
+        int inH = g.in[1], inW = g.in[2], kh = g.k[1], kw = g.k[2];
+        int pd = p0 / (inH * inW), ph = p0 / inW % inH, pw = p0 % inW;
+        for (int m = 0; m < lay.rows; m++) {
+            int co = m / g.kVol, t = m % g.kVol, td = t / (kh * kw), th = t / kw % kh, tw = t % kw;
+            float b = bias[grp * g.cog + co];
+            int yChannel = yGroup + co * g.outPlane, cRow = m * nr;
+            int id = pd, ih = ph, iw = pw;
+            for (int j = 0; j < valid; j++) {
+                int od = id * g.s[0] + td - g.pb[0], oh = ih * g.s[1] + th - g.pb[1], ow = iw * g.s[2] + tw - g.pb[2];
+                if (od >= 0 && od < g.out[0] && oh >= 0 && oh < g.out[1] && ow >= 0 && ow < g.out[2]) {
+                    y[yChannel + (od * g.out[1] + oh) * g.out[2] + ow] = b + s.c[cRow + j];
+                }
+                if (++iw == inW) {
+                    iw = 0;
+                    if (++ih == inH) {
+                        ih = 0;
+                        id++;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Depth-to-space mode: the bias into every cell of the group that no input pixel reaches. */
+    private void fillUncovered(int grp, float[] y, int yGroup) {
+        boolean[] ud = lay.uncovered[0], uh = lay.uncovered[1], uw = lay.uncovered[2];
+        int outH = g.out[1], outW = g.out[2];
+        for (int co = 0; co < g.cog; co++) {
+            float b = bias[grp * g.cog + co];
+            int yc = yGroup + co * g.outPlane;
+            for (int od = 0; od < g.out[0]; od++) {
+                int plane = yc + od * outH * outW;
+                if (ud[od]) {
+                    Arrays.fill(y, plane, plane + outH * outW, b);
+                    continue;
+                }
+                for (int oh = 0; oh < outH; oh++) {
+                    int row = plane + oh * outW;
+                    if (uh[oh]) {
+                        Arrays.fill(y, row, row + outW, b);
+                        continue;
+                    }
+                    for (int ow = 0; ow < outW; ow++) if (uw[ow]) y[row + ow] = b;
+                }
+            }
+        }
+    }
+}

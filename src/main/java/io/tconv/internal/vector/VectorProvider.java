@@ -1,0 +1,50 @@
+package io.tconv.internal.vector;
+
+import io.tconv.internal.DoubleKernel;
+import io.tconv.internal.FloatKernel;
+import io.tconv.internal.Geometry;
+import io.tconv.internal.Provider;
+import io.tconv.internal.ScalarKernels;
+
+/**
+ * The Vector API kernels. Loaded by name only after the module check (see {@code Providers}), so that the
+ * scalar path never links the incubator module. Picks the path per geometry:
+ * <ul>
+ * <li>non-finite weights: the exact scalar path (the GEMM's zero padding would turn Inf·0 into NaN in cells
+ *     PyTorch leaves at the bias);</li>
+ * <li>stride = kernel, dilation 1: the depth-to-space GEMM;</li>
+ * <li>anything else: the phase GEMM.</li>
+ * </ul>
+ */
+public final class VectorProvider implements Provider {
+
+    /** @throws UnsupportedOperationException where the CPU lacks FMA (the Vector API would emulate it slowly) */
+    public VectorProvider() {
+        if (!VectorConstants.HAS_FMA) throw new UnsupportedOperationException("this CPU has no hardware FMA");
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + VectorConstants.BITS;
+    }
+
+    @Override
+    public FloatKernel floatKernel(Geometry g, float[] weight, float[] bias) {
+        for (float v : weight) {
+            if (!Float.isFinite(v)) return new ScalarKernels.F32(g, weight, bias);
+        }
+        return new GemmKernelF32(layout(g, MicroKernelsF32.L, Float.BYTES), weight, bias);
+    }
+
+    @Override
+    public DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias) {
+        for (double v : weight) {
+            if (!Double.isFinite(v)) return new ScalarKernels.F64(g, weight, bias);
+        }
+        return new GemmKernelF64(layout(g, MicroKernelsF64.L, Double.BYTES), weight, bias);
+    }
+
+    private static GemmLayout layout(Geometry g, int lanes, int bytes) {
+        return new GemmLayout(g, GemmLayout.strideEqualsKernel(g), lanes, bytes);
+    }
+}
