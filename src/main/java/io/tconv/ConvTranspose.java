@@ -32,8 +32,13 @@ public final class ConvTranspose {
      * @throws IllegalArgumentException if the arrays do not match the spec
      */
     public static FloatPlan plan(ConvTransposeSpec spec, float[] weight, float[] bias, Parallelism parallelism) {
+        return plan(spec, weight, bias, parallelism, Providers.current());
+    }
+
+    /** A float plan from a given provider (tests compare providers in one JVM). */
+    static FloatPlan plan(ConvTransposeSpec spec, float[] weight, float[] bias, Parallelism parallelism, Provider provider) {
         checkParameters(spec, weight == null ? -1 : weight.length, bias == null ? -1 : bias.length, parallelism);
-        return new FloatPlan(spec, providerImpl().floatKernel(new Geometry(spec), weight, bias), parallelism);
+        return new FloatPlan(spec, provider.floatKernel(new Geometry(spec), weight, bias), parallelism);
     }
 
     /** A double plan on all available processors. */
@@ -43,17 +48,23 @@ public final class ConvTranspose {
 
     /** A double plan; same rules as {@link #plan(ConvTransposeSpec, float[], float[], Parallelism)}. */
     public static DoublePlan plan(ConvTransposeSpec spec, double[] weight, double[] bias, Parallelism parallelism) {
-        checkParameters(spec, weight == null ? -1 : weight.length, bias == null ? -1 : bias.length, parallelism);
-        return new DoublePlan(spec, providerImpl().doubleKernel(new Geometry(spec), weight, bias), parallelism);
+        return plan(spec, weight, bias, parallelism, Providers.current());
     }
 
-    /** The implementation family in use: {@code scalar}, or the Vector API provider and its width. */
+    /** A double plan from a given provider (tests compare providers in one JVM). */
+    static DoublePlan plan(ConvTransposeSpec spec, double[] weight, double[] bias, Parallelism parallelism, Provider provider) {
+        checkParameters(spec, weight == null ? -1 : weight.length, bias == null ? -1 : bias.length, parallelism);
+        return new DoublePlan(spec, provider.doubleKernel(new Geometry(spec), weight, bias), parallelism);
+    }
+
+    /** The implementation family in use: {@code scalar}, or the Vector API provider and its width ({@code vector-512}). */
     public static String provider() {
         return Providers.current().name();
     }
 
-    private static Provider providerImpl() {
-        return Providers.current();
+    /** Why the scalar kernels are in use (for example the missing {@code --add-modules} flag), or null if they are not. */
+    public static String providerFallbackReason() {
+        return Providers.fallback();
     }
 
     private static void checkParameters(ConvTransposeSpec spec, int weightLength, int biasLength, Parallelism p) {

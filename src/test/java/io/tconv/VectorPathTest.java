@@ -1,0 +1,130 @@
+package io.tconv;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.tconv.internal.Provider;
+import io.tconv.internal.Providers;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every kernel path of the vector provider, float and double, against the oracle, on geometries aimed at each
+ * path with channel counts and pixel counts that straddle the lane count and the tile sizes. Surefire runs
+ * this class at the CPU's width and again at 256 and 128 bits ({@code -Dtconv.vectorBits}). Skipped, and shown
+ * as skipped, where the vector provider is not in use.
+ */
+class VectorPathTest {
+    static final int CASES = Integer.getInteger("tconv.cases", 400) / 2;
+    /** Sizes around 4, 8, 12, 16, 32 and 48 (tile rows, lanes of f64/f32 at 128–512 bits, tile widths). */
+    static final int[] AROUND = {1, 2, 3, 4, 5, 7, 8, 9, 11, 12, 13, 15, 16, 17, 23, 24, 25, 31, 32, 33, 47, 48, 49};
+    static Provider vector;
+
+    @BeforeAll
+    static void requireVectorProvider() {
+        vector = Providers.current();
+        assumeTrue(Providers.fallback() == null, "vector provider not in use: " + Providers.fallback());
+    }
+
+    /** A case whose stride equals its kernel in every dimension (dilation 1): the depth-to-space GEMM. */
+    static Case strideEqualsKernel(SplittableRandom r, int rank) {
+        int[] in = new int[rank], k = new int[rank], p = new int[rank], op = new int[rank], one = new int[rank];
+        for (int a = 0; a < rank; a++) {
+            k[a] = 1 + r.nextInt(4);
+            in[a] = pick(r, rank == 1 ? 49 : 13);
+            op[a] = r.nextInt(k[a]);
+            int full = in[a] * k[a] + op[a];
+            p[a] = r.nextInt(3) == 0 ? r.nextInt(Math.max(1, (full - 1) / 2 + 1)) : 0;
+            one[a] = 1;
+        }
+        int groups = r.nextInt(4) == 0 ? 2 : 1;
+        return new Case(1 + r.nextInt(2), groups * pick(r, 20), groups * pick(r, 26), groups, in, k, k.clone(), p, op,
+                one, r.nextBoolean(), r.nextLong());
+    }
+
+    /** A random case that is not stride = kernel: the phase GEMM, with channel counts around the tile rows. */
+    static Case phase(SplittableRandom r, int rank) {
+        while (true) {
+            Case c = Case.random(r, 4, rank);
+            int g = c.groups();
+            Case wide = new Case(c.batch() == 0 ? 1 : c.batch(), g * pick(r, 20), g * pick(r, 26), g, c.in(), c.k(), c.s(),
+                    c.p(), c.op(), c.d(), c.bias(), c.seed());
+            boolean strideIsKernel = true;
+            for (int a = 0; a < rank; a++) strideIsKernel &= c.s()[a] == c.k()[a] && c.d()[a] == 1;
+            if (!strideIsKernel && wide.outputLength() < 200_000) return wide;
+        }
+    }
+
+    static int pick(SplittableRandom r, int max) {
+        while (true) {
+            int v = AROUND[r.nextInt(AROUND.length)];
+            if (v <= max) return v;
+        }
+    }
+
+    @Test
+    void everyPathMatchesTheOracle() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 3);
+        TreeSet<String> kernels = new TreeSet<>();
+        for (int i = 0; i < CASES; i++) {
+            int rank = 1 + i % 3;
+            Case c = i % 2 == 0 ? strideEqualsKernel(r, rank) : phase(r, rank);
+            Parallelism threads = Parallelism.threads(1 + i % 3);
+            kernels.add(PropertyTest.checkFloat(c, threads, 1 + i % 5, vector));
+            kernels.add(PropertyTest.checkDouble(c, threads, i % 3, vector));
+        }
+        String seen = kernels.toString();
+        assertTrue(seen.contains("stride=kernel gemm"), "depth-to-space path never ran: " + seen);
+        assertTrue(seen.contains("phase gemm"), "phase path never ran: " + seen);
+        long shapes = kernels.stream().map(k -> k.substring(k.lastIndexOf(' ') + 1)).distinct().count();
+        assertTrue(shapes >= 2, "only one tile shape ran: " + seen);
+    }
+
+    @Test
+    void nonFiniteWeightsKeepTheExactPath() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 4);
+        for (int i = 0; i < 40; i++) {
+            Case c = i % 2 == 0 ? strideEqualsKernel(r, 1 + i % 3) : phase(r, 1 + i % 3);
+            double[][] data = c.data();
+            data[1][r.nextInt(data[1].length)] = i % 3 == 0 ? Double.NaN : i % 3 == 1 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+            if (data[0].length > 0) data[0][r.nextInt(data[0].length)] = 0;   // 0 · Inf where a tap lands
+            String k = PropertyTest.checkFloat(c, data, Parallelism.threads(2), 1, vector);
+            PropertyTest.checkDouble(c, data, Parallelism.threads(1), 0, vector);
+            assertTrue(k.equals("scalar"), "non-finite weights must not use the zero-padded GEMM, used " + k);
+        }
+    }
+
+    @Test
+    void resultsAreBitIdenticalForAnyThreadCount() {
+        // Big enough to be split: several M multiply-adds per thread.
+        Case[] cases = {
+            new Case(3, 48, 40, 1, new int[] {20, 22}, new int[] {4, 4}, new int[] {2, 2}, new int[] {1, 1},
+                    new int[] {0, 1}, new int[] {1, 1}, true, 17),
+            new Case(2, 64, 30, 2, new int[] {17, 16}, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 1},
+                    new int[] {1, 0}, new int[] {1, 1}, true, 18)};
+        for (Case c : cases) {
+            double[][] d = c.data();
+            float[] x = Check.toFloat(d[0]);
+            float[] reference = null;
+            double[] referenceD = null;
+            for (int threads : new int[] {1, 2, 7}) {
+                float[] y = new float[c.outputLength()];
+                ConvTranspose.plan(c.spec(), Check.toFloat(d[1]), Check.toFloat(d[2]), Parallelism.threads(threads)).execute(x, y);
+                double[] yd = new double[c.outputLength()];
+                ConvTranspose.plan(c.spec(), d[1], d[2], Parallelism.threads(threads)).execute(d[0], yd);
+                if (reference == null) {
+                    reference = y;
+                    referenceD = yd;
+                } else {
+                    assertArrayEquals(reference, y, "float, " + threads + " threads vs 1: " + c);
+                    assertArrayEquals(referenceD, yd, "double, " + threads + " threads vs 1: " + c);
+                }
+            }
+            assertTrue(Arrays.stream(referenceD).noneMatch(Double::isNaN));
+        }
+    }
+}
