@@ -62,6 +62,19 @@ public final class ConvTranspose {
         return Providers.current().name();
     }
 
+    /** Details of the provider in use (vector width, FMA, ...), as "key: value" lines. */
+    public static String providerDetails() {
+        return Providers.current().details();
+    }
+
+    /**
+     * One core's FMA peak in GFLOP/s for float or double at the provider's vector width, measured by a short
+     * calibration loop (about a quarter of a second); NaN on the scalar path.
+     */
+    public static double measurePeakGflops(boolean f64) {
+        return Providers.current().peakGflops(f64);
+    }
+
     /** Why the scalar kernels are in use (for example the missing {@code --add-modules} flag), or null if they are not. */
     public static String providerFallbackReason() {
         return Providers.fallback();

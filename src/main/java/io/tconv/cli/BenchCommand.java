@@ -59,17 +59,23 @@ final class BenchCommand {
 
         out.printf(Locale.ROOT, "tconv bench: %s, %d thread%s, provider %s, JDK %s%n", dtype, threads, threads == 1 ? "" : "s",
                 ConvTranspose.provider(), Runtime.version());
-        out.printf(Locale.ROOT, "%-16s %10s %10s %9s  %s%n", "shape", "MFLOP", "median_ms", "GFLOP/s", "kernel");
+        err.println("calibrating the FMA peak ...");
+        double peak = ConvTranspose.measurePeakGflops(dtype.equals("f64"));
+        out.println(Double.isNaN(peak) ? "FMA peak: unknown on the scalar path (%peak not shown)"
+                : String.format(Locale.ROOT, "FMA peak, one core, %s: %.1f GFLOP/s (measured now); %%peak = GFLOP/s / this",
+                        dtype, peak));
+        out.printf(Locale.ROOT, "%-16s %10s %10s %9s %6s  %s%n", "shape", "MFLOP", "median_ms", "GFLOP/s", "%peak", "kernel");
         List<Result> results = new ArrayList<>();
         int i = 0;
         for (Workload w : suite) {
             err.printf(Locale.ROOT, "[%d/%d] %s ...%n", ++i, suite.size(), w.name());
             Result r = time(w, dtype, threads);
             results.add(r);
-            out.printf(Locale.ROOT, "%-16s %10.1f %10.3f %9.2f  %s%n", w.name(), w.flops() / 1e6, r.medianMs, r.gflops(), r.kernel);
+            out.printf(Locale.ROOT, "%-16s %10.1f %10.3f %9.2f %6s  %s%n", w.name(), w.flops() / 1e6, r.medianMs, r.gflops(),
+                    Double.isNaN(peak) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.gflops() / peak), r.kernel);
             out.flush();
         }
-        if (json != null) Files.writeString(json, toJson(results, dtype, threads), StandardCharsets.UTF_8);
+        if (json != null) Files.writeString(json, toJson(results, dtype, threads, peak), StandardCharsets.UTF_8);
         return 0;
     }
 
@@ -114,15 +120,17 @@ final class BenchCommand {
         return new Result(w, kernel, median, sorted[0] / 1e6, m);
     }
 
-    static String toJson(List<Result> results, String dtype, int threads) {
+    static String toJson(List<Result> results, String dtype, int threads, double peak) {
         StringBuilder sb = new StringBuilder("[\n");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
             sb.append(String.format(Locale.ROOT,
                     "  {\"name\": \"%s\", \"dtype\": \"%s\", \"threads\": %d, \"provider\": \"%s\", \"kernel\": \"%s\", "
-                            + "\"mflop\": %.3f, \"median_ms\": %.4f, \"min_ms\": %.4f, \"calls\": %d, \"gflops\": %.3f}%s%n",
+                            + "\"mflop\": %.3f, \"median_ms\": %.4f, \"min_ms\": %.4f, \"calls\": %d, \"gflops\": %.3f, "
+                            + "\"peak_gflops\": %s}%s%n",
                     r.workload.name(), dtype, threads, ConvTranspose.provider(), r.kernel, r.workload.flops() / 1e6,
-                    r.medianMs, r.minMs, r.calls, r.gflops(), i + 1 < results.size() ? "," : ""));
+                    r.medianMs, r.minMs, r.calls, r.gflops(), Double.isNaN(peak) ? "null" : String.format(Locale.ROOT, "%.1f", peak),
+                    i + 1 < results.size() ? "," : ""));
         }
         return sb.append("]\n").toString();
     }

@@ -13,6 +13,7 @@ public final class Main {
             Usage: tconv <command> [flags]
               run     one transposed convolution on .npy tensors        (tconv run --help)
               bench   time the built-in workload suite or your own      (tconv bench --help)
+              info    JDK, kernels in use (and why), vector width, FMA peak
 
             Exit status: 0 on success, 2 on bad input (one line on stderr starting 'tconv: ').
             """;
@@ -35,6 +36,7 @@ public final class Main {
             return switch (args[0]) {
                 case "run" -> help ? printed(out, RunCommand.HELP) : RunCommand.main(rest, out);
                 case "bench" -> help ? printed(out, BenchCommand.HELP) : BenchCommand.main(rest, out, err);
+                case "info" -> help ? printed(out, InfoCommand.HELP) : InfoCommand.main(rest, out);
                 default -> throw new CliException("unknown command '" + args[0] + "' (try tconv --help)");
             };
         } catch (CliException | IllegalArgumentException e) {

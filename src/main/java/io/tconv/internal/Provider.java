@@ -10,4 +10,10 @@ public interface Provider {
 
     /** A double kernel for {@code g}; same layouts as {@link #floatKernel}. */
     DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias);
+
+    /** What this provider uses of the machine, as "key: value" lines for {@code tconv info}. */
+    String details();
+
+    /** One core's measured FMA peak in GFLOP/s at this provider's width (a short calibration), or NaN. */
+    double peakGflops(boolean f64);
 }

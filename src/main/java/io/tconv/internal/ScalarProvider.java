@@ -14,4 +14,15 @@ public final class ScalarProvider implements Provider {
     public DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias) {
         return new ScalarKernels.F64(g, weight, bias);
     }
+
+    @Override
+    public String details() {
+        return "vector width: none (scalar kernels)\n";
+    }
+
+    /** The scalar path has no vector width to calibrate: NaN. */
+    @Override
+    public double peakGflops(boolean f64) {
+        return Double.NaN;
+    }
 }

@@ -180,6 +180,18 @@ class CliTest {
     }
 
     @Test
+    void infoNamesTheProviderAndThePeak() {
+        assertEquals(0, tconv("info"), err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("JDK: " + Runtime.version()), text);
+        assertTrue(text.contains("provider: " + io.tconv.ConvTranspose.provider()), text);
+        if (io.tconv.ConvTranspose.providerFallbackReason() == null) {
+            assertTrue(text.contains("hardware FMA: yes") && text.contains("GFLOP/s f32"), text);
+        }
+        assertEquals(2, tconv("info", "--verbose"));
+    }
+
+    @Test
     void benchTimesAWorkloadsFileAndWritesJson() throws IOException {
         Path wl = dir.resolve("w.txt"), json = dir.resolve("r.json");
         Files.writeString(wl, "# tiny\ntiny 2 2 3 4 1 5x6 3x3 2x2 1x1 1x1 1x1\n");

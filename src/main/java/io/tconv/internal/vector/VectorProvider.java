@@ -44,6 +44,20 @@ public final class VectorProvider implements Provider {
         return new GemmKernelF64(layout(g, MicroKernelsF64.L, Double.BYTES), weight, bias);
     }
 
+    @Override
+    public String details() {
+        return "vector width: " + VectorConstants.BITS + " bits (float lanes " + MicroKernelsF32.L + ", double lanes "
+                + MicroKernelsF64.L + "); widest on this CPU: "
+                + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + " bits\n"
+                + "hardware FMA: " + (VectorConstants.HAS_FMA ? "yes" : "no") + "\n"
+                + "vector registers assumed for tiles: " + VectorConstants.REGISTERS + "\n";
+    }
+
+    @Override
+    public double peakGflops(boolean f64) {
+        return PeakProbe.gflops(f64, 5, 40);
+    }
+
     private static GemmLayout layout(Geometry g, int lanes, int bytes) {
         return new GemmLayout(g, GemmLayout.strideEqualsKernel(g), lanes, bytes);
     }
