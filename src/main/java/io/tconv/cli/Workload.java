@@ -10,18 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One line of a workloads file (the format of the shared benchmark suite): name, dims, N, Cin, Cout, groups,
+ * One shape of a benchmark suite: one line of a workloads file (the format of the shared benchmark suite): name, dims, N, Cin, Cout, groups,
  * then input, kernel, stride, padding, output_padding and dilation as per-dimension lists joined by 'x'.
  */
-record Workload(String name, int batch, ConvTransposeSpec spec) {
+public record Workload(String name, int batch, ConvTransposeSpec spec) {
 
     /** FLOPs counted the direct way: {@code 2 · N · Cin · Cout/groups · ∏ in · ∏ k}. */
-    long flops() {
+    public long flops() {
         return 2L * batch * spec.multiplyAddsPerImage();
     }
 
     /** The suite built into the jar (the same shapes as the shared peer benchmark). */
-    static List<Workload> builtIn() {
+    public static List<Workload> builtIn() {
         try (InputStream in = Workload.class.getResourceAsStream("workloads.txt")) {
             return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "built-in workloads");
         } catch (IOException e) {
@@ -29,7 +29,7 @@ record Workload(String name, int batch, ConvTransposeSpec spec) {
         }
     }
 
-    static List<Workload> read(Path file) throws IOException {
+    public static List<Workload> read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new CliException(file + ": no such file");
         return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     }

@@ -1,0 +1,29 @@
+package io.tconv.jmh;
+
+import io.tconv.cli.Workload;
+import java.util.SplittableRandom;
+
+/** The built-in workload suite (the shared peer benchmark's shapes) and seeded data for it. */
+final class Shapes {
+    private Shapes() {}
+
+    static Workload named(String name) {
+        return Workload.builtIn().stream().filter(w -> w.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no workload " + name));
+    }
+
+    /** Uniform in [-1, 1), seeded by the workload name and the array's role. */
+    static float[] floats(Workload w, String role, int n) {
+        SplittableRandom r = new SplittableRandom((w.name() + role).hashCode());
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) r.nextDouble(-1, 1);
+        return a;
+    }
+
+    static double[] doubles(Workload w, String role, int n) {
+        float[] f = floats(w, role, n);
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) d[i] = f[i];
+        return d;
+    }
+}
