@@ -96,13 +96,6 @@ public final class ConvTransposeSpec {
     /** Spatial size of the output, per dimension. */
     public int[] outputSize() { return outputSize.clone(); }
 
-    int inputSize(int dim) { return inputSize[dim]; }
-    int kernel(int dim) { return kernel[dim]; }
-    int stride(int dim) { return stride[dim]; }
-    int dilation(int dim) { return dilation[dim]; }
-    int cropBegin(int dim) { return cropBegin[dim]; }
-    int outputSize(int dim) { return outputSize[dim]; }
-
     /** Elements of one input image, {@code Cin · ∏ inputSize}. */
     public int inputElementsPerImage() { return (int) (inChannels * product(inputSize)); }
     /** Elements of one output image, {@code Cout · ∏ outputSize}. */

@@ -1,6 +1,5 @@
 package io.tconv;
 
-import io.tconv.internal.Geometry;
 import io.tconv.internal.Parallel;
 
 /**
@@ -14,13 +13,11 @@ import io.tconv.internal.Parallel;
  */
 public abstract sealed class Plan permits FloatPlan, DoublePlan {
     final ConvTransposeSpec spec;
-    final Geometry geometry;
     final Parallel parallel;
     private final String kernelName;
 
     Plan(ConvTransposeSpec spec, Parallelism parallelism, String kernelName) {
         this.spec = spec;
-        this.geometry = new Geometry(spec);
         this.parallel = new Parallel(parallelism.threads(), parallelism.executor());
         this.kernelName = kernelName;
     }

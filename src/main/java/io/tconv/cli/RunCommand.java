@@ -40,7 +40,7 @@ final class RunCommand {
         Path inputPath = o.requiredPath("input"), weightPath = o.requiredPath("weight"), outputPath = o.requiredPath("output");
         Path biasPath = o.path("bias");
         int threads = o.integer("threads", Runtime.getRuntime().availableProcessors(), 1);
-        int groups = o.integer("groups", 1, Integer.MIN_VALUE);
+        int groups = o.integer("groups", 1, 1);
         if (Files.isDirectory(outputPath)) throw new CliException(outputPath + ": is a folder, not a file");
 
         Npy.Array x = Npy.read(inputPath);
@@ -60,7 +60,6 @@ final class RunCommand {
         if (w.shape()[0] != x.shape()[1]) {
             throw new CliException("weight dimension 0 (Cin) is " + w.shape()[0] + " but the input has " + x.shape()[1] + " channels");
         }
-        if (groups < 1) throw new CliException("run: --groups must be >= 1, got " + groups);
         long cout = w.shape()[1] * groups;
         if (b != null && (b.rank() != 1 || b.shape()[0] != cout)) {
             throw new CliException(biasPath + ": bias must have shape [" + cout + "] (Cout = weight dim 1 x groups), got "

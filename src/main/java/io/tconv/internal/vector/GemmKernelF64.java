@@ -55,17 +55,9 @@ final class GemmKernelF64 implements DoubleKernel {
         double[] p = new double[lay.rowBlocks * k * mr];
         for (int m = 0; m < lay.rows; m++) {
             int block = m / mr, r = m % mr;
-            for (int kk = 0; kk < k; kk++) p[(block * k + kk) * mr + r] = w[weightIndex(job, grp, m, kk)];
+            for (int kk = 0; kk < k; kk++) p[(block * k + kk) * mr + r] = w[lay.weightIndex(job, grp, m, kk)];
         }
         return p;
-    }
-
-    /** Index in {@code [Cin, Cout/groups, k…]} of the weight at row m, reduction index kk. */
-    private int weightIndex(int job, int grp, int m, int kk) {
-        if (lay.depthToSpace) return (grp * g.cig + kk) * g.cog * g.kVol + m;   // row m = (co, tap)
-        Phases.Phase ph = lay.jobs[job];
-        int taps = ph.taps(), ci = kk / taps, t = kk % taps;
-        return ((grp * g.cig + ci) * g.cog + m) * g.kVol + ph.tap[t];
     }
 
     @Override
@@ -98,7 +90,7 @@ final class GemmKernelF64 implements DoubleKernel {
     private void phase(int job, int grp, int tile, double[] x, int xGroup, double[] y, int yGroup, Scratch s) {
         Phases.Phase ph = lay.jobs[job];
         int nr = lay.nr, k = lay.jobK[job], p0 = tile * nr, valid = Math.min(nr, lay.jobPixels[job] - p0);
-        segments(ph, p0, valid, s);
+        s.segments = GemmLayout.segments(ph, p0, valid, s.segD, s.segH, s.segW, s.segLen, s.segJ);
         double[] panel = panels[job * g.groups + grp];
         if (k == 0) Arrays.fill(s.c, 0.0);
         for (int k0 = 0; k0 < k; k0 += lay.kc) {
@@ -119,22 +111,6 @@ final class GemmKernelF64 implements DoubleKernel {
                 for (int j = s.segJ[seg], end = j + s.segLen[seg]; j < end; j++, o += g.s[2]) y[yRow + o] = b + s.c[cRow + j];
             }
         }
-    }
-
-    /** Splits pixels [p0, p0 + valid) of a phase into runs along W: (qD, qH, first qW, length, first j). */
-    private static void segments(Phases.Phase ph, int p0, int valid, Scratch s) {
-        int qw = ph.q[2], n = 0;
-        for (int j = 0; j < valid; ) {
-            int p = p0 + j, w = p % qw, rest = p / qw;
-            int len = Math.min(qw - w, valid - j);
-            s.segD[n] = rest / ph.q[1];
-            s.segH[n] = rest % ph.q[1];
-            s.segW[n] = w;
-            s.segLen[n] = len;
-            s.segJ[n++] = j;
-            j += len;
-        }
-        s.segments = n;
     }
 
     /** Packs reduction rows [k0, k0 + kLen) of the tile: row k = (ci, tap), zeros where the tap misses the input. */

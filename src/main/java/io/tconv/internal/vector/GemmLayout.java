@@ -90,6 +90,33 @@ final class GemmLayout {
         macsPerTask = Math.max(1, macs / tasksPerGroup);
     }
 
+    /** Index in {@code [Cin, Cout/groups, k…]} of the weight at GEMM row m, reduction index kk, of a job and group. */
+    int weightIndex(int job, int grp, int m, int kk) {
+        if (depthToSpace) return (grp * g.cig + kk) * g.cog * g.kVol + m;   // row m = (co, tap)
+        Phases.Phase ph = jobs[job];
+        int taps = ph.taps(), ci = kk / taps, t = kk % taps;
+        return ((grp * g.cig + ci) * g.cog + m) * g.kVol + ph.tap[t];
+    }
+
+    /**
+     * Splits pixels [p0, p0 + valid) of a phase into runs along W: (qD, qH, first qW, length, first j) in the
+     * given arrays. Returns the number of runs.
+     */
+    static int segments(Phases.Phase ph, int p0, int valid, int[] segD, int[] segH, int[] segW, int[] segLen, int[] segJ) {
+        int qw = ph.q[2], n = 0;
+        for (int j = 0; j < valid; ) {
+            int p = p0 + j, w = p % qw, rest = p / qw;
+            int len = Math.min(qw - w, valid - j);
+            segD[n] = rest / ph.q[1];
+            segH[n] = rest % ph.q[1];
+            segW[n] = w;
+            segLen[n] = len;
+            segJ[n++] = j;
+            j += len;
+        }
+        return n;
+    }
+
     /** Stride equals kernel and dilation is 1 in every dimension: the depth-to-space GEMM applies. */
     static boolean strideEqualsKernel(Geometry g) {
         for (int a = 0; a < 3; a++) if (g.s[a] != g.k[a] || g.d[a] != 1) return false;
