@@ -22,8 +22,9 @@ final class BenchCommand {
             Usage: tconv bench [--workloads FILE] [--dtype f32|f64] [--threads T] [--only NAME,...] [--json FILE]
 
             Times each shape of a workloads file (default: the suite built into the jar, the same shapes as
-            the shared peer benchmark): warm-up (>= 2 calls and >= 0.2 s), then >= 5 timed calls and >= 1 s
-            (at most 200; 3 when a call takes over a second), and reports the median.
+            the shared peer benchmark): warm-up (>= 2 calls and >= 1 s, so that the JIT has compiled
+            every thread's code), then >= 5 timed calls and >= 1 s (at most 2000; 3 when a call takes
+            over a second), and reports the median.
             Progress goes to stderr; a table with name, median ms and GFLOP/s to stdout, where
             GFLOP/s = 2 * N * Cin * Cout/groups * prod(in) * prod(kernel) / median time.
               --workloads FILE  lines 'name dims N Cin Cout groups in kernel stride padding out_pad dilation'
@@ -100,7 +101,7 @@ final class BenchCommand {
             kernel = plan.kernel();
         }
         long warmStart = System.nanoTime();
-        for (int n = 0; n < 2 || System.nanoTime() - warmStart < 200_000_000L; n++) call.run();
+        for (int n = 0; n < 2 || System.nanoTime() - warmStart < 1_000_000_000L; n++) call.run();
         List<Long> times = new ArrayList<>();
         long start = System.nanoTime();
         while (true) {
@@ -112,7 +113,7 @@ final class BenchCommand {
             boolean slow = t > 1_000_000_000L;
             if (slow && times.size() >= 3) break;
             if (times.size() >= 5 && elapsed >= 1_000_000_000L) break;
-            if (times.size() >= 200) break;
+            if (times.size() >= 2000) break;
         }
         long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
         int m = sorted.length;
