@@ -18,11 +18,15 @@ class AllocationTest {
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(bean.isThreadAllocatedMemorySupported(), "no per-thread allocation counter on this JVM");
         bean.setThreadAllocatedMemoryEnabled(true);
-        Case[] cases = {   // phase GEMM, depth-to-space GEMM, and a non-finite weight (scalar path)
+        Case[] cases = {   // phase GEMM, depth-to-space GEMM, few-channel rows (blocks of 4, and depthwise)
             new Case(2, 32, 24, 1, new int[] {24, 24}, new int[] {4, 4}, new int[] {2, 2}, new int[] {1, 1},
                     new int[] {0, 0}, new int[] {1, 1}, true, 1),
             new Case(1, 40, 16, 1, new int[] {16, 16}, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0},
-                    new int[] {1, 1}, new int[] {1, 1}, true, 2)};
+                    new int[] {1, 1}, new int[] {1, 1}, true, 2),
+            new Case(2, 16, 3, 1, new int[] {32, 32}, new int[] {4, 4}, new int[] {2, 2}, new int[] {1, 1},
+                    new int[] {0, 0}, new int[] {1, 1}, true, 3),
+            new Case(1, 8, 8, 8, new int[] {40, 40}, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1},
+                    new int[] {1, 1}, new int[] {1, 1}, false, 4)};
         for (Case c : cases) {
             for (int threads : new int[] {1, 2}) {
                 double[][] d = c.data();

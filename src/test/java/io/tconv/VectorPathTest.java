@@ -59,6 +59,23 @@ class VectorPathTest {
         }
     }
 
+    /**
+     * A random case for the few-channel rows: few output channels per group (or one, depthwise), input widths
+     * around the lane counts and the two-vector blocks.
+     */
+    static Case fewChannels(SplittableRandom r, int rank) {
+        while (true) {
+            Case c = Case.random(r, 4, rank);
+            int g = c.groups();
+            int[] in = c.in().clone();
+            in[rank - 1] = Math.max(in[rank - 1], pick(r, rank == 3 ? 33 : 49));
+            int cog = r.nextInt(3) == 0 ? 1 : 1 + r.nextInt(7);
+            Case few = new Case(c.batch() == 0 ? 1 : c.batch(), g * pick(r, 20), g * cog, g, in, c.k(), c.s(), c.p(), c.op(),
+                    c.d(), c.bias(), c.seed());
+            if (few.outputLength() < 200_000) return few;
+        }
+    }
+
     static int pick(SplittableRandom r, int max) {
         while (true) {
             int v = AROUND[r.nextInt(AROUND.length)];
@@ -72,7 +89,11 @@ class VectorPathTest {
         TreeSet<String> kernels = new TreeSet<>();
         for (int i = 0; i < CASES; i++) {
             int rank = 1 + i % 3;
-            Case c = i % 2 == 0 ? strideEqualsKernel(r, rank) : phase(r, rank);
+            Case c = switch (i / 3 % 3) {
+                case 0 -> strideEqualsKernel(r, rank);
+                case 1 -> phase(r, rank);
+                default -> fewChannels(r, rank);
+            };
             Parallelism threads = Parallelism.threads(1 + i % 3);
             kernels.add(PropertyTest.checkFloat(c, threads, 1 + i % 5, vector));
             kernels.add(PropertyTest.checkDouble(c, threads, i % 3, vector));
@@ -80,7 +101,9 @@ class VectorPathTest {
         String seen = kernels.toString();
         assertTrue(seen.contains("stride=kernel gemm"), "depth-to-space path never ran: " + seen);
         assertTrue(seen.contains("phase gemm"), "phase path never ran: " + seen);
-        long shapes = kernels.stream().map(k -> k.substring(k.lastIndexOf(' ') + 1)).distinct().count();
+        assertTrue(seen.contains("few-channel rows c1") && seen.contains("few-channel rows c4"),
+                "a few-channel block never ran: " + seen);
+        long shapes = kernels.stream().filter(k -> k.contains("gemm")).map(k -> k.substring(k.lastIndexOf(' ') + 1)).distinct().count();
         assertTrue(shapes >= 2, "only one tile shape ran: " + seen);
     }
 
@@ -88,7 +111,11 @@ class VectorPathTest {
     void nonFiniteWeightsKeepTheExactPath() {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 4);
         for (int i = 0; i < 40; i++) {
-            Case c = i % 2 == 0 ? strideEqualsKernel(r, 1 + i % 3) : phase(r, 1 + i % 3);
+            Case c = switch (i / 3 % 3) {
+                case 0 -> strideEqualsKernel(r, 1 + i % 3);
+                case 1 -> phase(r, 1 + i % 3);
+                default -> fewChannels(r, 1 + i % 3);
+            };
             double[][] data = c.data();
             data[1][r.nextInt(data[1].length)] = i % 3 == 0 ? Double.NaN : i % 3 == 1 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
             if (data[0].length > 0) data[0][r.nextInt(data[0].length)] = 0;   // 0 · Inf where a tap lands

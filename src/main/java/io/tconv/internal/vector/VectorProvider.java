@@ -12,6 +12,8 @@ import io.tconv.internal.ScalarKernels;
  * <ul>
  * <li>non-finite weights: the exact scalar path (the GEMM's zero padding would turn Inf·0 into NaN in cells
  *     PyTorch leaves at the bias);</li>
+ * <li>few output channels per group, or a short reduction ({@link RowLayout#suits}): the few-channel rows,
+ *     where a GEMM's tiles would be mostly padding or overhead;</li>
  * <li>stride = kernel, dilation 1: the depth-to-space GEMM;</li>
  * <li>anything else: the phase GEMM.</li>
  * </ul>
@@ -33,6 +35,7 @@ public final class VectorProvider implements Provider {
         for (float v : weight) {
             if (!Float.isFinite(v)) return new ScalarKernels.F32(g, weight, bias);
         }
+        if (RowLayout.suits(g)) return new RowKernelF32(new RowLayout(g, RowKernelF32.L, Float.BYTES), weight, bias);
         return new GemmKernelF32(layout(g, MicroKernelsF32.L, Float.BYTES), weight, bias);
     }
 
@@ -41,6 +44,7 @@ public final class VectorProvider implements Provider {
         for (double v : weight) {
             if (!Double.isFinite(v)) return new ScalarKernels.F64(g, weight, bias);
         }
+        if (RowLayout.suits(g)) return new RowKernelF64(new RowLayout(g, RowKernelF64.L, Double.BYTES), weight, bias);
         return new GemmKernelF64(layout(g, MicroKernelsF64.L, Double.BYTES), weight, bias);
     }
 
