@@ -4,6 +4,8 @@ import io.tconv.internal.DoubleKernel;
 import io.tconv.internal.Geometry;
 import io.tconv.internal.Phases;
 import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The double GEMM kernel for both modes of {@link GemmLayout}: weights packed at plan time into zero-padded
@@ -14,6 +16,8 @@ import java.util.Arrays;
  * the provider does not use this kernel otherwise.
  */
 final class GemmKernelF64 implements DoubleKernel {
+    private static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
+    private static final int L = S.length();
     private final GemmLayout lay;
     private final Geometry g;
     private final double[][] panels;
@@ -24,6 +28,8 @@ final class GemmKernelF64 implements DoubleKernel {
     private static final class Scratch {
         final double[] b, c;
         final int[] segD, segH, segW, segLen, segJ;
+        /** Per (tap, segment): the run's source offset in a channel, and its part [lo, hi) inside the input. */
+        final int[] runSrc, runLo, runHi;
         int segments;
 
         Scratch(GemmLayout lay) {
@@ -34,6 +40,11 @@ final class GemmKernelF64 implements DoubleKernel {
             segW = new int[lay.nr];
             segLen = new int[lay.nr];
             segJ = new int[lay.nr];
+            int taps = 0;
+            if (lay.jobs != null) for (Phases.Phase ph : lay.jobs) taps = Math.max(taps, ph.taps());
+            runSrc = new int[taps * lay.nr];
+            runLo = new int[taps * lay.nr];
+            runHi = new int[taps * lay.nr];
         }
     }
 
@@ -91,6 +102,7 @@ final class GemmKernelF64 implements DoubleKernel {
         Phases.Phase ph = lay.jobs[job];
         int nr = lay.nr, k = lay.jobK[job], p0 = tile * nr, valid = Math.min(nr, lay.jobPixels[job] - p0);
         s.segments = GemmLayout.segments(ph, p0, valid, s.segD, s.segH, s.segW, s.segLen, s.segJ);
+        runs(ph, s);
         double[] panel = panels[job * g.groups + grp];
         if (k == 0) Arrays.fill(s.c, 0.0);
         for (int k0 = 0; k0 < k; k0 += lay.kc) {
@@ -113,26 +125,49 @@ final class GemmKernelF64 implements DoubleKernel {
         }
     }
 
-    /** Packs reduction rows [k0, k0 + kLen) of the tile: row k = (ci, tap), zeros where the tap misses the input. */
+    /** Where each (tap, segment) run of the tile reads its channel, and which part of it lies inside the input. */
+    private void runs(Phases.Phase ph, Scratch s) {
+        int inD = g.in[0], inH = g.in[1], inW = g.in[2];
+        for (int t = 0, r = 0; t < ph.taps(); t++) {
+            for (int seg = 0; seg < s.segments; seg++, r++) {
+                int len = s.segLen[seg];
+                int id = s.segD[seg] + ph.dD[t], ih = s.segH[seg] + ph.dH[t], iw0 = s.segW[seg] + ph.dW[t];
+                s.runSrc[r] = (id * inH + ih) * inW + iw0;
+                if (id < 0 || id >= inD || ih < 0 || ih >= inH) {
+                    s.runLo[r] = len;
+                    s.runHi[r] = len;
+                } else {
+                    s.runLo[r] = Math.min(len, Math.max(0, -iw0));
+                    s.runHi[r] = Math.max(s.runLo[r], Math.min(len, inW - iw0));
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs reduction rows [k0, k0 + kLen) of the tile: row k = (ci, tap), zeros where the tap misses the input.
+     * The runs are short (a phase row), so they are copied by vectors in line rather than by a call per run.
+     */
     private void packPixels(Phases.Phase ph, double[] x, int xGroup, int k0, int kLen, int valid, Scratch s) {
-        int nr = lay.nr, taps = ph.taps(), inH = g.in[1], inW = g.in[2];
+        int nr = lay.nr, taps = ph.taps(), segments = s.segments;
+        int ci = k0 / taps, t = k0 % taps;
         double[] b = s.b;
         for (int kk = 0; kk < kLen; kk++) {
-            int k = k0 + kk, ci = k / taps, t = k % taps, row = kk * nr;
-            int xc = xGroup + ci * g.inPlane;
-            for (int seg = 0; seg < s.segments; seg++) {
-                int dst = row + s.segJ[seg], len = s.segLen[seg];
-                int id = s.segD[seg] + ph.dD[t], ih = s.segH[seg] + ph.dH[t], iw0 = s.segW[seg] + ph.dW[t];
-                if (id < 0 || id >= g.in[0] || ih < 0 || ih >= inH) {
-                    Arrays.fill(b, dst, dst + len, 0.0);
-                    continue;
-                }
-                int lo = Math.min(len, Math.max(0, -iw0)), hi = Math.max(lo, Math.min(len, inW - iw0));
-                if (lo > 0) Arrays.fill(b, dst, dst + lo, 0.0);
-                if (hi > lo) System.arraycopy(x, xc + (id * inH + ih) * inW + iw0 + lo, b, dst + lo, hi - lo);
-                if (hi < len) Arrays.fill(b, dst + hi, dst + len, 0.0);
+            int row = kk * nr, xc = xGroup + ci * g.inPlane;
+            for (int seg = 0, r = t * segments; seg < segments; seg++, r++) {
+                int dst = row + s.segJ[seg], len = s.segLen[seg], lo = s.runLo[r], hi = s.runHi[r];
+                int src = xc + s.runSrc[r];
+                int j = 0;
+                for (; j < lo; j++) b[dst + j] = 0.0;
+                for (; j + L <= hi; j += L) DoubleVector.fromArray(S, x, src + j).intoArray(b, dst + j);
+                for (; j < hi; j++) b[dst + j] = x[src + j];
+                for (; j < len; j++) b[dst + j] = 0.0;
             }
-            if (valid < nr) Arrays.fill(b, row + valid, row + nr, 0.0);
+            for (int i = row + valid; i < row + nr; i++) b[i] = 0.0;
+            if (++t == taps) {
+                t = 0;
+                ci++;
+            }
         }
     }
 
