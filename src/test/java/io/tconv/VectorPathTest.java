@@ -101,7 +101,7 @@ class VectorPathTest {
         String seen = kernels.toString();
         assertTrue(seen.contains("stride=kernel gemm"), "depth-to-space path never ran: " + seen);
         assertTrue(seen.contains("phase gemm"), "phase path never ran: " + seen);
-        assertTrue(seen.contains("few-channel rows c1") && seen.contains("few-channel rows c4"),
+        assertTrue(seen.contains("few-channel planes c1") && seen.contains("few-channel planes c4"),
                 "a few-channel block never ran: " + seen);
         long shapes = kernels.stream().filter(k -> k.contains("gemm")).map(k -> k.substring(k.lastIndexOf(' ') + 1)).distinct().count();
         assertTrue(shapes >= 2, "only one tile shape ran: " + seen);

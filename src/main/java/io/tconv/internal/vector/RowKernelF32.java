@@ -2,16 +2,17 @@ package io.tconv.internal.vector;
 
 import io.tconv.internal.FloatKernel;
 import io.tconv.internal.Geometry;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The float few-channel path of {@link RowLayout}: for each output line, each W residue is accumulated over
- * (input channel, D/H tap, W tap) in registers, two vectors of q by one block of output channels, from the
- * zero-padded input lines; the residues are then interleaved into the line with the bias (a vector zip when
- * the W stride is 2, a plain copy when it is 1, scalar stores otherwise). Accumulators are separate locals.
+ * The float few-channel path of {@link RowLayout}: for each band, H residue and W residue, the sums over (D/H
+ * tap, W tap, input channel) for two vectors of pixels and a block of output channels in named accumulators,
+ * over the band's zero-padded input rows; then each output row interleaves its W residues with the bias (a
+ * vector zip when the W stride is 2, a plain copy when it is 1, scalar stores otherwise).
  * Zeros stand in for taps outside the input, exact only for finite weights: the provider checks.
  */
 final class RowKernelF32 implements FloatKernel {
@@ -32,16 +33,21 @@ final class RowKernelF32 implements FloatKernel {
     private final float[] bias;
     private final ThreadLocal<Scratch> scratch;
 
-    /** Per-thread buffers: the padded input lines, each residue's sums of one channel block, one line's taps. */
+    /** Per-thread buffers: the band's padded input rows, the sums of each W residue, one residue's taps. */
     private static final class Scratch {
         final float[] lines, sums;
         final int[] tapX, tapW;
+        /** Single-channel path: each term's offset in the buffer and its weight. */
+        final int[] termX;
+        final float[] termW;
 
         Scratch(RowLayout lay) {
-            lines = new float[lay.g.cig * lay.slotsPerChannel * lay.lineLength];   // pads stay zero for good
-            sums = new float[lay.g.s[2] * lay.block * lay.qCeil];
+            lines = new float[lay.bufferLength];   // pads are never written: they stay zero
+            sums = new float[lay.g.s[2] * lay.block * lay.sumsLength];
             tapX = new int[lay.g.k[0] * lay.g.k[1]];
             tapW = new int[lay.g.k[0] * lay.g.k[1]];
+            termX = new int[lay.block == 1 ? lay.g.cig * lay.g.kVol : 0];
+            termW = new float[termX.length];
         }
     }
 
@@ -74,126 +80,164 @@ final class RowKernelF32 implements FloatKernel {
     @Override
     public void run(int n, int task, float[] x, int xOff, float[] y, int yOff) {
         int grp = task / lay.bandsPerGroup, band = task % lay.bandsPerGroup;
-        int od = lay.bandOd[band], ih0 = lay.bandIh0[band];
+        int od = lay.bandOd[band], q0 = lay.bandQ0[band], q1 = lay.bandQ1[band];
         Scratch s = scratch.get();
-        copyInput(x, xOff + (n * g.cin + grp * g.cig) * g.inPlane, od, ih0, lay.bandIh1[band], s.lines);
-        int outW = g.out[2], kh = g.k[1], kw = g.k[2];
-        for (int oh = lay.bandH0[band]; oh < lay.bandH1[band]; oh++) {
+        copyInput(x, xOff + (n * g.cin + grp * g.cig) * g.inPlane, od, q0 + lay.hDeltaMin, q1 + lay.hDeltaMax, s.lines);
+        int outW = g.out[2], kh = g.k[1], kw = g.k[2], pitch = lay.pitch;
+        int yGroup = yOff + (n * g.cout + grp * g.cog) * g.outPlane + od * g.out[1] * outW;
+        for (int rh = 0; rh < g.s[1]; rh++) {
+            int qEnd = Math.min(q1, lay.hCount[rh]);
+            if (qEnd <= q0) continue;
             int taps = 0;
             for (int a = lay.tapsD.start[od]; a < lay.tapsD.start[od + 1]; a++) {
-                int slot = (a - lay.tapsD.start[od]) * lay.hSpan;
-                for (int b = lay.tapsH.start[oh]; b < lay.tapsH.start[oh + 1]; b++) {
-                    s.tapX[taps] = (slot + lay.tapsH.input[b] - ih0) * lay.lineLength + lay.padLeft;
-                    s.tapW[taps++] = (lay.tapsD.tap[a] * kh + lay.tapsH.tap[b]) * kw * lay.cogPad;
+                int slot = (a - lay.tapsD.start[od]) * lay.rowsPerSlot;
+                for (int b = 0; b < lay.hTap[rh].length; b++) {
+                    s.tapX[taps] = (slot + lay.hDelta[rh][b] - lay.hDeltaMin) * pitch + lay.padLeft;
+                    s.tapW[taps++] = (lay.tapsD.tap[a] * kh + lay.hTap[rh][b]) * kw * lay.cogPad;
                 }
             }
-            int yLine = yOff + (n * g.cout + grp * g.cog) * g.outPlane + (od * g.out[1] + oh) * outW;
             for (int co = 0; co < g.cog; co += lay.block) {
                 int wBase = grp * g.cig * g.kVol * lay.cogPad + co;
-                for (int r = 0; r < g.s[2]; r++) {
-                    int sums = r * lay.block * lay.qCeil;
-                    if (lay.block == 1) sums1(s, taps, r, wBase, sums);
-                    else sums4(s, taps, r, wBase, sums);
+                for (int rw = 0; rw < g.s[2]; rw++) {
+                    int at = rw * lay.block * lay.sumsLength;
+                    if (lay.block == 1) sums1(s, taps, rw, wBase, at, (qEnd - q0) * pitch);
+                    else sums4(s, taps, rw, wBase, at, qEnd - q0);
                 }
                 for (int c = 0; c < Math.min(lay.block, g.cog - co); c++) {
-                    writeLine(s.sums, c, bias[grp * g.cog + co + c], y, yLine + (co + c) * g.outPlane);
+                    float b = bias[grp * g.cog + co + c];
+                    int yChannel = yGroup + (co + c) * g.outPlane;
+                    for (int qh = q0; qh < qEnd; qh++) {
+                        writeLine(s.sums, c * lay.sumsLength + (qh - q0) * lay.sumsRowStride, b, y, yChannel + (rh + g.s[1] * qh) * outW);
+                    }
                 }
             }
         }
     }
 
-    /** Copies the input rows [ih0, ih1) of every D tap of plane od, for every input channel, into the padded lines. */
+    /**
+     * Copies input rows [ih0, ih1) of every D tap of plane od, for every input channel, into the padded buffer;
+     * rows outside the input become zeros.
+     */
     private void copyInput(float[] x, int xGroup, int od, int ih0, int ih1, float[] lines) {
-        int inW = g.in[2], perChannel = lay.slotsPerChannel * lay.lineLength;
+        int inW = g.in[2], inH = g.in[1], pitch = lay.pitch;
         for (int ci = 0; ci < g.cig; ci++) {
             for (int a = lay.tapsD.start[od]; a < lay.tapsD.start[od + 1]; a++) {
-                int src = xGroup + ci * g.inPlane + lay.tapsD.input[a] * g.in[1] * inW;
-                int dst = ci * perChannel + (a - lay.tapsD.start[od]) * lay.hSpan * lay.lineLength + lay.padLeft;
-                for (int ih = ih0; ih < ih1; ih++, dst += lay.lineLength) System.arraycopy(x, src + ih * inW, lines, dst, inW);
-            }
-        }
-    }
-
-    /** One output channel: sums of residue r over every q, into {@code sums[at + q]}. */
-    private void sums1(Scratch s, int taps, int r, int wBase, int at) {
-        int[] tw = lay.wTap[r], dw = lay.wDelta[r];
-        int channelStride = lay.slotsPerChannel * lay.lineLength, wChannel = g.kVol * lay.cogPad, cig = g.cig;
-        float[] lines = s.lines, w = this.w;
-        for (int q = 0; q < lay.qCeil; q += 2 * L) {
-            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
-            for (int v = 0; v < taps; v++) {
-                for (int t = 0; t < tw.length; t++) {
-                    int xt = s.tapX[v] + dw[t] + q, wt = wBase + s.tapW[v] + tw[t] * lay.cogPad;
-                    for (int ci = 0; ci < cig; ci++, xt += channelStride, wt += wChannel) {
-                        FloatVector w0 = FloatVector.broadcast(S, w[wt]);
-                        a0 = FloatVector.fromArray(S, lines, xt).fma(w0, a0);
-                        a1 = FloatVector.fromArray(S, lines, xt + L).fma(w0, a1);
-                    }
+                int src = xGroup + ci * g.inPlane + lay.tapsD.input[a] * inH * inW;
+                int dst = ci * lay.channelStride + (a - lay.tapsD.start[od]) * lay.rowsPerSlot * pitch;
+                for (int ih = ih0; ih < ih1; ih++, dst += pitch) {
+                    if (ih >= 0 && ih < inH) System.arraycopy(x, src + ih * inW, lines, dst + lay.padLeft, inW);
+                    else Arrays.fill(lines, dst, dst + pitch, 0f);
                 }
             }
-            a0.intoArray(s.sums, at + q);
-            a1.intoArray(s.sums, at + q + L);
         }
     }
 
-    /** A block of four output channels: sums of residue r, channel c at {@code sums[at + c·qCeil + q]}. */
-    private void sums4(Scratch s, int taps, int r, int wBase, int at) {
+    /**
+     * One output channel: sums of W residue r over pixels [0, pixels), into {@code sums[at + p]}. With a single
+     * channel there are too few terms per pixel to fill registers, so the terms sweep the whole band instead,
+     * four at a time (sums stay in L1): the loop that runs long is the one over pixels. The terms are added in
+     * the same order as one at a time, so the grouping does not change the result.
+     */
+    private void sums1(Scratch s, int taps, int r, int wBase, int at, int pixels) {
         int[] tw = lay.wTap[r], dw = lay.wDelta[r];
-        int channelStride = lay.slotsPerChannel * lay.lineLength, wChannel = g.kVol * lay.cogPad, cig = g.cig;
-        int qc = lay.qCeil, cogPad = lay.cogPad;
-        float[] lines = s.lines, w = this.w;
-        for (int q = 0; q < qc; q += 2 * L) {
-            FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
-            FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
-            for (int v = 0; v < taps; v++) {
-                for (int t = 0; t < tw.length; t++) {
-                    int xt = s.tapX[v] + dw[t] + q, wt = wBase + s.tapW[v] + tw[t] * cogPad;
-                    for (int ci = 0; ci < cig; ci++, xt += channelStride, wt += wChannel) {
-                        FloatVector x0 = FloatVector.fromArray(S, lines, xt), x1 = FloatVector.fromArray(S, lines, xt + L);
-                        FloatVector w0 = FloatVector.broadcast(S, w[wt]);
-                        a00 = x0.fma(w0, a00);
-                        a01 = x1.fma(w0, a01);
-                        FloatVector w1 = FloatVector.broadcast(S, w[wt + 1]);
-                        a10 = x0.fma(w1, a10);
-                        a11 = x1.fma(w1, a11);
-                        FloatVector w2 = FloatVector.broadcast(S, w[wt + 2]);
-                        a20 = x0.fma(w2, a20);
-                        a21 = x1.fma(w2, a21);
-                        FloatVector w3 = FloatVector.broadcast(S, w[wt + 3]);
-                        a30 = x0.fma(w3, a30);
-                        a31 = x1.fma(w3, a31);
-                    }
+        int terms = 0;
+        for (int v = 0; v < taps; v++) {
+            for (int t = 0; t < tw.length; t++) {
+                int xt = s.tapX[v] + dw[t] - at, wt = wBase + s.tapW[v] + tw[t] * lay.cogPad;
+                for (int ci = 0; ci < g.cig; ci++, xt += lay.channelStride, wt += g.kVol * lay.cogPad) {
+                    s.termX[terms] = xt;
+                    s.termW[terms++] = w[wt];
                 }
             }
-            a00.intoArray(s.sums, at + q);
-            a01.intoArray(s.sums, at + q + L);
-            a10.intoArray(s.sums, at + qc + q);
-            a11.intoArray(s.sums, at + qc + q + L);
-            a20.intoArray(s.sums, at + 2 * qc + q);
-            a21.intoArray(s.sums, at + 2 * qc + q + L);
-            a30.intoArray(s.sums, at + 3 * qc + q);
-            a31.intoArray(s.sums, at + 3 * qc + q + L);
+        }
+        int end = at + TileShape.ceilDiv(pixels, L) * L;
+        float[] lines = s.lines, sums = s.sums;
+        int j = 0;
+        for (; j + 4 <= terms; j += 4) {
+            int x0 = s.termX[j], x1 = s.termX[j + 1], x2 = s.termX[j + 2], x3 = s.termX[j + 3];
+            FloatVector w0 = FloatVector.broadcast(S, s.termW[j]), w1 = FloatVector.broadcast(S, s.termW[j + 1]);
+            FloatVector w2 = FloatVector.broadcast(S, s.termW[j + 2]), w3 = FloatVector.broadcast(S, s.termW[j + 3]);
+            for (int p = at; p < end; p += L) {
+                FloatVector acc = j == 0 ? FloatVector.fromArray(S, lines, x0 + p).mul(w0)
+                        : FloatVector.fromArray(S, lines, x0 + p).fma(w0, FloatVector.fromArray(S, sums, p));
+                acc = FloatVector.fromArray(S, lines, x1 + p).fma(w1, acc);
+                acc = FloatVector.fromArray(S, lines, x2 + p).fma(w2, acc);
+                FloatVector.fromArray(S, lines, x3 + p).fma(w3, acc).intoArray(sums, p);
+            }
+        }
+        for (; j < terms; j++) {
+            int x0 = s.termX[j];
+            FloatVector w0 = FloatVector.broadcast(S, s.termW[j]);
+            for (int p = at; p < end; p += L) {
+                (j == 0 ? FloatVector.fromArray(S, lines, x0 + p).mul(w0)
+                        : FloatVector.fromArray(S, lines, x0 + p).fma(w0, FloatVector.fromArray(S, sums, p))).intoArray(sums, p);
+            }
+        }
+        if (terms == 0) Arrays.fill(sums, at, end, 0f);
+    }
+
+    /**
+     * A block of four output channels: sums of W residue r over {@code rows} rows of the band, channel c, row j
+     * at {@code sums[at + c·sumsLength + j·sumsRowStride + q]}.
+     */
+    private void sums4(Scratch s, int taps, int r, int wBase, int at, int rows) {
+        int[] tw = lay.wTap[r], dw = lay.wDelta[r];
+        int channelStride = lay.channelStride, wChannel = g.kVol * lay.cogPad, cig = g.cig;
+        int qc = lay.sumsLength, cogPad = lay.cogPad, qEnd = lay.sumsRowStride;
+        float[] lines = s.lines, w = this.w;
+        for (int row = 0; row < rows; row++, at += qEnd) {
+            for (int q = 0, p = row * lay.pitch; q < qEnd; q += 2 * L, p += 2 * L) {
+                FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
+                FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
+                for (int v = 0; v < taps; v++) {
+                    for (int t = 0; t < tw.length; t++) {
+                        int xt = s.tapX[v] + dw[t] + p, wt = wBase + s.tapW[v] + tw[t] * cogPad;
+                        for (int ci = 0; ci < cig; ci++, xt += channelStride, wt += wChannel) {
+                            FloatVector x0 = FloatVector.fromArray(S, lines, xt), x1 = FloatVector.fromArray(S, lines, xt + L);
+                            FloatVector w0 = FloatVector.broadcast(S, w[wt]);
+                            a00 = x0.fma(w0, a00);
+                            a01 = x1.fma(w0, a01);
+                            FloatVector w1 = FloatVector.broadcast(S, w[wt + 1]);
+                            a10 = x0.fma(w1, a10);
+                            a11 = x1.fma(w1, a11);
+                            FloatVector w2 = FloatVector.broadcast(S, w[wt + 2]);
+                            a20 = x0.fma(w2, a20);
+                            a21 = x1.fma(w2, a21);
+                            FloatVector w3 = FloatVector.broadcast(S, w[wt + 3]);
+                            a30 = x0.fma(w3, a30);
+                            a31 = x1.fma(w3, a31);
+                        }
+                    }
+                }
+                a00.intoArray(s.sums, at + q);
+                a01.intoArray(s.sums, at + q + L);
+                a10.intoArray(s.sums, at + qc + q);
+                a11.intoArray(s.sums, at + qc + q + L);
+                a20.intoArray(s.sums, at + 2 * qc + q);
+                a21.intoArray(s.sums, at + 2 * qc + q + L);
+                a30.intoArray(s.sums, at + 3 * qc + q);
+                a31.intoArray(s.sums, at + 3 * qc + q + L);
+            }
         }
     }
 
-    /** Interleaves the residues of block channel c into output line {@code y[yLine …]}, adding the bias. */
-    private void writeLine(float[] sums, int c, float b, float[] y, int yLine) {
-        int outW = g.out[2], sw = g.s[2], qc = lay.qCeil, stride = lay.block * qc;
-        int at = c * qc;
+    /** Interleaves the W residues of one row of sums, at {@code sums[at …]}, into output row {@code y[yRow …]} with the bias. */
+    private void writeLine(float[] sums, int at, float b, float[] y, int yRow) {
+        int outW = g.out[2], sw = g.s[2], stride = lay.block * lay.sumsLength;
         if (sw == 1) {
             int ow = 0;
-            for (; ow + L <= outW; ow += L) FloatVector.fromArray(S, sums, at + ow).add(b).intoArray(y, yLine + ow);
-            for (; ow < outW; ow++) y[yLine + ow] = b + sums[at + ow];
+            for (; ow + L <= outW; ow += L) FloatVector.fromArray(S, sums, at + ow).add(b).intoArray(y, yRow + ow);
+            for (; ow < outW; ow++) y[yRow + ow] = b + sums[at + ow];
         } else if (sw == 2 && ZIP) {
             int q = 0;
             for (; 2 * q + 2 * L <= outW; q += L) {
                 FloatVector even = FloatVector.fromArray(S, sums, at + q), odd = FloatVector.fromArray(S, sums, at + stride + q);
-                even.rearrange(SPREAD_LO).blend(odd.rearrange(SPREAD_LO), ODD).add(b).intoArray(y, yLine + 2 * q);
-                even.rearrange(SPREAD_HI).blend(odd.rearrange(SPREAD_HI), ODD).add(b).intoArray(y, yLine + 2 * q + L);
+                even.rearrange(SPREAD_LO).blend(odd.rearrange(SPREAD_LO), ODD).add(b).intoArray(y, yRow + 2 * q);
+                even.rearrange(SPREAD_HI).blend(odd.rearrange(SPREAD_HI), ODD).add(b).intoArray(y, yRow + 2 * q + L);
             }
-            for (int ow = 2 * q; ow < outW; ow++) y[yLine + ow] = b + sums[at + (ow & 1) * stride + (ow >> 1)];
+            for (int ow = 2 * q; ow < outW; ow++) y[yRow + ow] = b + sums[at + (ow & 1) * stride + (ow >> 1)];
         } else {
-            for (int ow = 0; ow < outW; ow++) y[yLine + ow] = b + sums[at + ow % sw * stride + ow / sw];
+            for (int ow = 0; ow < outW; ow++) y[yRow + ow] = b + sums[at + ow % sw * stride + ow / sw];
         }
     }
 }
