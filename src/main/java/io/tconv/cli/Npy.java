@@ -1,16 +1,12 @@
 package io.tconv.cli;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -119,14 +115,21 @@ public final class Npy {
     public static void write(Path path, long[] shape, float[] data) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(data);
-        writeAtomically(path, header("<f4", shape), buf.array());
+        AtomicFile.write(path, header("<f4", shape), buf.array());
     }
 
     /** Writes a float64 array atomically: the target is either untouched or complete. */
     public static void write(Path path, long[] shape, double[] data) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(data.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         buf.asDoubleBuffer().put(data);
-        writeAtomically(path, header("<f8", shape), buf.array());
+        AtomicFile.write(path, header("<f8", shape), buf.array());
+    }
+
+    /** Writes raw little-endian float32 values, no header (the shared benchmark's format), atomically. */
+    static void writeRaw(Path path, float[] data) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(data);
+        AtomicFile.write(path, buf.array());
     }
 
     /** A version 1.0 header, padded with spaces so the data starts at a multiple of 64 bytes. */
@@ -143,39 +146,6 @@ public final class Npy {
         b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) text.length());
         b.put(text.getBytes(StandardCharsets.ISO_8859_1));
         return b.array();
-    }
-
-    private static void writeAtomically(Path target, byte[] header, byte[] data) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) throw new IOException(target + ": output folder does not exist");
-        Path tmp;
-        try {
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        } catch (IOException e) {
-            throw new IOException(target + ": cannot create a file in " + dir + " (" + reason(e) + ")");
-        }
-        boolean done = false;
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.SYNC)) {
-                out.write(header);
-                out.write(data);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
-        } catch (IOException e) {
-            throw new IOException(target + ": write failed (" + reason(e) + ")");
-        } finally {
-            if (!done) Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static String reason(IOException e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
     /** The three keys of an .npy header dictionary. */

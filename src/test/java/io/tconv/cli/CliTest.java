@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -15,16 +13,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tconv run} and {@code tconv bench} end to end, in process: results, and every kind of bad input. */
-class CliTest {
-    @TempDir Path dir;
+class CliTest extends CliTestBase {
     Path x, w, b, y;
-    final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
 
     @BeforeEach
     void files() throws IOException {
@@ -37,29 +31,15 @@ class CliTest {
         Npy.write(b, new long[] {1}, new float[] {10});
     }
 
-    int tconv(String... args) {
-        out.reset();
-        err.reset();
-        return Main.run(args, new PrintStream(out), new PrintStream(err));
-    }
-
     String[] runArgs(String... extra) {
         List<String> a = new ArrayList<>(List.of("run", "--input", x.toString(), "--weight", w.toString(), "--output", y.toString()));
         a.addAll(Arrays.asList(extra));
         return a.toArray(String[]::new);
     }
 
-    /** Exit 2, exactly one stderr line starting 'tconv: ' containing {@code fragment}, and no output file. */
+    /** Refused without creating Y; see {@link CliTestBase#refused(Path, String, String...)}. */
     void refused(String fragment, String... args) throws IOException {
-        int status = tconv(args);
-        String e = err.toString(StandardCharsets.UTF_8);
-        assertEquals(2, status, "status; stderr: " + e);
-        assertTrue(e.startsWith("tconv: ") && e.indexOf('\n') == e.length() - 1, "one tconv: line, got: " + e);
-        assertTrue(e.contains(fragment), "stderr '" + e.strip() + "' lacks '" + fragment + "'");
-        assertTrue(!Files.exists(y), "the output file must not be created");
-        try (Stream<Path> files = Files.list(dir)) {
-            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary file left behind");
-        }
+        refused(y, fragment, args);
     }
 
     @Test
