@@ -11,9 +11,10 @@ public final class Main {
             tconv: transposed convolution (PyTorch's ConvTranspose1d/2d/3d) on the JVM
 
             Usage: tconv <command> [flags]
-              run     one transposed convolution on .npy tensors        (tconv run --help)
-              bench   time the built-in workload suite or your own      (tconv bench --help)
-              info    JDK, kernels in use (and why), vector width, FMA peak
+              run       one transposed convolution on .npy tensors        (tconv run --help)
+              bench     time the built-in workload suite or your own      (tconv bench --help)
+              upsample  what a transposed convolution does, on an image (tconv upsample --help)
+              info      JDK, kernels in use (and why), vector width, FMA peak
 
             Exit status: 0 on success, 2 on bad input (one line on stderr starting 'tconv: ').
             """;
@@ -37,6 +38,7 @@ public final class Main {
                 case "run" -> help ? printed(out, RunCommand.HELP) : RunCommand.main(rest, out);
                 case "bench" -> help ? printed(out, BenchCommand.HELP) : BenchCommand.main(rest, out, err);
                 case "info" -> help ? printed(out, InfoCommand.HELP) : InfoCommand.main(rest, out);
+                case "upsample" -> help ? printed(out, UpsampleCommand.HELP) : UpsampleCommand.main(rest, out);
                 default -> throw new CliException("unknown command '" + args[0] + "' (try tconv --help)");
             };
         } catch (CliException | IllegalArgumentException e) {
