@@ -3,6 +3,7 @@ package io.tconv;
 import io.tconv.internal.Geometry;
 import io.tconv.internal.Provider;
 import io.tconv.internal.Providers;
+import io.tconv.internal.ScalarProvider;
 
 /**
  * Entry point: turns a {@link ConvTransposeSpec} and its weights into a {@link Plan}.
@@ -18,7 +19,15 @@ import io.tconv.internal.Providers;
 public final class ConvTranspose {
     private ConvTranspose() {}
 
-    /** A float plan on all available processors. */
+    /**
+     * A float plan on all available processors.
+     *
+     * @param spec   the geometry
+     * @param weight {@code [Cin, Cout/groups, k…]}, C-order (PyTorch's layout); copied
+     * @param bias   {@code [Cout]} when the spec has a bias, else null; copied
+     * @return the plan
+     * @throws IllegalArgumentException if the arrays do not match the spec
+     */
     public static FloatPlan plan(ConvTransposeSpec spec, float[] weight, float[] bias) {
         return plan(spec, weight, bias, Parallelism.allCores());
     }
@@ -26,9 +35,12 @@ public final class ConvTranspose {
     /**
      * A float plan.
      *
-     * @param weight {@code [Cin, Cout/groups, k…]}, C-order; copied, so later changes to the array do not
-     *               affect the plan
-     * @param bias   {@code [Cout]} when the spec has a bias, else null; copied
+     * @param spec        the geometry
+     * @param weight      {@code [Cin, Cout/groups, k…]}, C-order (PyTorch's layout); copied, so later changes
+     *                    to the array do not affect the plan
+     * @param bias        {@code [Cout]} when the spec has a bias, else null; copied
+     * @param parallelism how many threads an execute call may use
+     * @return the plan
      * @throws IllegalArgumentException if the arrays do not match the spec
      */
     public static FloatPlan plan(ConvTransposeSpec spec, float[] weight, float[] bias, Parallelism parallelism) {
@@ -41,12 +53,29 @@ public final class ConvTranspose {
         return new FloatPlan(spec, provider.floatKernel(new Geometry(spec), weight, bias), parallelism);
     }
 
-    /** A double plan on all available processors. */
+    /**
+     * A double plan on all available processors.
+     *
+     * @param spec   the geometry
+     * @param weight {@code [Cin, Cout/groups, k…]}, C-order (PyTorch's layout); copied
+     * @param bias   {@code [Cout]} when the spec has a bias, else null; copied
+     * @return the plan
+     * @throws IllegalArgumentException if the arrays do not match the spec
+     */
     public static DoublePlan plan(ConvTransposeSpec spec, double[] weight, double[] bias) {
         return plan(spec, weight, bias, Parallelism.allCores());
     }
 
-    /** A double plan; same rules as {@link #plan(ConvTransposeSpec, float[], float[], Parallelism)}. */
+    /**
+     * A double plan; same rules as {@link #plan(ConvTransposeSpec, float[], float[], Parallelism)}.
+     *
+     * @param spec        the geometry
+     * @param weight      {@code [Cin, Cout/groups, k…]}, C-order; copied
+     * @param bias        {@code [Cout]} when the spec has a bias, else null; copied
+     * @param parallelism how many threads an execute call may use
+     * @return the plan
+     * @throws IllegalArgumentException if the arrays do not match the spec
+     */
     public static DoublePlan plan(ConvTransposeSpec spec, double[] weight, double[] bias, Parallelism parallelism) {
         return plan(spec, weight, bias, parallelism, Providers.current());
     }
@@ -57,25 +86,60 @@ public final class ConvTranspose {
         return new DoublePlan(spec, provider.doubleKernel(new Geometry(spec), weight, bias), parallelism);
     }
 
-    /** The implementation family in use: {@code scalar}, or the Vector API provider and its width ({@code vector-512}). */
+    /**
+     * A float plan on the plain-Java (scalar) kernels whatever the provider: to compare their speed with the
+     * vector kernels', or to rule the vector kernels out while debugging. Same rules as
+     * {@link #plan(ConvTransposeSpec, float[], float[], Parallelism)}.
+     *
+     * @param spec        the geometry
+     * @param weight      {@code [Cin, Cout/groups, k…]}, C-order; copied
+     * @param bias        {@code [Cout]} when the spec has a bias, else null; copied
+     * @param parallelism how many threads an execute call may use
+     * @return the plan
+     * @throws IllegalArgumentException if the arrays do not match the spec
+     */
+    public static FloatPlan planScalar(ConvTransposeSpec spec, float[] weight, float[] bias, Parallelism parallelism) {
+        return plan(spec, weight, bias, parallelism, SCALAR);
+    }
+
+    /**
+     * A double plan on the plain-Java kernels; see {@link #planScalar(ConvTransposeSpec, float[], float[], Parallelism)}.
+     *
+     * @param spec        the geometry
+     * @param weight      {@code [Cin, Cout/groups, k…]}, C-order; copied
+     * @param bias        {@code [Cout]} when the spec has a bias, else null; copied
+     * @param parallelism how many threads an execute call may use
+     * @return the plan
+     * @throws IllegalArgumentException if the arrays do not match the spec
+     */
+    public static DoublePlan planScalar(ConvTransposeSpec spec, double[] weight, double[] bias, Parallelism parallelism) {
+        return plan(spec, weight, bias, parallelism, SCALAR);
+    }
+
+    private static final Provider SCALAR = new ScalarProvider();
+
+    /** {@return the implementation family in use: {@code scalar}, or the Vector API provider and its width ({@code vector-512})} */
     public static String provider() {
         return Providers.current().name();
     }
 
-    /** Details of the provider in use (vector width, FMA, ...), as "key: value" lines. */
+    /** {@return details of the provider in use (vector width, FMA, ...), as "key: value" lines} */
     public static String providerDetails() {
         return Providers.current().details();
     }
 
     /**
      * One core's FMA peak in GFLOP/s for float or double at the provider's vector width, measured by a short
-     * calibration loop (about a quarter of a second); NaN on the scalar path.
+     * calibration loop (about a quarter of a second).
+     *
+     * @param f64 double precision rather than float
+     * @return GFLOP/s, or NaN on the scalar path
      */
     public static double measurePeakGflops(boolean f64) {
         return Providers.current().peakGflops(f64);
     }
 
-    /** Why the scalar kernels are in use (for example the missing {@code --add-modules} flag), or null if they are not. */
+    /** {@return why the scalar kernels are in use (for example the missing {@code --add-modules} flag), or null if they are not} */
     public static String providerFallbackReason() {
         return Providers.fallback();
     }

@@ -54,7 +54,13 @@ public final class ConvTransposeSpec {
         this.outputSize = outputSize;
     }
 
-    /** Starts a spec with {@code inChannels} input and {@code outChannels} output channels. */
+    /**
+     * Starts a spec.
+     *
+     * @param inChannels  input channels {@code Cin}
+     * @param outChannels output channels {@code Cout}
+     * @return a builder with the defaults listed at {@link Builder}
+     */
     public static Builder builder(int inChannels, int outChannels) {
         return new Builder(inChannels, outChannels);
     }
@@ -67,45 +73,47 @@ public final class ConvTransposeSpec {
         return stride * (in - 1) + dilation * (kernel - 1) + 1;
     }
 
-    /** Number of spatial dimensions: 1, 2 or 3. */
+    /** {@return the number of spatial dimensions: 1, 2 or 3} */
     public int rank() { return kernel.length; }
-    /** Input channels {@code Cin}. */
+    /** {@return input channels {@code Cin}} */
     public int inChannels() { return inChannels; }
-    /** Output channels {@code Cout}. */
+    /** {@return output channels {@code Cout}} */
     public int outChannels() { return outChannels; }
-    /** Number of groups; {@code Cin} and {@code Cout} are both divisible by it. */
+    /** {@return the number of groups; {@code Cin} and {@code Cout} are both divisible by it} */
     public int groups() { return groups; }
-    /** Input channels per group, {@code Cin / groups}. */
+    /** {@return input channels per group, {@code Cin / groups}} */
     public int inChannelsPerGroup() { return inChannels / groups; }
-    /** Output channels per group, {@code Cout / groups}. */
+    /** {@return output channels per group, {@code Cout / groups}} */
     public int outChannelsPerGroup() { return outChannels / groups; }
-    /** Whether the layer adds a bias of length {@code Cout}. */
+    /** {@return whether the layer adds a bias of length {@code Cout}} */
     public boolean hasBias() { return bias; }
-    /** Spatial size of the input, one entry per dimension. */
+    /** {@return spatial size of the input, one entry per dimension} */
     public int[] inputSize() { return inputSize.clone(); }
-    /** Kernel size, one entry per dimension. */
+    /** {@return kernel size, one entry per dimension} */
     public int[] kernel() { return kernel.clone(); }
-    /** Stride, one entry per dimension. */
+    /** {@return stride, one entry per dimension} */
     public int[] stride() { return stride.clone(); }
-    /** Dilation, one entry per dimension. */
+    /** {@return dilation, one entry per dimension} */
     public int[] dilation() { return dilation.clone(); }
-    /** Cells cropped from the start of the full output, per dimension (PyTorch's padding). */
+    /** {@return cells cropped from the start of the full output, per dimension (PyTorch's padding)} */
     public int[] cropBegin() { return cropBegin.clone(); }
-    /** Cells cropped from the end of the full output, per dimension; negative means bias-only cells appended. */
+    /** {@return cells cropped from the end of the full output, per dimension; negative means bias-only cells appended} */
     public int[] cropEnd() { return cropEnd.clone(); }
-    /** Spatial size of the output, per dimension. */
+    /** {@return spatial size of the output, per dimension} */
     public int[] outputSize() { return outputSize.clone(); }
 
-    /** Elements of one input image, {@code Cin · ∏ inputSize}. */
+    /** {@return elements of one input image, {@code Cin · ∏ inputSize}} */
     public int inputElementsPerImage() { return (int) (inChannels * product(inputSize)); }
-    /** Elements of one output image, {@code Cout · ∏ outputSize}. */
+    /** {@return elements of one output image, {@code Cout · ∏ outputSize}} */
     public int outputElementsPerImage() { return (int) (outChannels * product(outputSize)); }
-    /** Elements of the weight tensor {@code [Cin, Cout/groups, k…]}. */
+    /** {@return elements of the weight tensor {@code [Cin, Cout/groups, k…]}} */
     public int weightElements() { return (int) ((long) inChannels * outChannelsPerGroup() * product(kernel)); }
 
     /**
      * Multiply-adds per image counted the direct way (every tap of every input pixel, including taps that land
      * in a crop): {@code Cin · Cout/groups · ∏ in · ∏ k}. FLOPs are twice this.
+     *
+     * @return the count
      */
     public long multiplyAddsPerImage() {
         return (long) inChannels * outChannelsPerGroup() * product(inputSize) * product(kernel);
@@ -165,26 +173,67 @@ public final class ConvTransposeSpec {
             this.outChannels = outChannels;
         }
 
-        /** Spatial size of the input: {@code L}, {@code H, W} or {@code D, H, W}. */
+        /**
+         * Sets the spatial size of the input.
+         *
+         * @param size spatial size of the input: {@code L}, {@code H, W} or {@code D, H, W}
+         * @return this builder
+         */
         public Builder inputSize(int... size) { this.inputSize = size.clone(); return this; }
-        /** Kernel size; its length sets the number of spatial dimensions (1 to 3). */
+        /**
+         * Sets the kernel size.
+         *
+         * @param size kernel size; its length sets the number of spatial dimensions (1 to 3)
+         * @return this builder
+         */
         public Builder kernel(int... size) { this.kernel = size.clone(); return this; }
-        /** Stride, ≥ 1. */
+        /**
+         * Sets the stride.
+         *
+         * @param s stride, ≥ 1: one value for every dimension or one per dimension
+         * @return this builder
+         */
         public Builder stride(int... s) { this.stride = s.clone(); return this; }
-        /** PyTorch's padding: cells cropped from both ends of the full output, ≥ 0. */
+        /**
+         * Sets the padding.
+         *
+         * @param p PyTorch's padding: cells cropped from both ends of the full output, ≥ 0
+         * @return this builder
+         */
         public Builder padding(int... p) { this.padding = p.clone(); return this; }
-        /** PyTorch's output_padding: cells added back at the end, {@code 0 ≤ op < max(stride, dilation)}. */
+        /**
+         * Sets the output padding.
+         *
+         * @param op PyTorch's output_padding: cells added back at the end, {@code 0 ≤ op < max(stride, dilation)}
+         * @return this builder
+         */
         public Builder outputPadding(int... op) { this.outputPadding = op.clone(); return this; }
-        /** Dilation (spacing between kernel taps), ≥ 1. */
+        /**
+         * Sets the dilation.
+         *
+         * @param d dilation (spacing between kernel taps), ≥ 1
+         * @return this builder
+         */
         public Builder dilation(int... d) { this.dilation = d.clone(); return this; }
-        /** Number of groups, ≥ 1, dividing both channel counts. */
+        /**
+         * Sets the number of groups.
+         *
+         * @param g number of groups, ≥ 1, dividing both channel counts
+         * @return this builder
+         */
         public Builder groups(int g) { this.groups = g; return this; }
-        /** Whether a bias of length {@code Cout} is added. */
+        /**
+         * Sets whether there is a bias.
+         *
+         * @param hasBias whether a bias of length {@code Cout} is added
+         * @return this builder
+         */
         public Builder bias(boolean hasBias) { this.bias = hasBias; return this; }
 
         /**
          * Validates the parameters with PyTorch's rules and returns the spec.
          *
+         * @return the spec
          * @throws IllegalArgumentException naming the first parameter that breaks a rule, its value and the
          *         valid range
          */

@@ -17,6 +17,10 @@ public final class DoublePlan extends Plan {
     /**
      * Computes {@code y = convT(x) + bias} for a whole batch; the batch size is {@code x.length} divided by the
      * elements of one input image, and {@code y.length} must be exactly that many output images.
+     *
+     * @param x input {@code [N, Cin, in…]}, C-order; only read
+     * @param y output {@code [N, Cout, out…]}, C-order; every element is overwritten
+     * @throws IllegalArgumentException if the lengths do not hold a whole batch or do not match each other
      */
     public void execute(double[] x, double[] y) {
         int batch = batchOf(x.length);
@@ -32,6 +36,11 @@ public final class DoublePlan extends Plan {
      * at {@code x[xOffset]}, the output {@code [batch, Cout, out…]} at {@code y[yOffset]}. Every output cell in
      * that range is overwritten; nothing outside it is touched.
      *
+     * @param batch   images, ≥ 0 (0 does nothing)
+     * @param x       the array holding the input; only read
+     * @param xOffset where the input starts in {@code x}
+     * @param y       the array receiving the output
+     * @param yOffset where the output starts in {@code y}
      * @throws IllegalArgumentException if batch is negative or a tensor does not fit its array
      */
     public void execute(int batch, double[] x, int xOffset, double[] y, int yOffset) {

@@ -22,19 +22,29 @@ public abstract sealed class Plan permits FloatPlan, DoublePlan {
         this.kernelName = kernelName;
     }
 
-    /** The geometry this plan computes. */
+    /** {@return the geometry this plan computes} */
     public ConvTransposeSpec spec() { return spec; }
 
-    /** The kernel path the plan chose for this geometry, for example {@code scalar}. */
+    /** {@return the kernel path the plan chose for this geometry, for example {@code scalar}} */
     public String kernel() { return kernelName; }
 
-    /** The most threads one execute call uses. */
+    /** {@return the most threads one execute call uses} */
     public int threads() { return parallel.threads(); }
 
-    /** Elements of an input batch of {@code batch} images. */
+    /**
+     * The input array length a batch needs.
+     *
+     * @param batch images
+     * @return elements of an input batch of that many images, {@code batch · Cin · ∏ in}
+     */
     public long inputLength(int batch) { return (long) batch * spec.inputElementsPerImage(); }
 
-    /** Elements of an output batch of {@code batch} images. */
+    /**
+     * The output array length a batch needs.
+     *
+     * @param batch images
+     * @return elements of an output batch of that many images, {@code batch · Cout · ∏ out}
+     */
     public long outputLength(int batch) { return (long) batch * spec.outputElementsPerImage(); }
 
     /** The batch size an input array of this length holds; it must be a whole number of images. */

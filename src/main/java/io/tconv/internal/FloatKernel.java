@@ -6,15 +6,24 @@ package io.tconv.internal;
  * them, so one kernel may run from many threads at once.
  */
 public interface FloatKernel {
-    /** The path this kernel implements, as reported by the plan. */
+    /** {@return the path this kernel implements, as reported by the plan} */
     String name();
 
-    /** Independent tasks per image; each writes a disjoint part of that image's output, never more than its cells. */
+    /** {@return independent tasks per image; each writes a disjoint part of that image's output, never more than its cells} */
     int tasksPerImage();
 
-    /** Multiply-adds of one task, roughly: sizes the parallelism. */
+    /** {@return multiply-adds of one task, roughly: sizes the parallelism} */
     long macsPerTask();
 
-    /** Computes task {@code task} of image {@code n}, writing every output cell it owns. */
+    /**
+     * Computes one task of one image, writing every output cell it owns.
+     *
+     * @param n    the image
+     * @param task the task, {@code 0 ≤ task < tasksPerImage()}
+     * @param x    the input array; image 0 starts at {@code xOff}
+     * @param xOff where image 0 of the input starts
+     * @param y    the output array; image 0 starts at {@code yOff}
+     * @param yOff where image 0 of the output starts
+     */
     void run(int n, int task, float[] x, int xOff, float[] y, int yOff);
 }
