@@ -35,6 +35,13 @@ final class RunCommand {
 
     private RunCommand() {}
 
+    /** Inputs are never modified: an output that is (or links to) an input file is refused before anything is read. */
+    static void refuseOverwriting(Path output, String flag, Path input) throws IOException {
+        boolean same = output.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize())
+                || (Files.exists(output) && Files.exists(input) && Files.isSameFile(output, input));
+        if (same) throw new CliException("run: --output " + output + " is the " + flag + " file; the inputs are never overwritten");
+    }
+
     static int main(String[] args, PrintStream out) throws IOException {
         Options o = Options.parse("run", args, FLAGS, Set.of());
         Path inputPath = o.requiredPath("input"), weightPath = o.requiredPath("weight"), outputPath = o.requiredPath("output");
@@ -42,6 +49,9 @@ final class RunCommand {
         int threads = o.integer("threads", Runtime.getRuntime().availableProcessors(), 1);
         int groups = o.integer("groups", 1, 1);
         if (Files.isDirectory(outputPath)) throw new CliException(outputPath + ": is a folder, not a file");
+        refuseOverwriting(outputPath, "--input", inputPath);
+        refuseOverwriting(outputPath, "--weight", weightPath);
+        if (biasPath != null) refuseOverwriting(outputPath, "--bias", biasPath);
 
         Npy.Array x = Npy.read(inputPath);
         Npy.Array w = Npy.read(weightPath);
