@@ -4,6 +4,7 @@ import io.tconv.internal.Geometry;
 import io.tconv.internal.Provider;
 import io.tconv.internal.Providers;
 import io.tconv.internal.ScalarProvider;
+import io.tconv.internal.Workspace;
 
 /**
  * Entry point: turns a {@link ConvTransposeSpec} and its weights into a {@link Plan}.
@@ -50,7 +51,7 @@ public final class ConvTranspose {
     /** A float plan from a given provider (tests compare providers in one JVM). */
     static FloatPlan plan(ConvTransposeSpec spec, float[] weight, float[] bias, Parallelism parallelism, Provider provider) {
         checkParameters(spec, weight == null ? -1 : weight.length, bias == null ? -1 : bias.length, parallelism);
-        return new FloatPlan(spec, provider.floatKernel(new Geometry(spec), weight, bias), parallelism);
+        return new FloatPlan(spec, provider.floatKernel(new Geometry(spec), weight, bias, new Workspace(parallelism.threads())), parallelism);
     }
 
     /**
@@ -83,7 +84,7 @@ public final class ConvTranspose {
     /** A double plan from a given provider (tests compare providers in one JVM). */
     static DoublePlan plan(ConvTransposeSpec spec, double[] weight, double[] bias, Parallelism parallelism, Provider provider) {
         checkParameters(spec, weight == null ? -1 : weight.length, bias == null ? -1 : bias.length, parallelism);
-        return new DoublePlan(spec, provider.doubleKernel(new Geometry(spec), weight, bias), parallelism);
+        return new DoublePlan(spec, provider.doubleKernel(new Geometry(spec), weight, bias, new Workspace(parallelism.threads())), parallelism);
     }
 
     /**

@@ -10,7 +10,7 @@ public final class FloatPlan extends Plan {
     private final AtomicReference<Call> spare = new AtomicReference<>();
 
     FloatPlan(ConvTransposeSpec spec, FloatKernel kernel, Parallelism parallelism) {
-        super(spec, parallelism, kernel.name());
+        super(spec, parallelism, kernel.name(), kernel.sharedBytes(), kernel.bytesPerThread());
         this.kernel = kernel;
     }
 

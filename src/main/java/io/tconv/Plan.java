@@ -15,11 +15,14 @@ public abstract sealed class Plan permits FloatPlan, DoublePlan {
     final ConvTransposeSpec spec;
     final Parallel parallel;
     private final String kernelName;
+    private final long sharedBytes, bytesPerThread;
 
-    Plan(ConvTransposeSpec spec, Parallelism parallelism, String kernelName) {
+    Plan(ConvTransposeSpec spec, Parallelism parallelism, String kernelName, long sharedBytes, long bytesPerThread) {
         this.spec = spec;
         this.parallel = new Parallel(parallelism.threads(), parallelism.executor());
         this.kernelName = kernelName;
+        this.sharedBytes = sharedBytes;
+        this.bytesPerThread = bytesPerThread;
     }
 
     /** {@return the geometry this plan computes} */
@@ -30,6 +33,24 @@ public abstract sealed class Plan permits FloatPlan, DoublePlan {
 
     /** {@return the most threads one execute call uses} */
     public int threads() { return parallel.threads(); }
+
+    /** {@return bytes the plan holds for all calls: its packed copy of the weights, the bias and index tables} */
+    public long sharedBytes() { return sharedBytes; }
+
+    /**
+     * {@return bytes of the buffers each thread that runs this plan allocates on its first call (the calling
+     * threads and tconv's helper threads), kept while the thread and the plan live; 0 for the scalar kernels}
+     */
+    public long bytesPerThread() { return bytesPerThread; }
+
+    /**
+     * The workspace of one caller: {@code sharedBytes() + bytesPerThread() · threads()}. Plans are refused at
+     * creation when this exceeds {@code -Dtconv.maxWorkspaceBytes} (default half the maximum heap). Each
+     * further thread that calls the plan concurrently adds up to {@code bytesPerThread()}.
+     *
+     * @return bytes
+     */
+    public long workspaceBytes() { return sharedBytes + bytesPerThread * threads(); }
 
     /**
      * The input array length a batch needs.

@@ -15,6 +15,13 @@ public interface FloatKernel {
     /** {@return multiply-adds of one task, roughly: sizes the parallelism} */
     long macsPerTask();
 
+    /** {@return bytes the kernel holds for all calls: packed weights, bias and index tables} */
+    long sharedBytes();
+
+    /** {@return bytes of the buffers each thread that runs the kernel allocates once (0 for none)} */
+    long bytesPerThread();
+
+
     /**
      * Computes one task of one image, writing every output cell it owns.
      *

@@ -5,11 +5,14 @@ public interface Provider {
     /** Short name: {@code scalar} or {@code vector-512} and the like. */
     String name();
 
-    /** A float kernel for {@code g}; weights are {@code [Cin, Cout/groups, kD, kH, kW]}, bias length Cout or null. */
-    FloatKernel floatKernel(Geometry g, float[] weight, float[] bias);
+    /**
+     * A float kernel for {@code g}; weights are {@code [Cin, Cout/groups, kD, kH, kW]}, bias length Cout or null.
+     * The kernel checks its memory against {@code workspace} before it allocates anything large.
+     */
+    FloatKernel floatKernel(Geometry g, float[] weight, float[] bias, Workspace workspace);
 
-    /** A double kernel for {@code g}; same layouts as {@link #floatKernel}. */
-    DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias);
+    /** A double kernel for {@code g}; same layouts and checks as {@link #floatKernel}. */
+    DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias, Workspace workspace);
 
     /** What this provider uses of the machine, as "key: value" lines for {@code tconv info}. */
     String details();

@@ -36,16 +36,32 @@ public final class ScalarKernels {
         public int tasksPerImage() { return g.cout; }
 
         public long macsPerTask() { return (long) g.cig * g.inPlane * g.kVol; }
+
+        public long bytesPerThread() { return 0; }
+
+        /** Weights and bias at {@code bytes} each, and the tap tables. */
+        long sharedBytes(int bytes) {
+            long tables = 4L * (tapsD.start.length + tapsD.tap.length + tapsD.input.length + tapsH.start.length
+                    + tapsH.tap.length + tapsH.input.length + 3L * firstW.length);
+            return (long) bytes * ((long) g.cig * g.cout * g.kVol + g.cout) + tables;
+        }
     }
 
     /** Scalar float path. */
     public static final class F32 extends Shape implements FloatKernel {
+        @Override
+        public long sharedBytes() { return sharedBytes(Float.BYTES); }
+
         private final float[] w;
         private final float[] bias;
 
-        /** @param w weights [Cin, Cout/groups, kD, kH, kW] (copied); @param bias length Cout or null (copied) */
-        public F32(Geometry g, float[] w, float[] bias) {
+        /**
+         * @param w weights [Cin, Cout/groups, kD, kH, kW] (copied); @param bias length Cout or null (copied)
+         * @param workspace checked before the weights are copied
+         */
+        public F32(Geometry g, float[] w, float[] bias, Workspace workspace) {
             super(g);
+            workspace.check(name(), sharedBytes(), 0);
             this.w = w.clone();
             this.bias = bias == null ? new float[g.cout] : bias.clone();
         }
@@ -84,12 +100,19 @@ public final class ScalarKernels {
 
     /** Scalar double path: the float path's loops on doubles. */
     public static final class F64 extends Shape implements DoubleKernel {
+        @Override
+        public long sharedBytes() { return sharedBytes(Double.BYTES); }
+
         private final double[] w;
         private final double[] bias;
 
-        /** @param w weights [Cin, Cout/groups, kD, kH, kW] (copied); @param bias length Cout or null (copied) */
-        public F64(Geometry g, double[] w, double[] bias) {
+        /**
+         * @param w weights [Cin, Cout/groups, kD, kH, kW] (copied); @param bias length Cout or null (copied)
+         * @param workspace checked before the weights are copied
+         */
+        public F64(Geometry g, double[] w, double[] bias, Workspace workspace) {
             super(g);
+            workspace.check(name(), sharedBytes(), 0);
             this.w = w.clone();
             this.bias = bias == null ? new double[g.cout] : bias.clone();
         }

@@ -6,13 +6,13 @@ public final class ScalarProvider implements Provider {
     public String name() { return "scalar"; }
 
     @Override
-    public FloatKernel floatKernel(Geometry g, float[] weight, float[] bias) {
-        return new ScalarKernels.F32(g, weight, bias);
+    public FloatKernel floatKernel(Geometry g, float[] weight, float[] bias, Workspace workspace) {
+        return new ScalarKernels.F32(g, weight, bias, workspace);
     }
 
     @Override
-    public DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias) {
-        return new ScalarKernels.F64(g, weight, bias);
+    public DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias, Workspace workspace) {
+        return new ScalarKernels.F64(g, weight, bias, workspace);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.tconv.internal.vector;
 import io.tconv.internal.FloatKernel;
 import io.tconv.internal.Geometry;
 import io.tconv.internal.Phases;
+import io.tconv.internal.Workspace;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -48,9 +49,10 @@ final class GemmKernelF32 implements FloatKernel {
         }
     }
 
-    GemmKernelF32(GemmLayout lay, float[] w, float[] bias) {
+    GemmKernelF32(GemmLayout lay, float[] w, float[] bias, Workspace workspace) {
         this.lay = lay;
         this.g = lay.g;
+        workspace.check(name(), sharedBytes(), bytesPerThread());
         this.bias = bias == null ? new float[g.cout] : bias.clone();
         int jobs = lay.jobK.length;
         panels = new float[jobs * g.groups][];
@@ -81,6 +83,12 @@ final class GemmKernelF32 implements FloatKernel {
 
     @Override
     public long macsPerTask() { return lay.macsPerTask; }
+
+    @Override
+    public long sharedBytes() { return lay.sharedBytes(Float.BYTES); }
+
+    @Override
+    public long bytesPerThread() { return lay.bytesPerThread(Float.BYTES); }
 
     @Override
     public void run(int n, int task, float[] x, int xOff, float[] y, int yOff) {

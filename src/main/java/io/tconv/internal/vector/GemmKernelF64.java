@@ -3,6 +3,7 @@ package io.tconv.internal.vector;
 import io.tconv.internal.DoubleKernel;
 import io.tconv.internal.Geometry;
 import io.tconv.internal.Phases;
+import io.tconv.internal.Workspace;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -48,9 +49,10 @@ final class GemmKernelF64 implements DoubleKernel {
         }
     }
 
-    GemmKernelF64(GemmLayout lay, double[] w, double[] bias) {
+    GemmKernelF64(GemmLayout lay, double[] w, double[] bias, Workspace workspace) {
         this.lay = lay;
         this.g = lay.g;
+        workspace.check(name(), sharedBytes(), bytesPerThread());
         this.bias = bias == null ? new double[g.cout] : bias.clone();
         int jobs = lay.jobK.length;
         panels = new double[jobs * g.groups][];
@@ -81,6 +83,12 @@ final class GemmKernelF64 implements DoubleKernel {
 
     @Override
     public long macsPerTask() { return lay.macsPerTask; }
+
+    @Override
+    public long sharedBytes() { return lay.sharedBytes(Double.BYTES); }
+
+    @Override
+    public long bytesPerThread() { return lay.bytesPerThread(Double.BYTES); }
 
     @Override
     public void run(int n, int task, double[] x, int xOff, double[] y, int yOff) {

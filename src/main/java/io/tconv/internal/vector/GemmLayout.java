@@ -90,6 +90,25 @@ final class GemmLayout {
         macsPerTask = Math.max(1, macs / tasksPerGroup);
     }
 
+    /** {@return the most taps of a job (the per-thread run tables are sized by it)} */
+    int maxTaps() {
+        int t = 0;
+        if (jobs != null) for (Phases.Phase ph : jobs) t = Math.max(t, ph.taps());
+        return t;
+    }
+
+    /** {@return packed weights, bias and task tables, for elements of {@code bytes} bytes} */
+    long sharedBytes(int bytes) {
+        long packed = 0;
+        for (int k : jobK) packed += (long) rowBlocks * k * mr;
+        return bytes * (packed * g.groups + g.cout) + 8L * tilesPerGroup + g.out[0] + g.out[1] + g.out[2];
+    }
+
+    /** {@return the buffers of one thread: pixel panel and C tile, and the segment and run tables} */
+    long bytesPerThread(int bytes) {
+        return bytes * ((long) kc * nr + (long) rowBlocks * mr * nr) + 4L * (5L * nr + 3L * maxTaps() * nr);
+    }
+
     /** Index in {@code [Cin, Cout/groups, k…]} of the weight at GEMM row m, reduction index kk, of a job and group. */
     int weightIndex(int job, int grp, int m, int kk) {
         if (depthToSpace) return (grp * g.cig + kk) * g.cog * g.kVol + m;   // row m = (co, tap)

@@ -2,6 +2,7 @@ package io.tconv.internal.vector;
 
 import io.tconv.internal.FloatKernel;
 import io.tconv.internal.Geometry;
+import io.tconv.internal.Workspace;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -51,9 +52,10 @@ final class RowKernelF32 implements FloatKernel {
         }
     }
 
-    RowKernelF32(RowLayout lay, float[] weight, float[] bias) {
+    RowKernelF32(RowLayout lay, float[] weight, float[] bias, Workspace workspace) {
         this.lay = lay;
         this.g = lay.g;
+        workspace.check(name(), sharedBytes(), bytesPerThread());
         this.bias = bias == null ? new float[g.cout] : bias.clone();
         w = new float[g.groups * g.cig * g.kVol * lay.cogPad];
         for (int grp = 0; grp < g.groups; grp++) {
@@ -76,6 +78,12 @@ final class RowKernelF32 implements FloatKernel {
 
     @Override
     public long macsPerTask() { return lay.macsPerTask; }
+
+    @Override
+    public long sharedBytes() { return lay.sharedBytes(Float.BYTES); }
+
+    @Override
+    public long bytesPerThread() { return lay.bytesPerThread(Float.BYTES); }
 
     @Override
     public void run(int n, int task, float[] x, int xOff, float[] y, int yOff) {

@@ -2,6 +2,7 @@ package io.tconv.internal.vector;
 
 import io.tconv.internal.DoubleKernel;
 import io.tconv.internal.Geometry;
+import io.tconv.internal.Workspace;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
@@ -51,9 +52,10 @@ final class RowKernelF64 implements DoubleKernel {
         }
     }
 
-    RowKernelF64(RowLayout lay, double[] weight, double[] bias) {
+    RowKernelF64(RowLayout lay, double[] weight, double[] bias, Workspace workspace) {
         this.lay = lay;
         this.g = lay.g;
+        workspace.check(name(), sharedBytes(), bytesPerThread());
         this.bias = bias == null ? new double[g.cout] : bias.clone();
         w = new double[g.groups * g.cig * g.kVol * lay.cogPad];
         for (int grp = 0; grp < g.groups; grp++) {
@@ -76,6 +78,12 @@ final class RowKernelF64 implements DoubleKernel {
 
     @Override
     public long macsPerTask() { return lay.macsPerTask; }
+
+    @Override
+    public long sharedBytes() { return lay.sharedBytes(Double.BYTES); }
+
+    @Override
+    public long bytesPerThread() { return lay.bytesPerThread(Double.BYTES); }
 
     @Override
     public void run(int n, int task, double[] x, int xOff, double[] y, int yOff) {

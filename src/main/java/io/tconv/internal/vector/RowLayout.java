@@ -131,6 +131,17 @@ final class RowLayout {
         return new int[] {min, max};
     }
 
+    /** {@return packed weights and bias, for elements of {@code bytes} bytes} */
+    long sharedBytes(int bytes) {
+        return bytes * ((long) g.groups * g.cig * g.kVol * cogPad + g.cout) + 4L * (3L * bandsPerGroup);
+    }
+
+    /** {@return the buffers of one thread: padded input rows, sums, and the tap and term tables} */
+    long bytesPerThread(int bytes) {
+        long terms = block == 1 ? (long) g.cig * g.kVol : 0;
+        return bytes * ((long) bufferLength + (long) g.s[2] * block * sumsLength + terms) + 4L * (2L * g.k[0] * g.k[1] + terms);
+    }
+
     /** Index in {@code [Cin, Cout/groups, k…]} of weight (group, ci, tap, co). */
     int weightIndex(int grp, int ci, int tap, int co) {
         return ((grp * g.cig + ci) * g.cog + co) * g.kVol + tap;

@@ -5,6 +5,7 @@ import io.tconv.internal.FloatKernel;
 import io.tconv.internal.Geometry;
 import io.tconv.internal.Provider;
 import io.tconv.internal.ScalarKernels;
+import io.tconv.internal.Workspace;
 
 /**
  * The Vector API kernels. Loaded by name only after the module check (see {@code Providers}), so that the
@@ -12,8 +13,9 @@ import io.tconv.internal.ScalarKernels;
  * <ul>
  * <li>non-finite weights: the exact scalar path (the GEMM's zero padding would turn Inf·0 into NaN in cells
  *     PyTorch leaves at the bias);</li>
- * <li>few output channels per group, or a short reduction ({@link RowLayout#suits}): the few-channel rows,
- *     where a GEMM's tiles would be mostly padding or overhead;</li>
+ * <li>few output channels per group, or a short reduction ({@link RowLayout#suits}): the few-channel planes,
+ *     where a GEMM's tiles would be mostly padding or overhead, unless their per-thread buffer would exceed
+ *     {@link #ROW_BUFFER_LIMIT};</li>
  * <li>stride = kernel, dilation 1: the depth-to-space GEMM;</li>
  * <li>anything else: the phase GEMM.</li>
  * </ul>
@@ -31,21 +33,23 @@ public final class VectorProvider implements Provider {
     }
 
     @Override
-    public FloatKernel floatKernel(Geometry g, float[] weight, float[] bias) {
+    public FloatKernel floatKernel(Geometry g, float[] weight, float[] bias, Workspace workspace) {
         for (float v : weight) {
-            if (!Float.isFinite(v)) return new ScalarKernels.F32(g, weight, bias);
+            if (!Float.isFinite(v)) return new ScalarKernels.F32(g, weight, bias, workspace);
         }
-        if (RowLayout.suits(g)) return new RowKernelF32(new RowLayout(g, RowKernelF32.L, Float.BYTES), weight, bias);
-        return new GemmKernelF32(layout(g, MicroKernelsF32.L, Float.BYTES), weight, bias);
+        RowLayout rows = rows(g, RowKernelF32.L, Float.BYTES);
+        if (rows != null) return new RowKernelF32(rows, weight, bias, workspace);
+        return new GemmKernelF32(layout(g, MicroKernelsF32.L, Float.BYTES), weight, bias, workspace);
     }
 
     @Override
-    public DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias) {
+    public DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias, Workspace workspace) {
         for (double v : weight) {
-            if (!Double.isFinite(v)) return new ScalarKernels.F64(g, weight, bias);
+            if (!Double.isFinite(v)) return new ScalarKernels.F64(g, weight, bias, workspace);
         }
-        if (RowLayout.suits(g)) return new RowKernelF64(new RowLayout(g, RowKernelF64.L, Double.BYTES), weight, bias);
-        return new GemmKernelF64(layout(g, MicroKernelsF64.L, Double.BYTES), weight, bias);
+        RowLayout rows = rows(g, RowKernelF64.L, Double.BYTES);
+        if (rows != null) return new RowKernelF64(rows, weight, bias, workspace);
+        return new GemmKernelF64(layout(g, MicroKernelsF64.L, Double.BYTES), weight, bias, workspace);
     }
 
     @Override
@@ -61,6 +65,20 @@ public final class VectorProvider implements Provider {
     public double peakGflops(boolean f64) {
         return PeakProbe.gflops(f64, 5, 40);
     }
+
+    /**
+     * The few-channel layout where it suits the geometry and its per-thread buffers stay modest (a band holds
+     * input rows of every input channel of a group: with very many input channels the GEMM, whose buffers
+     * do not grow with them, is the better choice); else null.
+     */
+    private static RowLayout rows(Geometry g, int lanes, int bytes) {
+        if (!RowLayout.suits(g)) return null;
+        RowLayout rows = new RowLayout(g, lanes, bytes);
+        return rows.bytesPerThread(bytes) <= ROW_BUFFER_LIMIT ? rows : null;
+    }
+
+    /** The largest per-thread buffer the few-channel path may use. */
+    static final long ROW_BUFFER_LIMIT = 16L << 20;
 
     private static GemmLayout layout(Geometry g, int lanes, int bytes) {
         return new GemmLayout(g, GemmLayout.strideEqualsKernel(g), lanes, bytes);
