@@ -41,6 +41,15 @@ CASES = [
 ]
 
 
+# PyTorch's forward(x, output_size): name, N, Cin, Cout, groups, input size, kernel, stride, padding, dilation,
+# bias, output_size (spatial); the output_padding is derived by PyTorch.
+OUTPUT_SIZE_CASES = [
+    ("d1_output_size_max", 1, 2, 3, 1, (6,), (3,), (3,), (1,), (1,), True, (18,)),
+    ("d2_output_size", 2, 3, 2, 1, (4, 5), (3, 4), (2, 3), (1, 0), (1, 1), True, (8, 16)),
+    ("d2_output_size_dilated", 1, 4, 4, 2, (3, 3), (3, 3), (2, 2), (2, 1), (2, 2), False, (5, 8)),
+]
+
+
 def save(path, array):
     np.save(path, np.ascontiguousarray(array))
 
@@ -63,9 +72,28 @@ def main():
             save(os.path.join(HERE, case + ".y.npy"), y.numpy())
             join = lambda v: ",".join(str(e) for e in v)
             lines.append(f"{case} {dtype_name} {join(s)} {join(p)} {join(op)} {join(d)} {groups}")
+    for dtype_name, dtype in (("f32", torch.float32), ("f64", torch.float64)):
+        for (name, n, cin, cout, groups, size, k, s, p, d, bias, out) in OUTPUT_SIZE_CASES:
+            g = torch.Generator().manual_seed(1000 + len(lines))
+            module = {1: torch.nn.ConvTranspose1d, 2: torch.nn.ConvTranspose2d, 3: torch.nn.ConvTranspose3d}[len(size)](
+                cin, cout, k, stride=s, padding=p, dilation=d, groups=groups, bias=bias).to(dtype)
+            x = (torch.rand((n, cin) + size, generator=g, dtype=torch.float64) * 2 - 1).to(dtype)
+            with torch.no_grad():
+                module.weight.copy_(torch.rand(module.weight.shape, generator=g, dtype=torch.float64) * 2 - 1)
+                if bias:
+                    module.bias.copy_(torch.rand((cout,), generator=g, dtype=torch.float64) * 2 - 1)
+                y = module(x, output_size=list(out))
+            case = f"{name}_{dtype_name}"
+            save(os.path.join(HERE, case + ".x.npy"), x.numpy())
+            save(os.path.join(HERE, case + ".w.npy"), module.weight.detach().numpy())
+            if bias:
+                save(os.path.join(HERE, case + ".b.npy"), module.bias.detach().numpy())
+            save(os.path.join(HERE, case + ".y.npy"), y.numpy())
+            join = lambda v: ",".join(str(e) for e in v)
+            lines.append(f"{case} {dtype_name} {join(s)} {join(p)} - {join(d)} {groups} output_size={join(out)}")
     with open(os.path.join(HERE, "cases.txt"), "w") as f:
         f.write("# written by generate.py with torch " + torch.__version__ + "\n")
-        f.write("# name dtype stride padding output_padding dilation groups\n")
+        f.write("# name dtype stride padding output_padding dilation groups [output_size=...]\n")
         f.write("\n".join(lines) + "\n")
 
 

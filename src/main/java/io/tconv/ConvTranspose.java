@@ -48,6 +48,39 @@ public final class ConvTranspose {
         return plan(spec, weight, bias, parallelism, Providers.current());
     }
 
+    /**
+     * A float plan from weights in any {@link WeightLayout}; they are rearranged and packed at plan time (the
+     * array itself is not changed or kept).
+     *
+     * @param spec        the geometry
+     * @param layout      how {@code weight} is laid out
+     * @param weight      the weights, {@code spec.weightElements()} of them
+     * @param bias        {@code [Cout]} when the spec has a bias, else null; copied
+     * @param parallelism how many threads an execute call may use
+     * @return the plan
+     * @throws IllegalArgumentException if the arrays do not match the spec
+     */
+    public static FloatPlan plan(ConvTransposeSpec spec, WeightLayout layout, float[] weight, float[] bias, Parallelism parallelism) {
+        if (spec == null || layout == null) throw new IllegalArgumentException("spec and weight layout must not be null");
+        return plan(spec, layout == WeightLayout.IOK ? weight : layout.toIok(spec, weight), bias, parallelism);
+    }
+
+    /**
+     * A double plan from weights in any {@link WeightLayout}; see
+     * {@link #plan(ConvTransposeSpec, WeightLayout, float[], float[], Parallelism)}.
+     *
+     * @param spec        the geometry
+     * @param layout      how {@code weight} is laid out
+     * @param weight      the weights, {@code spec.weightElements()} of them
+     * @param bias        {@code [Cout]} when the spec has a bias, else null; copied
+     * @param parallelism how many threads an execute call may use
+     * @return the plan
+     */
+    public static DoublePlan plan(ConvTransposeSpec spec, WeightLayout layout, double[] weight, double[] bias, Parallelism parallelism) {
+        if (spec == null || layout == null) throw new IllegalArgumentException("spec and weight layout must not be null");
+        return plan(spec, layout == WeightLayout.IOK ? weight : layout.toIok(spec, weight), bias, parallelism);
+    }
+
     /** A float plan from a given provider (tests compare providers in one JVM). */
     static FloatPlan plan(ConvTransposeSpec spec, float[] weight, float[] bias, Parallelism parallelism, Provider provider) {
         checkParameters(spec, weight == null ? -1 : weight.length, bias == null ? -1 : bias.length, parallelism);

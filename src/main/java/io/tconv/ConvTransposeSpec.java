@@ -155,6 +155,16 @@ public final class ConvTransposeSpec {
      * for every spatial dimension or one value per dimension; the number of spatial dimensions is the length
      * of {@link #kernel(int...)}. Defaults: stride 1, padding 0, output_padding 0, dilation 1, groups 1,
      * no bias. Nothing is checked before {@link #build()}.
+     *
+     * <p>The crops of the full output can be given in one of these conventions, never two at once:
+     * <ul>
+     * <li>PyTorch: {@link #padding(int...)} and {@link #outputPadding(int...)}, or {@link #padding(int...)} and
+     *     {@link #outputSize(int...)} (PyTorch's {@code forward(x, output_size)});</li>
+     * <li>ONNX: {@link #pads(int...)} and {@link #outputPadding(int...)}, or {@link #autoPad(AutoPad)} and/or
+     *     {@link #outputShape(int...)} (with {@link #outputPadding(int...)});</li>
+     * <li>TensorFlow / Keras: {@link #tfPadding(TfPadding, int...)} with the output shape;</li>
+     * <li>the internal form: {@link #crops(int[], int[])}.</li>
+     * </ul>
      */
     public static final class Builder {
         private final int inChannels;
@@ -167,6 +177,10 @@ public final class ConvTransposeSpec {
         private int[] padding = {0};
         private int[] outputPadding = {0};
         private int[] dilation = {1};
+        private boolean paddingSet, outputPaddingSet;
+        private int[] outputSize, pads, outputShape, cropBegin, cropEnd;
+        private AutoPad autoPad;
+        private TfPadding tfPadding;
 
         private Builder(int inChannels, int outChannels) {
             this.inChannels = inChannels;
@@ -200,14 +214,85 @@ public final class ConvTransposeSpec {
          * @param p PyTorch's padding: cells cropped from both ends of the full output, ≥ 0
          * @return this builder
          */
-        public Builder padding(int... p) { this.padding = p.clone(); return this; }
+        public Builder padding(int... p) { this.padding = p.clone(); this.paddingSet = true; return this; }
         /**
          * Sets the output padding.
          *
          * @param op PyTorch's output_padding: cells added back at the end, {@code 0 ≤ op < max(stride, dilation)}
          * @return this builder
          */
-        public Builder outputPadding(int... op) { this.outputPadding = op.clone(); return this; }
+        public Builder outputPadding(int... op) { this.outputPadding = op.clone(); this.outputPaddingSet = true; return this; }
+
+        /**
+         * Sets PyTorch's {@code output_size} (as in {@code forward(x, output_size)}): the output padding is
+         * derived from it. Valid sizes per dimension are {@code min … min + stride − 1} with
+         * {@code min = (in − 1)·stride − 2·padding + dilation·(k − 1) + 1}.
+         *
+         * @param size spatial output size, one value per dimension
+         * @return this builder
+         */
+        public Builder outputSize(int... size) { this.outputSize = size.clone(); return this; }
+
+        /**
+         * Sets ONNX's explicit {@code pads}: all begin crops, then all end crops ({@code [b1, …, bn, e1, …, en]}),
+         * each ≥ 0. With {@link #outputPadding(int...)} the end crop is {@code e − output_padding}.
+         *
+         * @param beginsThenEnds 2 × rank values
+         * @return this builder
+         */
+        public Builder pads(int... beginsThenEnds) { this.pads = beginsThenEnds.clone(); return this; }
+
+        /**
+         * Sets ONNX's {@code auto_pad}. {@code SAME_UPPER}/{@code SAME_LOWER} aim at
+         * {@link #outputShape(int...)} if given, else at {@code in · stride}; the total padding
+         * {@code (in − 1)·s + output_padding + d·(k − 1) + 1 − target} is split with floor division, the odd
+         * cell at the end for SAME_UPPER and at the beginning for SAME_LOWER (and for NOTSET with an output
+         * shape), as in ONNX's reference; a negative total extends the output with bias-only cells.
+         * {@code VALID}: no padding.
+         *
+         * @param mode the mode
+         * @return this builder
+         */
+        public Builder autoPad(AutoPad mode) { this.autoPad = mode; return this; }
+
+        /**
+         * Sets ONNX's {@code output_shape} (spatial dimensions only); see {@link #autoPad(AutoPad)}.
+         *
+         * @param shape spatial output size, one value per dimension
+         * @return this builder
+         */
+        public Builder outputShape(int... shape) { this.outputShape = shape.clone(); return this; }
+
+        /**
+         * TensorFlow's {@code conv_transpose(..., output_shape, strides, padding)}: the output shape is given,
+         * and it must be one that TensorFlow's forward convolution maps back onto the input:
+         * {@code ceil(out / s) = in} for {@code SAME}, {@code ceil((out − d·(k − 1)) / s) = in} for
+         * {@code VALID}. SAME crops {@code max(0, (in − 1)·s + d·(k − 1) + 1 − out)} cells, the odd one at the end;
+         * VALID crops nothing at the beginning. Cells past the kernels' reach get only the bias.
+         *
+         * @param mode  SAME or VALID
+         * @param shape spatial output size, one value per dimension
+         * @return this builder
+         */
+        public Builder tfPadding(TfPadding mode, int... shape) {
+            this.tfPadding = mode;
+            this.outputShape = shape.clone();
+            return this;
+        }
+
+        /**
+         * Sets the internal form directly: signed crops of the full output {@code s·(in − 1) + d·(k − 1) + 1},
+         * at the beginning and at the end of each dimension; a negative crop adds bias-only cells.
+         *
+         * @param begin one value per dimension
+         * @param end   one value per dimension
+         * @return this builder
+         */
+        public Builder crops(int[] begin, int[] end) {
+            this.cropBegin = begin.clone();
+            this.cropEnd = end.clone();
+            return this;
+        }
         /**
          * Sets the dilation.
          *
@@ -281,10 +366,126 @@ public final class ConvTransposeSpec {
             }
             this.stride = s;
             this.dilation = d;
-            int[] cropBegin = p.clone();
-            int[] cropEnd = new int[rank];
-            for (int i = 0; i < rank; i++) cropEnd[i] = p[i] - op[i];
-            return fromCrops(cropBegin, cropEnd);
+            refuseMixedConventions();
+            long[] full = new long[rank];
+            for (int i = 0; i < rank; i++) full[i] = fullOutputLength(inputSize[i], kernel[i], s[i], d[i]);
+            long[] begin = new long[rank], end = new long[rank];
+            if (cropBegin != null) {
+                if (cropBegin.length != rank || cropEnd.length != rank) {
+                    throw new IllegalArgumentException("crops must have " + rank + " begin and " + rank + " end values, got "
+                            + Arrays.toString(cropBegin) + " and " + Arrays.toString(cropEnd));
+                }
+                for (int i = 0; i < rank; i++) {
+                    begin[i] = cropBegin[i];
+                    end[i] = cropEnd[i];
+                }
+            } else if (tfPadding != null) {
+                int[] target = exactly("output shape", outputShape, rank);
+                for (int i = 0; i < rank; i++) {
+                    long ke = (long) d[i] * (kernel[i] - 1) + 1;
+                    long lo = tfPadding == TfPadding.SAME ? (long) (inputSize[i] - 1) * s[i] + 1 : full[i];
+                    long hi = tfPadding == TfPadding.SAME ? (long) inputSize[i] * s[i] : full[i] + s[i] - 1;
+                    if (target[i] < lo || target[i] > hi) {
+                        throw new IllegalArgumentException("output shape " + Arrays.toString(target) + " does not fit padding "
+                                + tfPadding + ": TensorFlow needs " + (tfPadding == TfPadding.SAME ? "ceil(out / stride)"
+                                : "ceil((out - dilation*(kernel - 1)) / stride)") + " = input size " + inputSize[i]
+                                + ", so dimension " + i + " must be in " + lo + ".." + hi + ", got " + target[i]);
+                    }
+                    long total = tfPadding == TfPadding.SAME ? Math.max(0, (long) (inputSize[i] - 1) * s[i] + ke - target[i]) : 0;
+                    begin[i] = total / 2;
+                    end[i] = full[i] - begin[i] - target[i];
+                }
+            } else if (pads != null) {
+                if (pads.length != 2 * rank) {
+                    throw new IllegalArgumentException("pads must have " + 2 * rank + " values (" + rank + " begins, then "
+                            + rank + " ends), got " + Arrays.toString(pads));
+                }
+                atLeast("pads", pads, 0);
+                for (int i = 0; i < rank; i++) {
+                    begin[i] = pads[i];
+                    end[i] = (long) pads[rank + i] - op[i];
+                }
+            } else if (autoPad != null || outputShape != null) {
+                AutoPad mode = autoPad == null ? AutoPad.NOTSET : autoPad;
+                if (mode == AutoPad.VALID && outputShape != null) {
+                    throw new IllegalArgumentException("auto_pad VALID takes no output_shape (VALID means no padding), got output_shape "
+                            + Arrays.toString(outputShape));
+                }
+                int[] target = outputShape == null ? null : exactly("output_shape", outputShape, rank);
+                atLeast("output_shape", target == null ? new int[0] : target, 1);
+                for (int i = 0; i < rank; i++) {
+                    if (mode == AutoPad.VALID || (mode == AutoPad.NOTSET && target == null)) {
+                        begin[i] = 0;
+                        end[i] = -op[i];
+                        continue;
+                    }
+                    long aim = target != null ? target[i] : (long) inputSize[i] * s[i];
+                    long total = full[i] + op[i] - aim;
+                    long half = Math.floorDiv(total, 2);
+                    long b = mode == AutoPad.SAME_UPPER ? half : total - half;
+                    begin[i] = b;
+                    end[i] = total - b - op[i];
+                }
+            } else if (outputSize != null) {
+                int[] size = exactly("output_size", outputSize, rank);
+                for (int i = 0; i < rank; i++) {
+                    long min = full[i] - 2L * p[i], max = min + s[i] - 1;
+                    if (size[i] < min || size[i] > max) {
+                        throw new IllegalArgumentException("requested an output size of " + Arrays.toString(size)
+                                + ", but valid sizes range from " + Math.max(min, 1) + " to " + max + " in dimension " + i
+                                + " (for an input of " + Arrays.toString(inputSize) + ")");
+                    }
+                    begin[i] = p[i];
+                    end[i] = (long) p[i] - (size[i] - min);
+                }
+            } else {
+                for (int i = 0; i < rank; i++) {
+                    begin[i] = p[i];
+                    end[i] = (long) p[i] - op[i];
+                }
+            }
+            return fromCrops(toInts("crop", begin), toInts("crop", end));
+        }
+
+        /** Each front end fully determines the crops: a second one given as well is a mistake, not a refinement. */
+        private void refuseMixedConventions() {
+            java.util.List<String> given = new java.util.ArrayList<>();
+            if (paddingSet) given.add("padding");
+            if (outputPaddingSet) given.add("output_padding");
+            if (outputSize != null) given.add("output_size");
+            if (pads != null) given.add("pads");
+            if (autoPad != null) given.add("auto_pad");
+            if (outputShape != null && tfPadding == null) given.add("output_shape");
+            if (tfPadding != null) given.add("TensorFlow padding");
+            if (cropBegin != null) given.add("crops");
+            java.util.Set<java.util.Set<String>> allowed = java.util.Set.of(
+                    java.util.Set.of("padding", "output_padding"), java.util.Set.of("padding", "output_size"),
+                    java.util.Set.of("pads", "output_padding"),
+                    java.util.Set.of("auto_pad", "output_shape", "output_padding"));
+            java.util.Set<String> g = java.util.Set.copyOf(given);
+            if (g.size() <= 1 || allowed.stream().anyMatch(a -> a.containsAll(g))) return;
+            throw new IllegalArgumentException("conflicting padding conventions: " + String.join(", ", given)
+                    + " given together; use PyTorch's (padding with output_padding or output_size), ONNX's (pads with"
+                    + " output_padding, or auto_pad/output_shape with output_padding), TensorFlow's, or crops");
+        }
+
+        private static int[] exactly(String name, int[] values, int rank) {
+            if (values.length != rank) {
+                throw new IllegalArgumentException(name + " must have " + rank + " values (one per spatial dimension), got "
+                        + Arrays.toString(values));
+            }
+            return values;
+        }
+
+        private static int[] toInts(String name, long[] values) {
+            int[] r = new int[values.length];
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] < Integer.MIN_VALUE || values[i] > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException(name + " " + Arrays.toString(values) + " is out of range");
+                }
+                r[i] = (int) values[i];
+            }
+            return r;
         }
 
         /** Builds from already-checked strides/dilations and signed crops; checks sizes and element counts. */

@@ -66,6 +66,14 @@ final class Options {
     }
 
     /** One integer for every dimension, or a comma-separated list of exactly {@code rank} integers. */
+    /** A comma-separated list of integers, as given (the caller checks its length). */
+    int[] intList(String name) {
+        String[] parts = values.get(name).split(",", -1);
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) out[i] = parseInt(name, parts[i]);
+        return out;
+    }
+
     int[] perDimension(String name, int rank, int fallback) {
         String v = values.get(name);
         int[] out = new int[rank];

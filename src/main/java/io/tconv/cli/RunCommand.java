@@ -1,10 +1,13 @@
 package io.tconv.cli;
 
+import io.tconv.AutoPad;
 import io.tconv.ConvTranspose;
 import io.tconv.ConvTransposeSpec;
 import io.tconv.DoublePlan;
 import io.tconv.FloatPlan;
 import io.tconv.Parallelism;
+import io.tconv.TfPadding;
+import io.tconv.WeightLayout;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -15,23 +18,33 @@ import java.util.Set;
 /** {@code tconv run}: one transposed convolution on .npy tensors, PyTorch's parameters. */
 final class RunCommand {
     static final String HELP = """
-            Usage: tconv run --input X.npy --weight W.npy [--bias B.npy] [--stride S] [--padding P]
-                             [--output-padding OP] [--dilation D] [--groups G] [--threads T] --output Y.npy
+            Usage: tconv run --input X.npy --weight W.npy [--bias B.npy] [--weight-layout iok|koi|iko|oki]
+                             [--stride S] [--dilation D] [--groups G] [padding flags] [--threads T] --output Y.npy
 
             Computes PyTorch's ConvTranspose1d/2d/3d: Y = conv_transpose(X, W) + B.
               X  input  [N, Cin, spatial...]       (1 to 3 spatial dimensions; N may be 0)
-              W  weight [Cin, Cout/G, kernel...]   (PyTorch's and ONNX's layout)
+              W  weight [Cin, Cout/G, kernel...]   (iok: PyTorch's and ONNX's layout, the default), or
+                        [kernel..., Cout/G, Cin] (koi, TensorFlow), [Cin, kernel..., Cout/G] (iko),
+                        [Cout/G, kernel..., Cin] (oki, XNNPACK)
               B  bias   [Cout]
               Y  output [N, Cout, out...] with out = (in-1)*S - 2*P + D*(k-1) + OP + 1
-            S, P, OP, D: one integer for every spatial dimension, or a comma-separated list with one
-            per dimension (defaults 1, 0, 0, 1). G defaults to 1; T to the number of processors.
+            Padding, in one convention (mixing two exits with status 2):
+              PyTorch     --padding P [--output-padding OP | --output-size A,...]
+              ONNX        --pads B1,..,Bn,E1,..,En [--output-padding OP]
+                          --auto-pad notset|same_upper|same_lower|valid [--output-shape A,...] [--output-padding OP]
+              TensorFlow  --tf-padding same|valid --output-shape A,...
+            --output-size and --output-shape give the spatial output size (PyTorch's output_size, ONNX's and
+            TensorFlow's output_shape). S, P, OP, D: one integer for every spatial dimension, or a
+            comma-separated list with one per dimension (defaults 1, 0, 0, 1). G defaults to 1; T to the
+            number of processors.
             The dtype follows X (little-endian float32 '<f4' or float64 '<f8'); W and B must match it; Y is a
             C-order .npy of the same dtype, written to a temporary file and renamed, so Y is never left
             half-written. Exit status 0 on success, 2 on any bad input (one 'tconv:' line on stderr).
             """;
 
     private static final Set<String> FLAGS = Set.of("input", "weight", "bias", "stride", "padding", "output-padding",
-            "dilation", "groups", "threads", "output");
+            "dilation", "groups", "threads", "output", "weight-layout", "pads", "auto-pad", "output-shape", "output-size",
+            "tf-padding");
 
     private RunCommand() {}
 
@@ -67,19 +80,36 @@ final class RunCommand {
         }
         if (!w.dtype().equals(x.dtype())) throw new CliException(weightPath + ": dtype " + w.dtype() + " does not match the input's " + x.dtype());
         if (b != null && !b.dtype().equals(x.dtype())) throw new CliException(biasPath + ": dtype " + b.dtype() + " does not match the input's " + x.dtype());
-        if (w.shape()[0] != x.shape()[1]) {
-            throw new CliException("weight dimension 0 (Cin) is " + w.shape()[0] + " but the input has " + x.shape()[1] + " channels");
+        WeightLayout layout = enumFlag(o, "weight-layout", WeightLayout.class, WeightLayout.IOK);
+        int iAxis = layout == WeightLayout.IOK || layout == WeightLayout.IKO ? 0 : rank + 1;
+        int oAxis = layout == WeightLayout.IOK ? 1 : layout == WeightLayout.IKO ? rank + 1 : layout == WeightLayout.KOI ? rank : 0;
+        int kAxis = layout == WeightLayout.IOK ? 2 : layout == WeightLayout.KOI ? 0 : 1;
+        if (w.shape()[iAxis] != x.shape()[1]) {
+            throw new CliException("weight dimension " + iAxis + " (Cin, layout " + layout.name().toLowerCase(java.util.Locale.ROOT)
+                    + ") is " + w.shape()[iAxis] + " but the input has " + x.shape()[1] + " channels");
         }
-        long cout = w.shape()[1] * groups;
+        long[] kernelShape = Arrays.copyOfRange(w.shape(), kAxis, kAxis + rank);
+        long cout = w.shape()[oAxis] * groups;
         if (b != null && (b.rank() != 1 || b.shape()[0] != cout)) {
             throw new CliException(biasPath + ": bias must have shape [" + cout + "] (Cout = weight dim 1 x groups), got "
                     + Arrays.toString(b.shape()));
         }
-        ConvTransposeSpec spec = ConvTransposeSpec.builder(toInt(x.shape()[1], "input channels"), toInt(cout, "output channels"))
-                .inputSize(spatial(x.shape(), "input size")).kernel(spatial(w.shape(), "kernel size"))
-                .stride(o.perDimension("stride", rank, 1)).padding(o.perDimension("padding", rank, 0))
-                .outputPadding(o.perDimension("output-padding", rank, 0)).dilation(o.perDimension("dilation", rank, 1))
-                .groups(groups).bias(b != null).build();
+        ConvTransposeSpec.Builder builder = ConvTransposeSpec.builder(toInt(x.shape()[1], "input channels"), toInt(cout, "output channels"))
+                .inputSize(spatial(x.shape(), "input size")).kernel(ints(kernelShape, "kernel size"))
+                .stride(o.perDimension("stride", rank, 1)).dilation(o.perDimension("dilation", rank, 1))
+                .groups(groups).bias(b != null);
+        if (o.has("padding")) builder.padding(o.perDimension("padding", rank, 0));
+        if (o.has("output-padding")) builder.outputPadding(o.perDimension("output-padding", rank, 0));
+        if (o.has("output-size")) builder.outputSize(o.perDimension("output-size", rank, 1));
+        if (o.has("pads")) builder.pads(o.intList("pads"));
+        if (o.has("auto-pad")) builder.autoPad(enumFlag(o, "auto-pad", AutoPad.class, AutoPad.NOTSET));
+        if (o.has("tf-padding")) {
+            if (!o.has("output-shape")) throw new CliException("run: --tf-padding needs --output-shape (TensorFlow's output_shape)");
+            builder.tfPadding(enumFlag(o, "tf-padding", TfPadding.class, TfPadding.SAME), o.perDimension("output-shape", rank, 1));
+        } else if (o.has("output-shape")) {
+            builder.outputShape(o.perDimension("output-shape", rank, 1));
+        }
+        ConvTransposeSpec spec = builder.build();
         int batch = toInt(x.shape()[0], "batch");
         long[] outShape = new long[rank + 2];
         outShape[0] = batch;
@@ -92,17 +122,35 @@ final class RunCommand {
         }
         Parallelism parallelism = Parallelism.threads(threads);
         if (x.isDouble()) {
-            DoublePlan plan = ConvTranspose.plan(spec, w.f64(), b == null ? null : b.f64(), parallelism);
+            DoublePlan plan = ConvTranspose.plan(spec, layout, w.f64(), b == null ? null : b.f64(), parallelism);
             double[] y = new double[(int) outLength];
             plan.execute(batch, x.f64(), 0, y, 0);
             Npy.write(outputPath, outShape, y);
         } else {
-            FloatPlan plan = ConvTranspose.plan(spec, w.f32(), b == null ? null : b.f32(), parallelism);
+            FloatPlan plan = ConvTranspose.plan(spec, layout, w.f32(), b == null ? null : b.f32(), parallelism);
             float[] y = new float[(int) outLength];
             plan.execute(batch, x.f32(), 0, y, 0);
             Npy.write(outputPath, outShape, y);
         }
         return 0;
+    }
+
+    /** A flag naming an enum constant, case-insensitive ({@code same_upper} for {@code SAME_UPPER}). */
+    static <E extends Enum<E>> E enumFlag(Options o, String flag, Class<E> type, E fallback) {
+        if (!o.has(flag)) return fallback;
+        String v = o.string(flag, "");
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(v.strip())) return e;
+        }
+        StringBuilder names = new StringBuilder();
+        for (E e : type.getEnumConstants()) names.append(names.length() == 0 ? "" : "|").append(e.name().toLowerCase(java.util.Locale.ROOT));
+        throw new CliException("run: --" + flag + " must be " + names + ", got '" + v + "'");
+    }
+
+    private static int[] ints(long[] values, String what) {
+        int[] r = new int[values.length];
+        for (int i = 0; i < r.length; i++) r[i] = toInt(values[i], what);
+        return r;
     }
 
     private static int[] spatial(long[] shape, String what) {

@@ -128,7 +128,7 @@ class CliTest extends CliTestBase {
     @Test
     void channelMismatch() throws IOException {
         Npy.write(w, new long[] {2, 1, 1, 2}, new float[4]);
-        refused("weight dimension 0 (Cin) is 2 but the input has 1 channels", runArgs());
+        refused("weight dimension 0 (Cin, layout iok) is 2 but the input has 1 channels", runArgs());
     }
 
     @Test
@@ -170,6 +170,42 @@ class CliTest extends CliTestBase {
         }
         assertEquals(2, tconv("info", "--verbose"));
     }
+
+    @Test
+    void paddingConventionsAndWeightLayouts() throws IOException {
+        // the worked example (x, w 2x2 each, stride 2 → 4x4) through ONNX SAME_UPPER: total 0, same output
+        assertEquals(0, tconv(runArgs("--stride", "2", "--auto-pad", "same_upper")), err.toString());
+        float[] plain = {0, 0, 0, 1, 0, 0, 2, 3, 0, 2, 0, 3, 4, 6, 6, 9};
+        assertArrayEquals(plain, Npy.read(y).f32());
+        // ONNX output_shape 5x5: one bias-only row and column at the end (total −1, floor-halved)
+        assertEquals(0, tconv(runArgs("--stride", "2", "--output-shape", "5,5")), err.toString());
+        Npy.Array r = Npy.read(y);
+        assertArrayEquals(new long[] {1, 1, 5, 5}, r.shape());
+        assertEquals(0f, r.f32()[4]);
+        assertEquals(9f, r.f32()[3 * 5 + 3]);
+        // PyTorch output_size 5 = min 4 + output_padding 1
+        assertEquals(0, tconv(runArgs("--stride", "2", "--output-size", "5")), err.toString());
+        assertArrayEquals(new long[] {1, 1, 5, 5}, Npy.read(y).shape());
+        // TensorFlow VALID, output 5 (in 4..5); ONNX pads crop one cell at each end
+        assertEquals(0, tconv(runArgs("--stride", "2", "--tf-padding", "valid", "--output-shape", "5")), err.toString());
+        assertArrayEquals(new long[] {1, 1, 5, 5}, Npy.read(y).shape());
+        assertEquals(0, tconv(runArgs("--stride", "2", "--pads", "1,1,1,1")), err.toString());
+        assertArrayEquals(new float[] {0, 2, 2, 0}, Npy.read(y).f32());   // the middle 2x2 of the 4x4 above
+        // the same weights as [k, k, Cout, Cin] (koi): w is 1x1x2x2 in iok, so 2x2x1x1 in koi, same values
+        Path koi = dir.resolve("koi.npy");
+        Npy.write(koi, new long[] {2, 2, 1, 1}, new float[] {0, 1, 2, 3});
+        assertEquals(0, tconv("run", "--input", x.toString(), "--weight", koi.toString(), "--weight-layout", "koi", "--stride", "2",
+                "--output", y.toString()), err.toString());
+        assertArrayEquals(plain, Npy.read(y).f32());
+    }
+
+    @Test void padsWithPadding() throws IOException { refused("conflicting padding conventions: padding, pads", runArgs("--padding", "1", "--pads", "1,1,1,1")); }
+    @Test void outputSizeWithOutputPadding() throws IOException { refused("conflicting padding conventions: output_padding, output_size", runArgs("--stride", "2", "--output-padding", "1", "--output-size", "5")); }
+    @Test void tfPaddingWithoutShape() throws IOException { refused("--tf-padding needs --output-shape", runArgs("--tf-padding", "same")); }
+    @Test void badAutoPad() throws IOException { refused("--auto-pad must be notset|same_upper|same_lower|valid, got 'same'", runArgs("--auto-pad", "same")); }
+    @Test void badWeightLayout() throws IOException { refused("--weight-layout must be iok|koi|iko|oki", runArgs("--weight-layout", "hwio")); }
+    @Test void outputSizeOutOfRange() throws IOException { refused("valid sizes range from 4 to 5", runArgs("--stride", "2", "--output-size", "7")); }
+    @Test void tfShapeOutOfRange() throws IOException { refused("must be in 4..5, got 7", runArgs("--stride", "2", "--tf-padding", "valid", "--output-shape", "7")); }
 
     @Test
     void benchTimesAWorkloadsFileAndWritesJson() throws IOException {

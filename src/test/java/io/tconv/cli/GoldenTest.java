@@ -40,7 +40,9 @@ class GoldenTest {
         Path d = dir(), out = tmp.resolve(name + ".out.npy");
         List<String> args = new ArrayList<>(List.of("run", "--input", d.resolve(name + ".x.npy").toString(),
                 "--weight", d.resolve(name + ".w.npy").toString(), "--stride", f[2], "--padding", f[3],
-                "--output-padding", f[4], "--dilation", f[5], "--groups", f[6], "--threads", "2", "--output", out.toString()));
+                "--dilation", f[5], "--groups", f[6], "--threads", "2", "--output", out.toString()));
+        if (f.length > 7 && f[7].startsWith("output_size=")) args.addAll(List.of("--output-size", f[7].substring(12)));   // forward(x, output_size)
+        else args.addAll(List.of("--output-padding", f[4]));
         Path bias = d.resolve(name + ".b.npy");
         if (Files.exists(bias)) args.addAll(List.of("--bias", bias.toString()));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
