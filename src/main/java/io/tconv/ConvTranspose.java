@@ -81,6 +81,33 @@ public final class ConvTranspose {
         return plan(spec, layout == WeightLayout.IOK ? weight : layout.toIok(spec, weight), bias, parallelism);
     }
 
+    /**
+     * The gradients of a float transposed convolution (input, weight and bias), for training.
+     *
+     * @param spec        the geometry
+     * @param weight      {@code [Cin, Cout/groups, k…]}; copied
+     * @param parallelism how many threads a call may use
+     * @return the gradients
+     * @throws IllegalArgumentException if the weights do not match the spec
+     */
+    public static FloatGradients gradients(ConvTransposeSpec spec, float[] weight, Parallelism parallelism) {
+        checkParameters(spec, weight == null ? -1 : weight.length, spec != null && spec.hasBias() ? spec.outChannels() : -1, parallelism);
+        return FloatGradients.create(spec, weight, parallelism, Providers.current().floatOps());
+    }
+
+    /**
+     * The gradients of a double transposed convolution; see {@link #gradients(ConvTransposeSpec, float[], Parallelism)}.
+     *
+     * @param spec        the geometry
+     * @param weight      {@code [Cin, Cout/groups, k…]}; copied
+     * @param parallelism how many threads a call may use
+     * @return the gradients
+     */
+    public static DoubleGradients gradients(ConvTransposeSpec spec, double[] weight, Parallelism parallelism) {
+        checkParameters(spec, weight == null ? -1 : weight.length, spec != null && spec.hasBias() ? spec.outChannels() : -1, parallelism);
+        return DoubleGradients.create(spec, weight, parallelism, Providers.current().doubleOps());
+    }
+
     /** A float plan from a given provider (tests compare providers in one JVM). */
     static FloatPlan plan(ConvTransposeSpec spec, float[] weight, float[] bias, Parallelism parallelism, Provider provider) {
         checkParameters(spec, weight == null ? -1 : weight.length, bias == null ? -1 : bias.length, parallelism);

@@ -73,6 +73,43 @@ public enum WeightLayout {
         return r;
     }
 
+    /**
+     * A copy of {@code w} (in {@link #IOK}) in this layout: the inverse of {@link #toIok(ConvTransposeSpec, float[])},
+     * for weight gradients that should match the weights' layout.
+     *
+     * @param spec the geometry the weights belong to
+     * @param w    weights as {@code [Cin, Cout/groups, k…]}
+     * @return the weights in this layout
+     */
+    public float[] fromIok(ConvTransposeSpec spec, float[] w) {
+        int cin = spec.inChannels(), cog = spec.outChannelsPerGroup(), kVol = kernelVolume(spec, w == null ? -1 : w.length);
+        float[] r = new float[w.length];
+        for (int i = 0; i < cin; i++) {
+            for (int o = 0; o < cog; o++) {
+                for (int t = 0; t < kVol; t++) r[index(i, o, t, cin, cog, kVol)] = w[(i * cog + o) * kVol + t];
+            }
+        }
+        return r;
+    }
+
+    /**
+     * A copy of {@code w} (in {@link #IOK}) in this layout; see {@link #fromIok(ConvTransposeSpec, float[])}.
+     *
+     * @param spec the geometry the weights belong to
+     * @param w    weights as {@code [Cin, Cout/groups, k…]}
+     * @return the weights in this layout
+     */
+    public double[] fromIok(ConvTransposeSpec spec, double[] w) {
+        int cin = spec.inChannels(), cog = spec.outChannelsPerGroup(), kVol = kernelVolume(spec, w == null ? -1 : w.length);
+        double[] r = new double[w.length];
+        for (int i = 0; i < cin; i++) {
+            for (int o = 0; o < cog; o++) {
+                for (int t = 0; t < kVol; t++) r[index(i, o, t, cin, cog, kVol)] = w[(i * cog + o) * kVol + t];
+            }
+        }
+        return r;
+    }
+
     private int kernelVolume(ConvTransposeSpec spec, int length) {
         if (length != spec.weightElements()) {
             throw new IllegalArgumentException("weight has " + (length < 0 ? "no" : String.valueOf(length)) + " elements but "

@@ -12,6 +12,7 @@ public final class Main {
 
             Usage: tconv <command> [flags]
               run       one transposed convolution on .npy tensors        (tconv run --help)
+              grad      gradients of run's output for training              (tconv grad --help)
               bench     time the built-in workload suite or your own      (tconv bench --help)
               upsample  what a transposed convolution does, on an image (tconv upsample --help)
               info      JDK, kernels in use (and why), vector width, FMA peak
@@ -36,6 +37,7 @@ public final class Main {
             boolean help = rest.length > 0 && isHelp(rest[0]);
             return switch (args[0]) {
                 case "run" -> help ? printed(out, RunCommand.HELP) : RunCommand.main(rest, out);
+                case "grad" -> help ? printed(out, GradCommand.HELP) : GradCommand.main(rest, out);
                 case "bench" -> help ? printed(out, BenchCommand.HELP) : BenchCommand.main(rest, out, err);
                 case "info" -> help ? printed(out, InfoCommand.HELP) : InfoCommand.main(rest, out);
                 case "upsample" -> help ? printed(out, UpsampleCommand.HELP) : UpsampleCommand.main(rest, out);

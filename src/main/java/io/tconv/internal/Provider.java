@@ -14,6 +14,12 @@ public interface Provider {
     /** A double kernel for {@code g}; same layouts and checks as {@link #floatKernel}. */
     DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias, Workspace workspace);
 
+    /** {@return the vector primitives of the gradient kernels, float} */
+    FloatOps floatOps();
+
+    /** {@return the vector primitives of the gradient kernels, double} */
+    DoubleOps doubleOps();
+
     /** What this provider uses of the machine, as "key: value" lines for {@code tconv info}. */
     String details();
 

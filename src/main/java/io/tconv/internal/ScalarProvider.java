@@ -16,6 +16,12 @@ public final class ScalarProvider implements Provider {
     }
 
     @Override
+    public FloatOps floatOps() { return ScalarOps.F32; }
+
+    @Override
+    public DoubleOps doubleOps() { return ScalarOps.F64; }
+
+    @Override
     public String details() {
         return "vector width: none (scalar kernels)\n";
     }

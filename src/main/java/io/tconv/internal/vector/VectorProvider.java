@@ -1,6 +1,8 @@
 package io.tconv.internal.vector;
 
 import io.tconv.internal.DoubleKernel;
+import io.tconv.internal.DoubleOps;
+import io.tconv.internal.FloatOps;
 import io.tconv.internal.FloatKernel;
 import io.tconv.internal.Geometry;
 import io.tconv.internal.Provider;
@@ -51,6 +53,15 @@ public final class VectorProvider implements Provider {
         if (rows != null) return new RowKernelF64(rows, weight, bias, workspace);
         return new GemmKernelF64(layout(g, MicroKernelsF64.L, Double.BYTES), weight, bias, workspace);
     }
+
+    private final FloatOps floatOps = new VectorOpsF32();
+    private final DoubleOps doubleOps = new VectorOpsF64();
+
+    @Override
+    public FloatOps floatOps() { return floatOps; }
+
+    @Override
+    public DoubleOps doubleOps() { return doubleOps; }
 
     @Override
     public String details() {

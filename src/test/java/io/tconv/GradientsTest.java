@@ -1,0 +1,122 @@
+package io.tconv;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gradients: the adjoint identity {@code ⟨convT(x), gy⟩ = ⟨x, gx(gy)⟩} on random geometries, the weight and
+ * bias gradients against finite differences of {@code L = Σ convT(x)·gy} in double, float against double
+ * within the error bound's scale, and the same bits for 1, 2 and 7 threads. PyTorch autograd's own values are
+ * checked in {@code cli.GradGoldenTest}.
+ */
+class GradientsTest {
+    static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    static double absDot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += Math.abs(a[i] * b[i]);
+        return s;
+    }
+
+    static double[] uniform(SplittableRandom r, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = (float) r.nextDouble(-1, 1);
+        return v;
+    }
+
+    /** {@code Σ (convT(x; w, b) − b)·gy} via a plan, i.e. without the bias. */
+    static double loss(Case c, double[] x, double[] w, double[] gy) {
+        double[] y = new double[c.outputLength()];
+        ConvTranspose.plan(c.spec(), w, c.bias() ? new double[c.cout()] : null, Parallelism.callerOnly()).execute(x, y);
+        return dot(y, gy);
+    }
+
+    @Test
+    void adjointIdentityAndFiniteDifferences() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 41);
+        for (int i = 0; i < 200; i++) {
+            Case c0 = Case.random(r, 3, 1 + i % 3);
+            Case c = new Case(Math.max(1, c0.batch()), c0.cin(), c0.cout(), c0.groups(), c0.in(), c0.k(), c0.s(), c0.p(), c0.op(),
+                    c0.d(), c0.bias(), c0.seed());
+            double[][] d = c.data();
+            double[] gy = uniform(r, c.outputLength());
+            DoubleGradients grads = ConvTranspose.gradients(c.spec(), d[1], Parallelism.threads(1 + i % 3));
+            // ⟨convT(x), gy⟩ = ⟨x, gx⟩
+            double[] gx = new double[c.inputLength()];
+            Arrays.fill(gx, Double.NaN);
+            grads.input(gy, gx);
+            double lhs = loss(c, d[0], d[1], gy), rhs = dot(d[0], gx);
+            double scale = absDot(d[0], gx) + 1e-300;
+            assertEquals(lhs, rhs, 1e-12 * Math.max(scale, Math.abs(lhs)) + 1e-300, "adjoint identity, " + c);
+            // gw[j] = ∂L/∂w[j]: L is linear in w, so a central difference with step 1 is exact up to rounding
+            double[] gw = new double[c.weightLength()];
+            Arrays.fill(gw, Double.NaN);
+            grads.weight(c.batch(), d[0], 0, gy, 0, gw);
+            for (int probe = 0; probe < Math.min(6, gw.length); probe++) {
+                int j = r.nextInt(gw.length);
+                double[] plus = d[1].clone(), minus = d[1].clone();
+                plus[j] += 0.5;
+                minus[j] -= 0.5;
+                double fd = loss(c, d[0], plus, gy) - loss(c, d[0], minus, gy);
+                assertEquals(fd, gw[j], 1e-9 * (1 + Math.abs(fd) + absDot(d[0], d[0])), "gw[" + j + "], " + c);
+            }
+            if (c.bias()) {
+                double[] gb = new double[c.cout()];
+                grads.bias(c.batch(), gy, 0, gb);
+                int plane = c.outputLength() / (c.batch() * c.cout());
+                for (int co = 0; co < c.cout(); co++) {
+                    double s = 0;
+                    for (int n = 0; n < c.batch(); n++) for (int o = 0; o < plane; o++) s += gy[(n * c.cout() + co) * plane + o];
+                    assertEquals(s, gb[co], 1e-12 * (1 + plane * c.batch()), "gb[" + co + "], " + c);
+                }
+            }
+        }
+    }
+
+    @Test
+    void floatMatchesDoubleAndThreadCountsGiveTheSameBits() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 42);
+        for (int i = 0; i < 60; i++) {
+            Case c0 = Case.random(r, 4, 1 + i % 3);
+            Case c = new Case(Math.max(1, c0.batch()), c0.cin(), c0.cout(), c0.groups(), c0.in(), c0.k(), c0.s(), c0.p(), c0.op(),
+                    c0.d(), c0.bias(), c0.seed());
+            double[][] d = c.data();
+            double[] gy = uniform(r, c.outputLength());
+            double[] gxd = new double[c.inputLength()], gwd = new double[c.weightLength()];
+            DoubleGradients gd = ConvTranspose.gradients(c.spec(), d[1], Parallelism.callerOnly());
+            gd.input(gy, gxd);
+            gd.weight(c.batch(), d[0], 0, gy, 0, gwd);
+            float[] x = Check.toFloat(d[0]), w = Check.toFloat(d[1]), gyf = Check.toFloat(gy);
+            float[] gx1 = null, gw1 = null, gb1 = null;
+            for (int threads : new int[] {1, 2, 7}) {
+                FloatGradients gf = ConvTranspose.gradients(c.spec(), w, Parallelism.threads(threads));
+                float[] gx = new float[c.inputLength()], gw = new float[c.weightLength()], gb = new float[c.cout()];
+                gf.input(gyf, gx);
+                gf.weight(c.batch(), x, 0, gyf, 0, gw);
+                gf.bias(c.batch(), gyf, 0, gb);
+                if (gx1 == null) {
+                    gx1 = gx;
+                    gw1 = gw;
+                    gb1 = gb;
+                    // float within 1e-5 of the largest double gradient (terms are ≤ 1 in size, at most a few thousand)
+                    double sx = Arrays.stream(gxd).map(Math::abs).max().orElse(0), sw = Arrays.stream(gwd).map(Math::abs).max().orElse(0);
+                    for (int k = 0; k < gx.length; k++) assertTrue(Math.abs(gx[k] - gxd[k]) <= 1e-5 * (1 + sx), "gx " + c);
+                    for (int k = 0; k < gw.length; k++) assertTrue(Math.abs(gw[k] - gwd[k]) <= 1e-5 * (1 + sw), "gw " + c);
+                } else {
+                    assertArrayEquals(gx1, gx, threads + " threads, gx, " + c);
+                    assertArrayEquals(gw1, gw, threads + " threads, gw, " + c);
+                    assertArrayEquals(gb1, gb, threads + " threads, gb, " + c);
+                }
+            }
+        }
+    }
+}
