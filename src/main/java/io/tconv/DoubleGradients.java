@@ -18,14 +18,17 @@ public final class DoubleGradients {
     private final GradientsF64 kernel;
     private final Parallel parallel;
     private final InputGradientF64 input;
+    private final io.tconv.internal.WeightGradientF64 weights;
 
-    DoubleGradients(ConvTransposeSpec spec, GradientsF64 kernel, double[] weight, Parallelism parallelism) {
+    DoubleGradients(ConvTransposeSpec spec, GradientsF64 kernel, double[] weight, Parallelism parallelism,
+                    io.tconv.internal.DoubleOps kernelOps) {
         this.spec = spec;
         this.kernel = kernel;
         this.parallel = new Parallel(parallelism.threads(), parallelism.executor());
         // Per-residue forward plans pay off with enough input channels to fill the GEMM's rows; below that the
         // row kernel is faster (NOTES.md: dw32 3.3 vs 1.3 GFLOP/s, img3 7.0 vs 4.0).
         this.input = spec.inChannelsPerGroup() >= 8 ? new InputGradientF64(spec, weight, parallelism) : null;
+        this.weights = new io.tconv.internal.WeightGradientF64(new Geometry(spec), kernelOps);
     }
 
     /** {@return the geometry} */
@@ -80,7 +83,7 @@ public final class DoubleGradients {
         Checks.range("x", batch, x.length, xOffset, spec.inputElementsPerImage());
         Checks.range("gy", batch, gy.length, gyOffset, spec.outputElementsPerImage());
         Checks.length("gw", gw.length, spec.weightElements());
-        parallel.run(kernel.weightTasks(), kernel.weightMacs(batch), i -> kernel.weight(batch, i, x, xOffset, gy, gyOffset, gw));
+        weights.run(batch, x, xOffset, gy, gyOffset, gw, parallel);
     }
 
     /**
@@ -99,6 +102,6 @@ public final class DoubleGradients {
     }
 
     static DoubleGradients create(ConvTransposeSpec spec, double[] weight, Parallelism parallelism, io.tconv.internal.DoubleOps ops) {
-        return new DoubleGradients(spec, new GradientsF64(new Geometry(spec), weight, ops), weight, parallelism);
+        return new DoubleGradients(spec, new GradientsF64(new Geometry(spec), weight, ops), weight, parallelism, ops);
     }
 }

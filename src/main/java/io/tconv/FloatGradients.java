@@ -18,14 +18,17 @@ public final class FloatGradients {
     private final GradientsF32 kernel;
     private final Parallel parallel;
     private final InputGradientF32 input;
+    private final io.tconv.internal.WeightGradientF32 weights;
 
-    FloatGradients(ConvTransposeSpec spec, GradientsF32 kernel, float[] weight, Parallelism parallelism) {
+    FloatGradients(ConvTransposeSpec spec, GradientsF32 kernel, float[] weight, Parallelism parallelism,
+                    io.tconv.internal.FloatOps kernelOps) {
         this.spec = spec;
         this.kernel = kernel;
         this.parallel = new Parallel(parallelism.threads(), parallelism.executor());
         // Per-residue forward plans pay off with enough input channels to fill the GEMM's rows; below that the
         // row kernel is faster (NOTES.md: dw32 3.3 vs 1.3 GFLOP/s, img3 7.0 vs 4.0).
         this.input = spec.inChannelsPerGroup() >= 8 ? new InputGradientF32(spec, weight, parallelism) : null;
+        this.weights = new io.tconv.internal.WeightGradientF32(new Geometry(spec), kernelOps);
     }
 
     /** {@return the geometry} */
@@ -80,7 +83,7 @@ public final class FloatGradients {
         Checks.range("x", batch, x.length, xOffset, spec.inputElementsPerImage());
         Checks.range("gy", batch, gy.length, gyOffset, spec.outputElementsPerImage());
         Checks.length("gw", gw.length, spec.weightElements());
-        parallel.run(kernel.weightTasks(), kernel.weightMacs(batch), i -> kernel.weight(batch, i, x, xOffset, gy, gyOffset, gw));
+        weights.run(batch, x, xOffset, gy, gyOffset, gw, parallel);
     }
 
     /**
@@ -99,6 +102,6 @@ public final class FloatGradients {
     }
 
     static FloatGradients create(ConvTransposeSpec spec, float[] weight, Parallelism parallelism, io.tconv.internal.FloatOps ops) {
-        return new FloatGradients(spec, new GradientsF32(new Geometry(spec), weight, ops), weight, parallelism);
+        return new FloatGradients(spec, new GradientsF32(new Geometry(spec), weight, ops), weight, parallelism, ops);
     }
 }

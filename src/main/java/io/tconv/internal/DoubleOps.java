@@ -11,6 +11,10 @@ public interface DoubleOps {
     /** {@return Σ x[xOff + j] · y[yOff + j] over j < n}, summed in an order fixed by n alone */
     double dot(double[] x, int xOff, double[] y, int yOff, int n);
 
+    /** The double twin of {@link FloatOps#dot4}. */
+    void dot4(double[] x, int xOff, int xStride, double[] y, int y0, int y1, int y2, int y3, int yStride, int images, int n,
+              double[] out, int outOff);
+
     /** {@return Σ x[off + j] over j < n}, summed in an order fixed by n alone */
     double sum(double[] x, int off, int n);
 }

@@ -11,6 +11,14 @@ public interface FloatOps {
     /** {@return Σ x[xOff + j] · y[yOff + j] over j < n}, summed in an order fixed by n alone */
     float dot(float[] x, int xOff, float[] y, int yOff, int n);
 
+    /**
+     * Four dot products of x runs with four y runs, over several images: {@code out[outOff + m] += Σ_img Σ_j
+     * x[xOff + img·xStride + j] · y[y_m + img·yStride + j]} over j < n, each summed in an order fixed by n and
+     * the image count alone (x is loaded once for all four).
+     */
+    void dot4(float[] x, int xOff, int xStride, float[] y, int y0, int y1, int y2, int y3, int yStride, int images, int n,
+              float[] out, int outOff);
+
     /** {@return Σ x[off + j] over j < n}, summed in an order fixed by n alone */
     float sum(float[] x, int off, int n);
 }

@@ -19,6 +19,18 @@ public final class ScalarOps {
         }
 
         @Override
+        public void dot4(float[] x, int xOff, int xStride, float[] y, int y0, int y1, int y2, int y3, int yStride, int images, int n,
+                         float[] out, int outOff) {
+            for (int i = 0; i < images; i++) {
+                int xi = xOff + i * xStride, yi = i * yStride;
+                out[outOff] += dot(x, xi, y, y0 + yi, n);
+                out[outOff + 1] += dot(x, xi, y, y1 + yi, n);
+                out[outOff + 2] += dot(x, xi, y, y2 + yi, n);
+                out[outOff + 3] += dot(x, xi, y, y3 + yi, n);
+            }
+        }
+
+        @Override
         public float sum(float[] x, int off, int n) {
             float s = 0;
             for (int j = 0; j < n; j++) s += x[off + j];
@@ -38,6 +50,18 @@ public final class ScalarOps {
             double s = 0;
             for (int j = 0; j < n; j++) s += x[xOff + j] * y[yOff + j];
             return s;
+        }
+
+        @Override
+        public void dot4(double[] x, int xOff, int xStride, double[] y, int y0, int y1, int y2, int y3, int yStride, int images, int n,
+                         double[] out, int outOff) {
+            for (int i = 0; i < images; i++) {
+                int xi = xOff + i * xStride, yi = i * yStride;
+                out[outOff] += dot(x, xi, y, y0 + yi, n);
+                out[outOff + 1] += dot(x, xi, y, y1 + yi, n);
+                out[outOff + 2] += dot(x, xi, y, y2 + yi, n);
+                out[outOff + 3] += dot(x, xi, y, y3 + yi, n);
+            }
         }
 
         @Override

@@ -2,12 +2,13 @@ package io.tconv.internal.vector;
 
 import io.tconv.internal.FloatOps;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link FloatOps} with the Vector API: whole vectors, then a scalar tail. The sums keep one vector of partial
- * sums (lane j adds elements j, j + L, …), reduced once at the end, so their order depends only on n.
+ * sums (lane j adds elements j, j + L, …), added up lane by lane at the end, so their order depends only on n.
+ * Not {@code reduceLanes(ADD)}: its order is unspecified, and C2's intrinsic and the interpreter's fallback do
+ * differ, which made results change once the code was compiled (caught by the 1/2/7-thread test).
  */
 final class VectorOpsF32 implements FloatOps {
     static final VectorSpecies<Float> S = VectorConstants.FLOATS;
@@ -28,9 +29,38 @@ final class VectorOpsF32 implements FloatOps {
         FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (; j <= n - L; j += L) acc = FloatVector.fromArray(S, x, xOff + j).fma(FloatVector.fromArray(S, y, yOff + j), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = lanes(acc);
         for (; j < n; j++) s = Math.fma(x[xOff + j], y[yOff + j], s);
         return s;
+    }
+
+    @Override
+    public void dot4(float[] x, int xOff, int xStride, float[] y, int y0, int y1, int y2, int y3, int yStride, int images, int n,
+                     float[] out, int outOff) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (int i = 0; i < images; i++) {
+            int xi = xOff + i * xStride, yi = i * yStride;
+            int j = 0;
+            for (; j <= n - L; j += L) {
+                FloatVector xv = FloatVector.fromArray(S, x, xi + j);
+                a0 = xv.fma(FloatVector.fromArray(S, y, y0 + yi + j), a0);
+                a1 = xv.fma(FloatVector.fromArray(S, y, y1 + yi + j), a1);
+                a2 = xv.fma(FloatVector.fromArray(S, y, y2 + yi + j), a2);
+                a3 = xv.fma(FloatVector.fromArray(S, y, y3 + yi + j), a3);
+            }
+            for (; j < n; j++) {
+                float xv = x[xi + j];
+                s0 = Math.fma(xv, y[y0 + yi + j], s0);
+                s1 = Math.fma(xv, y[y1 + yi + j], s1);
+                s2 = Math.fma(xv, y[y2 + yi + j], s2);
+                s3 = Math.fma(xv, y[y3 + yi + j], s3);
+            }
+        }
+        out[outOff] += lanes(a0) + s0;
+        out[outOff + 1] += lanes(a1) + s1;
+        out[outOff + 2] += lanes(a2) + s2;
+        out[outOff + 3] += lanes(a3) + s3;
     }
 
     @Override
@@ -38,8 +68,15 @@ final class VectorOpsF32 implements FloatOps {
         FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (; j <= n - L; j += L) acc = acc.add(FloatVector.fromArray(S, x, off + j));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = lanes(acc);
         for (; j < n; j++) s += x[off + j];
+        return s;
+    }
+
+    /** The lanes of v added in lane order. */
+    private static float lanes(FloatVector v) {
+        float s = v.lane(0);
+        for (int i = 1; i < L; i++) s += v.lane(i);
         return s;
     }
 }

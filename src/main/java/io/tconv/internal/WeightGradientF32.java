@@ -1,0 +1,159 @@
+package io.tconv.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The weight gradient as long dot products. With {@code off(t) = t·d − pb = s·δ(t) + r(t)} per dimension,
+ * {@code gw[ci, co, t] = Σ_n Σ_i x[n, ci, i] · gy_r[n, co, i + δ(t)]} where {@code gy_r[q] = gy[q·s + r]}: a
+ * correlation of x with the residue's part of gy at lag δ(t). Per call, x and each residue of gy are copied
+ * into zero-padded planes that share one row pitch and rows per plane, so that every lag is a constant offset
+ * and each weight is one dot product over a whole plane (zeros in x's padding cancel what lies beyond the
+ * input). Four taps share each pass over x. Tasks own an input channel's weights: the order of every sum is
+ * fixed.
+ */
+public final class WeightGradientF32 {
+    private final Geometry g;
+    private final FloatOps ops;
+    /** Per residue with taps: its residue, counts q per dimension, the taps' flat indices and lags, and its origin. */
+    private final List<int[]> residue = new ArrayList<>(), count = new ArrayList<>(), taps = new ArrayList<>(), shift = new ArrayList<>();
+    private final List<int[]> minLag = new ArrayList<>();
+    /** Padded extents shared by x and every residue: planes of rowsPerPlane rows of pitch elements. */
+    private final int planes, rowsPerPlane, pitch, planeLength;
+
+    public WeightGradientF32(Geometry g, FloatOps ops) {
+        this.g = g;
+        this.ops = ops;
+        int[] span = new int[3];
+        List<int[][]> lags = new ArrayList<>();
+        int[] r = new int[3];
+        for (r[0] = 0; r[0] < g.s[0]; r[0]++) {
+            for (r[1] = 0; r[1] < g.s[1]; r[1]++) {
+                for (r[2] = 0; r[2] < g.s[2]; r[2]++) {
+                    int[] q = new int[3];
+                    boolean empty = false;
+                    for (int a = 0; a < 3; a++) {
+                        q[a] = g.out[a] > r[a] ? (g.out[a] - r[a] + g.s[a] - 1) / g.s[a] : 0;
+                        empty |= q[a] == 0;
+                    }
+                    if (empty) continue;
+                    List<int[]> list = new ArrayList<>();   // {flat tap, δD, δH, δW}
+                    for (int td = 0; td < g.k[0]; td++) {
+                        for (int th = 0; th < g.k[1]; th++) {
+                            for (int tw = 0; tw < g.k[2]; tw++) {
+                                int[] t = {td, th, tw}, lag = new int[3];
+                                boolean here = true;
+                                for (int a = 0; a < 3 && here; a++) {
+                                    long off = (long) t[a] * g.d[a] - g.pb[a];
+                                    here = Math.floorMod(off, g.s[a]) == r[a];
+                                    lag[a] = (int) Math.floorDiv(off, g.s[a]);
+                                }
+                                if (here) list.add(new int[] {(td * g.k[1] + th) * g.k[2] + tw, lag[0], lag[1], lag[2]});
+                            }
+                        }
+                    }
+                    if (list.isEmpty()) continue;
+                    int[] min = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE}, max = {Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE};
+                    for (int[] t : list) {
+                        for (int a = 0; a < 3; a++) {
+                            min[a] = Math.min(min[a], t[a + 1]);
+                            max[a] = Math.max(max[a], t[a + 1]);
+                        }
+                    }
+                    for (int a = 0; a < 3; a++) span[a] = Math.max(span[a], max[a] - min[a]);
+                    residue.add(r.clone());
+                    count.add(q);
+                    minLag.add(min);
+                    lags.add(list.toArray(new int[0][]));
+                }
+            }
+        }
+        planes = g.in[0] + span[0];
+        rowsPerPlane = g.in[1] + span[1];
+        pitch = g.in[2] + span[2];
+        planeLength = planes * rowsPerPlane * pitch;
+        for (int i = 0; i < lags.size(); i++) {
+            int[][] list = lags.get(i);
+            int[] min = minLag.get(i), t = new int[list.length], sh = new int[list.length];
+            for (int j = 0; j < list.length; j++) {
+                t[j] = list[j][0];
+                sh[j] = ((list[j][1] - min[0]) * rowsPerPlane + list[j][2] - min[1]) * pitch + list[j][3] - min[2];
+            }
+            taps.add(t);
+            shift.add(sh);
+        }
+    }
+
+    /** {@return the length of the dot products: x's planes (its rows and padding) per image} */
+    private int dotLength() { return g.in[0] * rowsPerPlane * pitch; }
+
+    /** gw for a batch, {@code [Cin, Cout/groups, k…]}: every element written; runs its tasks on {@code parallel}. */
+    public void run(int batch, float[] x, int xOff, float[] gy, int gyOff, float[] gw, Parallel parallel) {
+        java.util.Arrays.fill(gw, 0f);
+        if (batch == 0 || residue.isEmpty()) return;
+        float[] xp = new float[batch * g.cin * planeLength];
+        for (int p = 0; p < batch * g.cin; p++) {
+            for (int id = 0; id < g.in[0]; id++) {
+                for (int ih = 0; ih < g.in[1]; ih++) {
+                    System.arraycopy(x, xOff + p * g.inPlane + (id * g.in[1] + ih) * g.in[2], xp,
+                            p * planeLength + (id * rowsPerPlane + ih) * pitch, g.in[2]);
+                }
+            }
+        }
+        float[][] gp = new float[residue.size()][];
+        for (int i = 0; i < gp.length; i++) gp[i] = split(batch, gy, gyOff, i);
+        long macs = (long) batch * g.cog * g.kVol * dotLength();
+        parallel.run(g.cin, Math.max(1, macs), ci -> weights(batch, ci, xp, gp, gw));
+    }
+
+    /** One residue of gy in padded planes: value {@code gy_r[n, co, q]} at planes coordinate {@code q − minLag}. */
+    private float[] split(int batch, float[] gy, int gyOff, int i) {
+        int[] r = residue.get(i), q = count.get(i), min = minLag.get(i);
+        // slack: a lag reaches past the last plane by up to a plane's rows, where x is zero
+        float[] buf = new float[batch * g.cout * planeLength + rowsPerPlane * pitch];
+        for (int p = 0; p < batch * g.cout; p++) {
+            for (int a = 0; a < q[0]; a++) {
+                int pd = a - min[0];
+                if (pd < 0 || pd >= planes) continue;
+                for (int b = 0; b < q[1]; b++) {
+                    int ph = b - min[1];
+                    if (ph < 0 || ph >= rowsPerPlane) continue;
+                    int src = gyOff + p * g.outPlane + ((a * g.s[0] + r[0]) * g.out[1] + b * g.s[1] + r[1]) * g.out[2] + r[2];
+                    int dst = p * planeLength + (pd * rowsPerPlane + ph) * pitch;
+                    for (int c = Math.max(0, min[2]), end = Math.min(q[2], min[2] + pitch); c < end; c++) {
+                        buf[dst + c - min[2]] = gy[src + c * g.s[2]];
+                    }
+                }
+            }
+        }
+        return buf;
+    }
+
+    /**
+     * The weights of input channel ci: for each residue and image, the dot products of x's plane with the
+     * (output channel, tap) pairs of the residue, four pairs per pass over x.
+     */
+    private void weights(int batch, int ci, float[] xp, float[][] gp, float[] gw) {
+        int grp = ci / g.cig, len = dotLength();
+        float[] acc = new float[4];
+        int[] y = new int[4];
+        for (int i = 0; i < gp.length; i++) {
+            int[] t = taps.get(i), sh = shift.get(i);
+            int pairs = g.cog * t.length;
+            for (int first = 0; first < pairs; first += 4) {
+                int m = Math.min(4, pairs - first);
+                java.util.Arrays.fill(acc, 0f);
+                for (int u = 0; u < 4; u++) {
+                    int pair = first + Math.min(u, m - 1), col = pair / t.length, j = pair % t.length;
+                    y[u] = (grp * g.cog + col) * planeLength + sh[j];
+                }
+                ops.dot4(xp, ci * planeLength, g.cin * planeLength, gp[i], y[0], y[1], y[2], y[3], g.cout * planeLength, batch,
+                        len, acc, 0);
+                for (int u = 0; u < m; u++) {
+                    int pair = first + u, col = pair / t.length, j = pair % t.length;
+                    gw[(ci * g.cog + col) * g.kVol + t[j]] += acc[u];
+                }
+            }
+        }
+    }
+}
