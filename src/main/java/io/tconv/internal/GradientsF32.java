@@ -3,10 +3,11 @@ package io.tconv.internal;
 import java.util.Arrays;
 
 /**
- * Float gradients of a transposed convolution: of the input (an ordinary convolution of the output gradient
- * with the same weights, stride, crops, dilation and groups), of the weights (the correlation of the input
- * with the output gradient) and of the bias (the output gradient summed over batch and space). Written with
- * {@link FloatOps}, so the inner loops are Vector API loops where the provider has the module.
+ * Float input and bias gradients, row by row: the input gradient (an ordinary convolution of the output
+ * gradient with the same weights, stride, crops, dilation and groups) for layers with few input channels per
+ * group, where the per-residue forward plans of {@code InputGradientF32} would be mostly padding; and the bias
+ * gradient (the output gradient summed over batch and space). Written with {@link FloatOps}, so the inner
+ * loops are Vector API loops where the provider has the module.
  *
  * <p>Along W an output row is read at stride sW, so each output-gradient row is first split into its sW
  * residues ({@code row[q·sW + r]} at {@code buffer[r·qLen + q]}), after which every W tap is a contiguous run.
@@ -45,14 +46,8 @@ public final class GradientsF32 {
     /** {@return tasks of {@link #input} per image: one per (group, input row)} */
     public int inputTasks() { return g.groups * g.in[0] * g.in[1]; }
 
-    /** {@return tasks of {@link #weight}: one per (output channel, D tap, H tap)} */
-    public int weightTasks() { return g.cout * g.k[0] * g.k[1]; }
-
     /** {@return multiply-adds of one input task, roughly} */
     public long inputMacs() { return Math.max(1, (long) g.cig * g.cog * g.kVol * g.in[2]); }
-
-    /** {@return multiply-adds of one weight task over a batch of n, roughly} */
-    public long weightMacs(int n) { return Math.max(1, (long) n * g.cig * g.k[2] * g.inPlane); }
 
     /**
      * Input gradient, one input row of one group of image n: {@code gx[n, c, id, ih, :]} for the group's channels.
@@ -82,42 +77,6 @@ public final class GradientsF32 {
                         for (int tw = 0; tw < kw; tw++) {
                             int lo = tapLo[tw], len = tapHi[tw] - lo;
                             if (len > 0) ops.axpy(gx, at + lo, w[wAt + tw], src, base + tapR[tw] * qLen + lo + tapDelta[tw], len);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Weight gradient of one output channel and one (D, H) tap over a batch: {@code gw[c, co, td, th, :]} for every
-     * input channel c of the group; gw is {@code [Cin, Cout/groups, k…]}.
-     */
-    public void weight(int batch, int task, float[] x, int xOff, float[] gy, int gyOff, float[] gw) {
-        int kh = g.k[1], kw = g.k[2], co = task / (g.k[0] * kh), td = task / kh % g.k[0], th = task % kh;
-        int grp = co / g.cog, col = co % g.cog, inW = g.in[2];
-        for (int ci = 0; ci < g.cig; ci++) {
-            int wAt = (((grp * g.cig + ci) * g.cog + col) * g.k[0] + td) * kh * kw + th * kw;
-            Arrays.fill(gw, wAt, wAt + kw, 0f);
-        }
-        float[] buf = buffers.get();
-        for (int n = 0; n < batch; n++) {
-            for (int id = 0; id < g.in[0]; id++) {
-                long od = (long) id * g.s[0] + (long) td * g.d[0] - g.pb[0];
-                if (od < 0 || od >= g.out[0]) continue;
-                for (int ih = 0; ih < g.in[1]; ih++) {
-                    long oh = (long) ih * g.s[1] + (long) th * g.d[1] - g.pb[1];
-                    if (oh < 0 || oh >= g.out[1]) continue;
-                    int gyRow = gyOff + (n * g.cout + co) * g.outPlane + (int) (od * g.out[1] + oh) * g.out[2];
-                    float[] src = residues(gy, gyRow, buf);
-                    int base = src == gy ? gyRow : 0;
-                    for (int ci = 0; ci < g.cig; ci++) {
-                        int c = grp * g.cig + ci;
-                        int xRow = xOff + (n * g.cin + c) * g.inPlane + (id * g.in[1] + ih) * inW;
-                        int wAt = ((c * g.cog + col) * g.k[0] + td) * kh * kw + th * kw;
-                        for (int tw = 0; tw < kw; tw++) {
-                            int lo = tapLo[tw], len = tapHi[tw] - lo;
-                            if (len > 0) gw[wAt + tw] += ops.dot(x, xRow + lo, src, base + tapR[tw] * qLen + lo + tapDelta[tw], len);
                         }
                     }
                 }
