@@ -16,7 +16,13 @@ public final class ConvTransposeLayer {
     private FloatPlan plan;
     private FloatGradients gradients;
 
-    /** The three gradients of one backward pass: {@code ∂L/∂x}, {@code ∂L/∂w} (PyTorch's layout), {@code ∂L/∂b} (null without bias). */
+    /**
+     * The three gradients of one backward pass.
+     *
+     * @param input  {@code ∂L/∂x}, the input's shape
+     * @param weight {@code ∂L/∂w}, PyTorch's layout, summed over the batch
+     * @param bias   {@code ∂L/∂b}, or null when the layer has no bias
+     */
     public record Gradients(float[] input, float[] weight, float[] bias) {}
 
     private ConvTransposeLayer(ConvTransposeSpec spec, float[] weight, float[] bias, Parallelism parallelism) {
@@ -62,7 +68,12 @@ public final class ConvTransposeLayer {
         return new ConvTransposeLayer(spec, weight, bias, parallelism);
     }
 
-    /** {@return PyTorch's fan-in of the layer's weights, {@code (Cout/groups)·∏k}: the initial bound is its inverse square root} */
+    /**
+     * PyTorch's fan-in of the layer's weights: the initial bound is its inverse square root.
+     *
+     * @param spec the geometry
+     * @return {@code (Cout/groups)·∏k}
+     */
     public static long fanIn(ConvTransposeSpec spec) {
         return spec.outChannelsPerGroup() * ConvTransposeSpec.product(spec.kernel());
     }
