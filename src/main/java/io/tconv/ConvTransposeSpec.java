@@ -32,6 +32,7 @@ public final class ConvTransposeSpec {
     private final int outChannels;
     private final int groups;
     private final boolean bias;
+    private final boolean channelsLast;
     private final int[] inputSize;
     private final int[] kernel;
     private final int[] stride;
@@ -45,6 +46,7 @@ public final class ConvTransposeSpec {
         this.outChannels = b.outChannels;
         this.groups = b.groups;
         this.bias = b.bias;
+        this.channelsLast = b.channelsLast;
         this.inputSize = b.inputSize.clone();
         this.kernel = b.kernel.clone();
         this.stride = b.stride.clone();
@@ -87,6 +89,11 @@ public final class ConvTransposeSpec {
     public int outChannelsPerGroup() { return outChannels / groups; }
     /** {@return whether the layer adds a bias of length {@code Cout}} */
     public boolean hasBias() { return bias; }
+    /**
+     * {@return whether the input and output tensors are channels-last, {@code [N, spatial…, C]} (NWC, NHWC,
+     * NDHWC), rather than {@code [N, C, spatial…]}}
+     */
+    public boolean channelsLast() { return channelsLast; }
     /** {@return spatial size of the input, one entry per dimension} */
     public int[] inputSize() { return inputSize.clone(); }
     /** {@return kernel size, one entry per dimension} */
@@ -128,7 +135,7 @@ public final class ConvTransposeSpec {
     @Override
     public boolean equals(Object o) {
         return o instanceof ConvTransposeSpec s && inChannels == s.inChannels && outChannels == s.outChannels
-                && groups == s.groups && bias == s.bias && Arrays.equals(inputSize, s.inputSize)
+                && groups == s.groups && bias == s.bias && channelsLast == s.channelsLast && Arrays.equals(inputSize, s.inputSize)
                 && Arrays.equals(kernel, s.kernel) && Arrays.equals(stride, s.stride)
                 && Arrays.equals(dilation, s.dilation) && Arrays.equals(cropBegin, s.cropBegin)
                 && Arrays.equals(cropEnd, s.cropEnd);
@@ -136,7 +143,7 @@ public final class ConvTransposeSpec {
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new int[] {inChannels, outChannels, groups, bias ? 1 : 0,
+        return Arrays.hashCode(new int[] {inChannels, outChannels, groups, bias ? 1 : 0, channelsLast ? 1 : 0,
                 Arrays.hashCode(inputSize), Arrays.hashCode(kernel), Arrays.hashCode(stride),
                 Arrays.hashCode(dilation), Arrays.hashCode(cropBegin), Arrays.hashCode(cropEnd)});
     }
@@ -144,7 +151,7 @@ public final class ConvTransposeSpec {
     @Override
     public String toString() {
         return "ConvTransposeSpec{in=" + inChannels + ", out=" + outChannels + ", groups=" + groups
-                + ", bias=" + bias + ", inputSize=" + Arrays.toString(inputSize) + ", kernel="
+                + ", bias=" + bias + (channelsLast ? ", channelsLast" : "") + ", inputSize=" + Arrays.toString(inputSize) + ", kernel="
                 + Arrays.toString(kernel) + ", stride=" + Arrays.toString(stride) + ", dilation="
                 + Arrays.toString(dilation) + ", cropBegin=" + Arrays.toString(cropBegin) + ", cropEnd="
                 + Arrays.toString(cropEnd) + ", outputSize=" + Arrays.toString(outputSize) + "}";
@@ -171,6 +178,7 @@ public final class ConvTransposeSpec {
         private final int outChannels;
         private int groups = 1;
         private boolean bias;
+        private boolean channelsLast;
         private int[] inputSize;
         private int[] kernel;
         private int[] stride = {1};
@@ -314,6 +322,15 @@ public final class ConvTransposeSpec {
          * @return this builder
          */
         public Builder bias(boolean hasBias) { this.bias = hasBias; return this; }
+        /**
+         * Sets the tensors' layout: channels-last ({@code [N, spatial…, C]}: NWC, NHWC, NDHWC) or, by default,
+         * channels-first ({@code [N, C, spatial…]}). Input and output share it; the kernels read and write it
+         * directly.
+         *
+         * @param yes true for channels-last
+         * @return this builder
+         */
+        public Builder channelsLast(boolean yes) { this.channelsLast = yes; return this; }
 
         /**
          * Validates the parameters with PyTorch's rules and returns the spec.

@@ -53,7 +53,7 @@ final class InputGradientF32 {
             }
             if (!any) continue;
             ConvTransposeSpec sub = ConvTransposeSpec.builder(spec.outChannels(), spec.inChannels()).groups(spec.groups())
-                    .inputSize(q).kernel(kSub).dilation(dSub).crops(b, e).build();
+                    .inputSize(q).kernel(kSub).dilation(dSub).crops(b, e).channelsLast(spec.channelsLast()).build();
             plans.add(ConvTranspose.plan(sub, subWeights(w, taps, kSub), null, parallelism));
             residues.add(r.clone());
             counts.add(q);
@@ -104,13 +104,15 @@ final class InputGradientF32 {
         }
     }
 
-    /** {@code gy_r[n][co][q] = gy[n][co][q·s + r]} over every dimension. */
+    /** {@code gy_r[n][co][q] = gy[n][co][q·s + r]} over every dimension, in the spec's layout. */
     private float[] split(int batch, float[] gy, int gyOff, int[] r, int[] q) {
         int rank = spec.rank();
         int[] s = spec.stride(), out = spec.outputSize();
         int qVol = (int) ConvTransposeSpec.product(q), outPlane = (int) ConvTransposeSpec.product(out);
-        int planes = batch * spec.outChannels();
-        float[] res = new float[planes * qVol];
+        int cout = spec.outChannels();
+        boolean last = spec.channelsLast();
+        int gc = last ? 1 : outPlane, gp = last ? cout : 1, rc = last ? 1 : qVol, rp = last ? cout : 1;
+        float[] res = new float[batch * cout * qVol];
         int[] idx = new int[rank];
         for (int j = 0; j < qVol; j++) {
             int rest = j, o = 0;
@@ -119,7 +121,9 @@ final class InputGradientF32 {
                 rest /= q[a];
             }
             for (int a = 0; a < rank; a++) o = o * out[a] + idx[a] * s[a] + r[a];
-            for (int pl = 0; pl < planes; pl++) res[pl * qVol + j] = gy[gyOff + pl * outPlane + o];
+            for (int n = 0; n < batch; n++) {
+                for (int co = 0; co < cout; co++) res[(n * cout) * qVol + co * rc + j * rp] = gy[gyOff + n * cout * outPlane + co * gc + o * gp];
+            }
         }
         return res;
     }

@@ -19,11 +19,12 @@ import java.util.Set;
 /** {@code tconv run}: one transposed convolution on .npy tensors, PyTorch's parameters. */
 final class RunCommand {
     static final String HELP = """
-            Usage: tconv run --input X.npy --weight W.npy [--bias B.npy] [--weight-layout iok|koi|iko|oki]
+            Usage: tconv run --input X.npy --weight W.npy [--bias B.npy] [--layout nchw|nhwc] [--weight-layout iok|koi|iko|oki]
                              [--stride S] [--dilation D] [--groups G] [padding flags] [--threads T] --output Y.npy
 
             Computes PyTorch's ConvTranspose1d/2d/3d: Y = conv_transpose(X, W) + B.
-              X  input  [N, Cin, spatial...]       (1 to 3 spatial dimensions; N may be 0)
+              X  input  [N, Cin, spatial...]       (1 to 3 spatial dimensions; N may be 0), or [N, spatial..., Cin]
+                        with --layout nhwc (channels last, for any number of spatial dimensions; Y follows X)
               W  weight [Cin, Cout/G, kernel...]   (iok: PyTorch's and ONNX's layout, the default), or
                         [kernel..., Cout/G, Cin] (koi, TensorFlow), [Cin, kernel..., Cout/G] (iko),
                         [Cout/G, kernel..., Cin] (oki, XNNPACK)
@@ -45,7 +46,10 @@ final class RunCommand {
 
     static final Set<String> FLAGS = Set.of("input", "weight", "bias", "stride", "padding", "output-padding",
             "dilation", "groups", "threads", "output", "weight-layout", "pads", "auto-pad", "output-shape", "output-size",
-            "tf-padding");
+            "tf-padding", "layout");
+
+    /** The tensors' layout: channels first, or channels last (for any number of spatial dimensions). */
+    enum Layout { NCHW, NHWC }
 
     private RunCommand() {}
 
@@ -88,9 +92,10 @@ final class RunCommand {
         long[] outputShape() {
             int[] out = spec.outputSize();
             long[] shape = new long[out.length + 2];
+            boolean last = spec.channelsLast();
             shape[0] = batch;
-            shape[1] = spec.outChannels();
-            for (int i = 0; i < out.length; i++) shape[i + 2] = out[i];
+            shape[last ? out.length + 1 : 1] = spec.outChannels();
+            for (int i = 0; i < out.length; i++) shape[i + (last ? 1 : 2)] = out[i];
             return shape;
         }
 
@@ -125,9 +130,11 @@ final class RunCommand {
             int iAxis = layout == WeightLayout.IOK || layout == WeightLayout.IKO ? 0 : rank + 1;
             int oAxis = layout == WeightLayout.IOK ? 1 : layout == WeightLayout.IKO ? rank + 1 : layout == WeightLayout.KOI ? rank : 0;
             int kAxis = layout == WeightLayout.IOK ? 2 : layout == WeightLayout.KOI ? 0 : 1;
-            if (w.shape()[iAxis] != x.shape()[1]) {
+            boolean last = enumFlag(o, "layout", Layout.class, Layout.NCHW) == Layout.NHWC;
+            long channels = x.shape()[last ? rank + 1 : 1];
+            if (w.shape()[iAxis] != channels) {
                 throw new CliException("weight dimension " + iAxis + " (Cin, layout " + layout.name().toLowerCase(java.util.Locale.ROOT)
-                        + ") is " + w.shape()[iAxis] + " but the input has " + x.shape()[1] + " channels");
+                        + ") is " + w.shape()[iAxis] + " but the input has " + channels + " channels");
             }
             long[] kernelShape = Arrays.copyOfRange(w.shape(), kAxis, kAxis + rank);
             long cout = w.shape()[oAxis] * groups;
@@ -135,8 +142,9 @@ final class RunCommand {
                 throw new CliException(biasPath + ": bias must have shape [" + cout + "] (Cout = weight dim 1 x groups), got "
                         + Arrays.toString(b.shape()));
             }
-            ConvTransposeSpec.Builder builder = ConvTransposeSpec.builder(toInt(x.shape()[1], "input channels"), toInt(cout, "output channels"))
-                    .inputSize(spatial(x.shape(), "input size")).kernel(ints(kernelShape, "kernel size"))
+            ConvTransposeSpec.Builder builder = ConvTransposeSpec.builder(toInt(channels, "input channels"), toInt(cout, "output channels"))
+                    .inputSize(ints(Arrays.copyOfRange(x.shape(), last ? 1 : 2, last ? rank + 1 : rank + 2), "input size"))
+                    .kernel(ints(kernelShape, "kernel size")).channelsLast(last)
                     .stride(o.perDimension("stride", rank, 1)).dilation(o.perDimension("dilation", rank, 1))
                     .groups(groups).bias(b != null);
             if (o.has("padding")) builder.padding(o.perDimension("padding", rank, 0));
@@ -176,12 +184,6 @@ final class RunCommand {
         int[] r = new int[values.length];
         for (int i = 0; i < r.length; i++) r[i] = toInt(values[i], what);
         return r;
-    }
-
-    private static int[] spatial(long[] shape, String what) {
-        int[] s = new int[shape.length - 2];
-        for (int i = 0; i < s.length; i++) s[i] = toInt(shape[i + 2], what);
-        return s;
     }
 
     private static int toInt(long v, String what) {

@@ -12,6 +12,13 @@ public final class Geometry {
     /** Spatial elements of one input channel, one output channel, one kernel. */
     public final int inPlane, outPlane, kVol;
     public final boolean bias;
+    /**
+     * Where a channel and a pixel (one step along W, the last spatial dimension) lie in a tensor, per image:
+     * channels-first {@code (plane, 1)}, channels-last {@code (1, C)}; x and y. Pixel p (flat spatial index) of
+     * channel c of image n is at {@code n·C·plane + c·chanStride + p·pixelStride}.
+     */
+    public final int xc, xp, yc, yp;
+    public final boolean channelsLast;
 
     public Geometry(ConvTransposeSpec spec) {
         cin = spec.inChannels();
@@ -36,6 +43,11 @@ public final class Geometry {
         inPlane = in[0] * in[1] * in[2];
         outPlane = out[0] * out[1] * out[2];
         kVol = k[0] * k[1] * k[2];
+        channelsLast = spec.channelsLast();
+        xc = channelsLast ? 1 : inPlane;
+        xp = channelsLast ? cin : 1;
+        yc = channelsLast ? 1 : outPlane;
+        yp = channelsLast ? cout : 1;
     }
 
     /** Elements of one input image. */

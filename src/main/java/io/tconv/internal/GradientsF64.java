@@ -3,7 +3,11 @@ package io.tconv.internal;
 import java.util.Arrays;
 
 /**
- * Double input and bias gradients, row by row; the twin of {@code GradientsF32}.
+ * Double input and bias gradients, row by row: the input gradient (an ordinary convolution of the output
+ * gradient with the same weights, stride, crops, dilation and groups) for layers with few input channels per
+ * group, where the per-residue forward plans of {@code InputGradientF64} would be mostly padding; and the bias
+ * gradient (the output gradient summed over batch and space). Written with {@link DoubleOps}, so the inner
+ * loops are Vector API loops where the provider has the module.
  *
  * <p>Along W an output row is read at stride sW, so each output-gradient row is first split into its sW
  * residues ({@code row[q·sW + r]} at {@code buffer[r·qLen + q]}), after which every W tap is a contiguous run.
@@ -16,6 +20,7 @@ public final class GradientsF64 {
     /** Per W tap: residue, offset δ in the residue, and the input range [lo, hi) whose output lands. */
     private final int[] tapR, tapDelta, tapLo, tapHi;
     private final int qLen;
+    /** Per thread: the residues of an output-gradient row, then the group's input-gradient rows being summed. */
     private final ThreadLocal<double[]> buffers;
 
     /** @param w weights {@code [Cin, Cout/groups, k…]} (copied) */
@@ -36,7 +41,7 @@ public final class GradientsF64 {
             tapHi[t] = (int) Math.max(tapLo[t], Math.min(g.in[2], Math.floorDiv(g.out[2] - 1 - off, sw) + 1));
         }
         qLen = (g.out[2] + sw - 1) / sw;
-        buffers = ThreadLocal.withInitial(() -> new double[sw == 1 ? 0 : sw * qLen]);
+        buffers = ThreadLocal.withInitial(() -> new double[sw * qLen + g.cig * g.in[2]]);
     }
 
     /** {@return tasks of {@link #input} per image: one per (group, input row)} */
@@ -51,11 +56,9 @@ public final class GradientsF64 {
     public void input(int n, int task, double[] gy, int gyOff, double[] gx, int gxOff) {
         int grp = task / (g.in[0] * g.in[1]), row = task % (g.in[0] * g.in[1]), id = row / g.in[1], ih = row % g.in[1];
         int inW = g.in[2], kh = g.k[1], kw = g.k[2];
-        for (int ci = 0; ci < g.cig; ci++) {
-            int at = gxOff + (n * g.cin + grp * g.cig + ci) * g.inPlane + (id * g.in[1] + ih) * inW;
-            Arrays.fill(gx, at, at + inW, 0.0);
-        }
         double[] buf = buffers.get();
+        int sums = g.s[2] * qLen;   // the rows are summed in buf[sums …], one row of inW per input channel
+        Arrays.fill(buf, sums, sums + g.cig * inW, 0.0);
         for (int td = 0; td < g.k[0]; td++) {
             long od = (long) id * g.s[0] + (long) td * g.d[0] - g.pb[0];
             if (od < 0 || od >= g.out[0]) continue;
@@ -63,37 +66,50 @@ public final class GradientsF64 {
                 long oh = (long) ih * g.s[1] + (long) th * g.d[1] - g.pb[1];
                 if (oh < 0 || oh >= g.out[1]) continue;
                 for (int co = 0; co < g.cog; co++) {
-                    int gyRow = gyOff + (n * g.cout + grp * g.cog + co) * g.outPlane + (int) (od * g.out[1] + oh) * g.out[2];
+                    int gyRow = gyOff + n * g.outImage() + (grp * g.cog + co) * g.yc + (int) (od * g.out[1] + oh) * g.out[2] * g.yp;
                     double[] src = residues(gy, gyRow, buf);
                     int base = src == gy ? gyRow : 0;
                     for (int ci = 0; ci < g.cig; ci++) {
-                        int c = grp * g.cig + ci;
-                        int at = gxOff + (n * g.cin + c) * g.inPlane + (id * g.in[1] + ih) * inW;
+                        int c = grp * g.cig + ci, at = sums + ci * inW;
                         int wAt = ((c * g.cog + co) * g.k[0] + td) * kh * kw + th * kw;
                         for (int tw = 0; tw < kw; tw++) {
                             int lo = tapLo[tw], len = tapHi[tw] - lo;
-                            if (len > 0) ops.axpy(gx, at + lo, w[wAt + tw], src, base + tapR[tw] * qLen + lo + tapDelta[tw], len);
+                            if (len > 0) ops.axpy(buf, at + lo, w[wAt + tw], src, base + tapR[tw] * qLen + lo + tapDelta[tw], len);
                         }
                     }
                 }
             }
+        }
+        for (int ci = 0; ci < g.cig; ci++) {
+            int to = gxOff + n * g.inImage() + (grp * g.cig + ci) * g.xc + (id * g.in[1] + ih) * inW * g.xp;
+            if (g.xp == 1) System.arraycopy(buf, sums + ci * inW, gx, to, inW);
+            else for (int iw = 0; iw < inW; iw++) gx[to + iw * g.xp] = buf[sums + ci * inW + iw];
         }
     }
 
     /** Bias gradient of output channel co over a batch. */
     public double bias(int batch, int co, double[] gy, int gyOff) {
         double s = 0;
-        for (int n = 0; n < batch; n++) s += ops.sum(gy, gyOff + (n * g.cout + co) * g.outPlane, g.outPlane);
+        for (int n = 0; n < batch; n++) {
+            int at = gyOff + n * g.outImage() + co * g.yc;
+            if (g.yp == 1) {
+                s += ops.sum(gy, at, g.outPlane);
+            } else {   // channels-last: C apart
+                double t = 0;
+                for (int p = 0; p < g.outPlane; p++) t += gy[at + p * g.yp];
+                s += t;
+            }
+        }
         return s;
     }
 
-    /** The W residues of an output-gradient row in {@code buf}; with stride 1 the row itself (returns gy). */
+    /** The W residues of an output-gradient row in {@code buf}; with stride 1 and channels first the row itself (returns gy). */
     private double[] residues(double[] gy, int row, double[] buf) {
-        int sw = g.s[2], outW = g.out[2];
-        if (sw == 1) return gy;
+        int sw = g.s[2], outW = g.out[2], yp = g.yp;
+        if (sw == 1 && yp == 1) return gy;
         for (int r = 0; r < sw; r++) {
             int at = r * qLen;
-            for (int o = r; o < outW; o += sw) buf[at++] = gy[row + o];
+            for (int o = r; o < outW; o += sw) buf[at++] = gy[row + o * yp];
         }
         return buf;
     }

@@ -71,24 +71,26 @@ public final class ScalarKernels {
             final Geometry g = this.g;
             final int outW = g.out[2], sw = g.s[2], kh = g.k[1], kw = g.k[2], inW = g.in[2];
             final int group = co / g.cog, col = co % g.cog;
-            final int yChannel = yOff + (n * g.cout + co) * g.outPlane;
-            java.util.Arrays.fill(y, yChannel, yChannel + g.outPlane, bias[co]);
-            final int xImage = xOff + n * g.cin * g.inPlane;
+            final int xp = g.xp, yp = g.yp, ystep = sw * yp;
+            final int yChannel = yOff + n * g.outImage() + co * g.yc;
+            if (yp == 1) java.util.Arrays.fill(y, yChannel, yChannel + g.outPlane, bias[co]);
+            else for (int p = 0; p < g.outPlane; p++) y[yChannel + p * yp] = bias[co];
+            final int xImage = xOff + n * g.inImage();
             for (int od = 0; od < g.out[0]; od++) {
                 for (int oh = 0; oh < g.out[1]; oh++) {
-                    final int yRow = yChannel + (od * g.out[1] + oh) * outW;
+                    final int yRow = yChannel + (od * g.out[1] + oh) * outW * yp;
                     for (int ci = 0; ci < g.cig; ci++) {
                         final int c = group * g.cig + ci;
-                        final int xChannel = xImage + c * g.inPlane;
+                        final int xChannel = xImage + c * g.xc;
                         final int wChannel = (c * g.cog + col) * g.kVol;
                         for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
                             for (int b = tapsH.start[oh]; b < tapsH.start[oh + 1]; b++) {
-                                final int xRow = xChannel + (tapsD.input[a] * g.in[1] + tapsH.input[b]) * inW;
+                                final int xRow = xChannel + (tapsD.input[a] * g.in[1] + tapsH.input[b]) * inW * xp;
                                 final int wRow = wChannel + (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
                                 for (int t = 0; t < kw; t++) {
                                     final float wv = w[wRow + t];
-                                    int o = yRow + firstOutW[t];
-                                    for (int i = firstW[t]; i < endW[t]; i++, o += sw) y[o] += x[xRow + i] * wv;
+                                    int o = yRow + firstOutW[t] * yp;
+                                    for (int i = firstW[t]; i < endW[t]; i++, o += ystep) y[o] += x[xRow + i * xp] * wv;
                                 }
                             }
                         }
@@ -122,24 +124,26 @@ public final class ScalarKernels {
             final Geometry g = this.g;
             final int outW = g.out[2], sw = g.s[2], kh = g.k[1], kw = g.k[2], inW = g.in[2];
             final int group = co / g.cog, col = co % g.cog;
-            final int yChannel = yOff + (n * g.cout + co) * g.outPlane;
-            java.util.Arrays.fill(y, yChannel, yChannel + g.outPlane, bias[co]);
-            final int xImage = xOff + n * g.cin * g.inPlane;
+            final int xp = g.xp, yp = g.yp, ystep = sw * yp;
+            final int yChannel = yOff + n * g.outImage() + co * g.yc;
+            if (yp == 1) java.util.Arrays.fill(y, yChannel, yChannel + g.outPlane, bias[co]);
+            else for (int p = 0; p < g.outPlane; p++) y[yChannel + p * yp] = bias[co];
+            final int xImage = xOff + n * g.inImage();
             for (int od = 0; od < g.out[0]; od++) {
                 for (int oh = 0; oh < g.out[1]; oh++) {
-                    final int yRow = yChannel + (od * g.out[1] + oh) * outW;
+                    final int yRow = yChannel + (od * g.out[1] + oh) * outW * yp;
                     for (int ci = 0; ci < g.cig; ci++) {
                         final int c = group * g.cig + ci;
-                        final int xChannel = xImage + c * g.inPlane;
+                        final int xChannel = xImage + c * g.xc;
                         final int wChannel = (c * g.cog + col) * g.kVol;
                         for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
                             for (int b = tapsH.start[oh]; b < tapsH.start[oh + 1]; b++) {
-                                final int xRow = xChannel + (tapsD.input[a] * g.in[1] + tapsH.input[b]) * inW;
+                                final int xRow = xChannel + (tapsD.input[a] * g.in[1] + tapsH.input[b]) * inW * xp;
                                 final int wRow = wChannel + (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
                                 for (int t = 0; t < kw; t++) {
                                     final double wv = w[wRow + t];
-                                    int o = yRow + firstOutW[t];
-                                    for (int i = firstW[t]; i < endW[t]; i++, o += sw) y[o] += x[xRow + i] * wv;
+                                    int o = yRow + firstOutW[t] * yp;
+                                    for (int i = firstW[t]; i < endW[t]; i++, o += ystep) y[o] += x[xRow + i * xp] * wv;
                                 }
                             }
                         }

@@ -93,10 +93,13 @@ public final class WeightGradientF32 {
         if (batch == 0 || residue.isEmpty()) return;
         float[] xp = new float[batch * g.cin * planeLength];
         for (int p = 0; p < batch * g.cin; p++) {
+            int n = p / g.cin, c = p % g.cin;
             for (int id = 0; id < g.in[0]; id++) {
                 for (int ih = 0; ih < g.in[1]; ih++) {
-                    System.arraycopy(x, xOff + p * g.inPlane + (id * g.in[1] + ih) * g.in[2], xp,
-                            p * planeLength + (id * rowsPerPlane + ih) * pitch, g.in[2]);
+                    int src = xOff + n * g.inImage() + c * g.xc + (id * g.in[1] + ih) * g.in[2] * g.xp;
+                    int dst = p * planeLength + (id * rowsPerPlane + ih) * pitch;
+                    if (g.xp == 1) System.arraycopy(x, src, xp, dst, g.in[2]);
+                    else for (int iw = 0; iw < g.in[2]; iw++) xp[dst + iw] = x[src + iw * g.xp];
                 }
             }
         }
@@ -118,10 +121,11 @@ public final class WeightGradientF32 {
                 for (int b = 0; b < q[1]; b++) {
                     int ph = b - min[1];
                     if (ph < 0 || ph >= rowsPerPlane) continue;
-                    int src = gyOff + p * g.outPlane + ((a * g.s[0] + r[0]) * g.out[1] + b * g.s[1] + r[1]) * g.out[2] + r[2];
-                    int dst = p * planeLength + (pd * rowsPerPlane + ph) * pitch;
+                    int src = gyOff + p / g.cout * g.outImage() + p % g.cout * g.yc
+                            + (((a * g.s[0] + r[0]) * g.out[1] + b * g.s[1] + r[1]) * g.out[2] + r[2]) * g.yp;
+                    int dst = p * planeLength + (pd * rowsPerPlane + ph) * pitch, step = g.s[2] * g.yp;
                     for (int c = Math.max(0, min[2]), end = Math.min(q[2], min[2] + pitch); c < end; c++) {
-                        buf[dst + c - min[2]] = gy[src + c * g.s[2]];
+                        buf[dst + c - min[2]] = gy[src + c * step];
                     }
                 }
             }

@@ -199,6 +199,29 @@ class CliTest extends CliTestBase {
         assertArrayEquals(plain, Npy.read(y).f32());
     }
 
+    @Test
+    void channelsLastLayout() throws IOException {
+        // 2 input channels, 3 output channels, 2x3 input: the same data as NCHW and as NHWC must give the same Y
+        float[] xFirst = new float[12], wData = new float[2 * 3 * 2 * 2];
+        for (int i = 0; i < xFirst.length; i++) xFirst[i] = i - 5;
+        for (int i = 0; i < wData.length; i++) wData[i] = (i % 7) * 0.5f - 1;
+        float[] xLast = new float[12];
+        for (int c = 0; c < 2; c++) for (int p = 0; p < 6; p++) xLast[p * 2 + c] = xFirst[c * 6 + p];
+        Path xf = dir.resolve("xf.npy"), xl = dir.resolve("xl.npy"), w2 = dir.resolve("w2.npy"), yl = dir.resolve("yl.npy");
+        Npy.write(xf, new long[] {1, 2, 2, 3}, xFirst);
+        Npy.write(xl, new long[] {1, 2, 3, 2}, xLast);
+        Npy.write(w2, new long[] {2, 3, 2, 2}, wData);
+        assertEquals(0, tconv("run", "--input", xf.toString(), "--weight", w2.toString(), "--stride", "2", "--output", y.toString()));
+        assertEquals(0, tconv("run", "--input", xl.toString(), "--weight", w2.toString(), "--stride", "2", "--layout", "nhwc",
+                "--output", yl.toString()), err.toString());
+        Npy.Array first = Npy.read(y), last = Npy.read(yl);
+        assertArrayEquals(new long[] {1, 4, 6, 3}, last.shape());
+        for (int c = 0; c < 3; c++) {
+            for (int p = 0; p < 24; p++) assertEquals(first.f32()[c * 24 + p], last.f32()[p * 3 + c], "channel " + c + " pixel " + p);
+        }
+    }
+
+    @Test void badLayout() throws IOException { refused("--layout must be nchw|nhwc", runArgs("--layout", "chw")); }
     @Test void padsWithPadding() throws IOException { refused("conflicting padding conventions: padding, pads", runArgs("--padding", "1", "--pads", "1,1,1,1")); }
     @Test void outputSizeWithOutputPadding() throws IOException { refused("conflicting padding conventions: output_padding, output_size", runArgs("--stride", "2", "--output-padding", "1", "--output-size", "5")); }
     @Test void tfPaddingWithoutShape() throws IOException { refused("--tf-padding needs --output-shape", runArgs("--tf-padding", "same")); }

@@ -93,13 +93,13 @@ final class GemmKernelF32 implements FloatKernel {
     @Override
     public void run(int n, int task, float[] x, int xOff, float[] y, int yOff) {
         int grp = task / lay.tasksPerGroup, local = task % lay.tasksPerGroup;
-        int yGroup = yOff + (n * g.cout + grp * g.cog) * g.outPlane;
+        int yGroup = yOff + n * g.outImage() + grp * g.cog * g.yc;
         if (local == lay.tilesPerGroup) {
             fillUncovered(grp, y, yGroup);
             return;
         }
         int job = lay.taskJob[local], tile = lay.taskTile[local];
-        int xGroup = xOff + (n * g.cin + grp * g.cig) * g.inPlane;
+        int xGroup = xOff + n * g.inImage() + grp * g.cig * g.xc;
         Scratch s = scratch.get();
         if (lay.depthToSpace) depthToSpace(grp, tile, x, xGroup, y, yGroup, s);
         else phase(job, grp, tile, x, xGroup, y, yGroup, s);
@@ -121,14 +121,14 @@ final class GemmKernelF32 implements FloatKernel {
                         block * lay.mr * nr, k0 > 0);
             }
         }
-        int outW = g.out[2];
+        int outW = g.out[2], yp = g.yp, step = g.s[2] * yp;
         for (int m = 0; m < lay.rows; m++) {
             float b = bias[grp * g.cog + m];
-            int yRow = yGroup + m * g.outPlane, cRow = m * nr;
+            int yRow = yGroup + m * g.yc, cRow = m * nr;
             for (int seg = 0; seg < s.segments; seg++) {
-                int o = ((ph.r[0] + g.s[0] * s.segD[seg]) * g.out[1] + ph.r[1] + g.s[1] * s.segH[seg]) * outW
-                        + ph.r[2] + g.s[2] * s.segW[seg];
-                for (int j = s.segJ[seg], end = j + s.segLen[seg]; j < end; j++, o += g.s[2]) y[yRow + o] = b + s.c[cRow + j];
+                int o = (((ph.r[0] + g.s[0] * s.segD[seg]) * g.out[1] + ph.r[1] + g.s[1] * s.segH[seg]) * outW
+                        + ph.r[2] + g.s[2] * s.segW[seg]) * yp;
+                for (int j = s.segJ[seg], end = j + s.segLen[seg]; j < end; j++, o += step) y[yRow + o] = b + s.c[cRow + j];
             }
         }
     }
@@ -157,18 +157,22 @@ final class GemmKernelF32 implements FloatKernel {
      * The runs are short (a phase row), so they are copied by vectors in line rather than by a call per run.
      */
     private void packPixels(Phases.Phase ph, float[] x, int xGroup, int k0, int kLen, int valid, Scratch s) {
-        int nr = lay.nr, taps = ph.taps(), segments = s.segments;
+        int nr = lay.nr, taps = ph.taps(), segments = s.segments, xp = g.xp;
         int ci = k0 / taps, t = k0 % taps;
         float[] b = s.b;
         for (int kk = 0; kk < kLen; kk++) {
-            int row = kk * nr, xc = xGroup + ci * g.inPlane;
+            int row = kk * nr, xc = xGroup + ci * g.xc;
             for (int seg = 0, r = t * segments; seg < segments; seg++, r++) {
                 int dst = row + s.segJ[seg], len = s.segLen[seg], lo = s.runLo[r], hi = s.runHi[r];
-                int src = xc + s.runSrc[r];
                 int j = 0;
                 for (; j < lo; j++) b[dst + j] = 0f;
-                for (; j + L <= hi; j += L) FloatVector.fromArray(S, x, src + j).intoArray(b, dst + j);
-                for (; j < hi; j++) b[dst + j] = x[src + j];
+                if (xp == 1) {
+                    int src = xc + s.runSrc[r];
+                    for (; j + L <= hi; j += L) FloatVector.fromArray(S, x, src + j).intoArray(b, dst + j);
+                    for (; j < hi; j++) b[dst + j] = x[src + j];
+                } else {   // channels-last: the run's pixels are C apart
+                    for (int src = xc + (s.runSrc[r] + j) * xp; j < hi; j++, src += xp) b[dst + j] = x[src];
+                }
                 for (; j < len; j++) b[dst + j] = 0f;
             }
             for (int i = row + valid; i < row + nr; i++) b[i] = 0f;
@@ -186,10 +190,14 @@ final class GemmKernelF32 implements FloatKernel {
         for (int k0 = 0; k0 < k; k0 += lay.kc) {
             int kLen = Math.min(lay.kc, k - k0);
             float[] b = x;
-            int bOff = xGroup + k0 * g.inPlane + p0, bStride = g.inPlane;
-            if (valid < nr) {   // the last tile: copy into a zero-padded panel so no load runs past the input
+            int bOff = xGroup + k0 * g.xc + p0 * g.xp, bStride = g.xc;
+            if (valid < nr || g.xp != 1) {
+                // the last tile, or channels-last pixels (C apart): copy into a zero-padded panel, so that no
+                // load runs past the input and the pixels are contiguous
                 for (int kk = 0; kk < kLen; kk++) {
-                    System.arraycopy(x, bOff + kk * g.inPlane, s.b, kk * nr, valid);
+                    int src = bOff + kk * g.xc;
+                    if (g.xp == 1) System.arraycopy(x, src, s.b, kk * nr, valid);
+                    else for (int j = 0; j < valid; j++) s.b[kk * nr + j] = x[src + j * g.xp];
                     Arrays.fill(s.b, kk * nr + valid, (kk + 1) * nr, 0f);
                 }
                 b = s.b;
@@ -206,12 +214,12 @@ final class GemmKernelF32 implements FloatKernel {
         for (int m = 0; m < lay.rows; m++) {
             int co = m / g.kVol, t = m % g.kVol, td = t / (kh * kw), th = t / kw % kh, tw = t % kw;
             float b = bias[grp * g.cog + co];
-            int yChannel = yGroup + co * g.outPlane, cRow = m * nr;
+            int yChannel = yGroup + co * g.yc, cRow = m * nr;
             int id = pd, ih = ph, iw = pw;
             for (int j = 0; j < valid; j++) {
                 int od = id * g.s[0] + td - g.pb[0], oh = ih * g.s[1] + th - g.pb[1], ow = iw * g.s[2] + tw - g.pb[2];
                 if (od >= 0 && od < g.out[0] && oh >= 0 && oh < g.out[1] && ow >= 0 && ow < g.out[2]) {
-                    y[yChannel + (od * g.out[1] + oh) * g.out[2] + ow] = b + s.c[cRow + j];
+                    y[yChannel + ((od * g.out[1] + oh) * g.out[2] + ow) * g.yp] = b + s.c[cRow + j];
                 }
                 if (++iw == inW) {
                     iw = 0;
@@ -230,7 +238,17 @@ final class GemmKernelF32 implements FloatKernel {
         int outH = g.out[1], outW = g.out[2];
         for (int co = 0; co < g.cog; co++) {
             float b = bias[grp * g.cog + co];
-            int yc = yGroup + co * g.outPlane;
+            int yc = yGroup + co * g.yc;
+            if (g.yp != 1) {   // channels-last: cell by cell
+                for (int od = 0; od < g.out[0]; od++) {
+                    for (int oh = 0; oh < outH; oh++) {
+                        for (int ow = 0; ow < outW; ow++) {
+                            if (ud[od] || uh[oh] || uw[ow]) y[yc + ((od * outH + oh) * outW + ow) * g.yp] = b;
+                        }
+                    }
+                }
+                continue;
+            }
             for (int od = 0; od < g.out[0]; od++) {
                 int plane = yc + od * outH * outW;
                 if (ud[od]) {

@@ -90,9 +90,9 @@ final class RowKernelF32 implements FloatKernel {
         int grp = task / lay.bandsPerGroup, band = task % lay.bandsPerGroup;
         int od = lay.bandOd[band], q0 = lay.bandQ0[band], q1 = lay.bandQ1[band];
         Scratch s = scratch.get();
-        copyInput(x, xOff + (n * g.cin + grp * g.cig) * g.inPlane, od, q0 + lay.hDeltaMin, q1 + lay.hDeltaMax, s.lines);
+        copyInput(x, xOff + n * g.inImage() + grp * g.cig * g.xc, od, q0 + lay.hDeltaMin, q1 + lay.hDeltaMax, s.lines);
         int outW = g.out[2], kh = g.k[1], kw = g.k[2], pitch = lay.pitch;
-        int yGroup = yOff + (n * g.cout + grp * g.cog) * g.outPlane + od * g.out[1] * outW;
+        int yGroup = yOff + n * g.outImage() + grp * g.cog * g.yc + od * g.out[1] * outW * g.yp;
         for (int rh = 0; rh < g.s[1]; rh++) {
             int qEnd = Math.min(q1, lay.hCount[rh]);
             if (qEnd <= q0) continue;
@@ -111,9 +111,17 @@ final class RowKernelF32 implements FloatKernel {
                     if (lay.block == 1) sums1(s, taps, rw, wBase, at, (qEnd - q0) * pitch);
                     else sums4(s, taps, rw, wBase, at, qEnd - q0);
                 }
-                for (int c = 0; c < Math.min(lay.block, g.cog - co); c++) {
+                int channels = Math.min(lay.block, g.cog - co);
+                if (g.yp != 1) {   // channels-last: a pixel's channels are adjacent, so write them together
+                    for (int qh = q0; qh < qEnd; qh++) {
+                        writePixels(s.sums, (qh - q0) * lay.sumsRowStride, channels, grp * g.cog + co, y,
+                                yGroup + co + (rh + g.s[1] * qh) * outW * g.yp);
+                    }
+                    continue;
+                }
+                for (int c = 0; c < channels; c++) {
                     float b = bias[grp * g.cog + co + c];
-                    int yChannel = yGroup + (co + c) * g.outPlane;
+                    int yChannel = yGroup + (co + c) * g.yc;
                     for (int qh = q0; qh < qEnd; qh++) {
                         writeLine(s.sums, c * lay.sumsLength + (qh - q0) * lay.sumsRowStride, b, y, yChannel + (rh + g.s[1] * qh) * outW);
                     }
@@ -130,11 +138,12 @@ final class RowKernelF32 implements FloatKernel {
         int inW = g.in[2], inH = g.in[1], pitch = lay.pitch;
         for (int ci = 0; ci < g.cig; ci++) {
             for (int a = lay.tapsD.start[od]; a < lay.tapsD.start[od + 1]; a++) {
-                int src = xGroup + ci * g.inPlane + lay.tapsD.input[a] * inH * inW;
+                int src = xGroup + ci * g.xc + lay.tapsD.input[a] * inH * inW * g.xp;
                 int dst = ci * lay.channelStride + (a - lay.tapsD.start[od]) * lay.rowsPerSlot * pitch;
                 for (int ih = ih0; ih < ih1; ih++, dst += pitch) {
-                    if (ih >= 0 && ih < inH) System.arraycopy(x, src + ih * inW, lines, dst + lay.padLeft, inW);
-                    else Arrays.fill(lines, dst, dst + pitch, 0f);
+                    if (ih < 0 || ih >= inH) Arrays.fill(lines, dst, dst + pitch, 0f);
+                    else if (g.xp == 1) System.arraycopy(x, src + ih * inW, lines, dst + lay.padLeft, inW);
+                    else for (int iw = 0, at = src + ih * inW * g.xp; iw < inW; iw++, at += g.xp) lines[dst + lay.padLeft + iw] = x[at];
                 }
             }
         }
@@ -226,6 +235,18 @@ final class RowKernelF32 implements FloatKernel {
                 a30.intoArray(s.sums, at + 3 * qc + q);
                 a31.intoArray(s.sums, at + 3 * qc + q + L);
             }
+        }
+    }
+
+    /**
+     * Channels-last: output row {@code y[yRow …]} for {@code channels} adjacent channels (from {@code co0}) at once,
+     * pixel by pixel, from the W residues' sums of row offset {@code at}.
+     */
+    private void writePixels(float[] sums, int at, int channels, int co0, float[] y, int yRow) {
+        int outW = g.out[2], sw = g.s[2], stride = lay.block * lay.sumsLength;
+        for (int ow = 0, o = yRow; ow < outW; ow++, o += g.yp) {
+            int q = at + ow % sw * stride + ow / sw;
+            for (int c = 0; c < channels; c++) y[o + c] = bias[co0 + c] + sums[q + c * lay.sumsLength];
         }
     }
 

@@ -1,0 +1,112 @@
+package io.tconv;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import io.tconv.internal.Provider;
+import io.tconv.internal.Providers;
+import io.tconv.internal.ScalarProvider;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Channels-last tensors ({@code [N, spatial…, C]}) on every path, float and double, and on the scalar path:
+ * the case's data is rearranged here from the oracle's channels-first order, the plan reads and writes
+ * channels-last itself, and its output, rearranged back, must match the oracle (outputs NaN-poisoned first).
+ * The gradients too.
+ */
+class ChannelsLastTest {
+    static ConvTransposeSpec spec(Case c) {
+        return ConvTransposeSpec.builder(c.cin(), c.cout()).inputSize(c.in()).kernel(c.k()).stride(c.s()).padding(c.p())
+                .outputPadding(c.op()).dilation(c.d()).groups(c.groups()).bias(c.bias()).channelsLast(true).build();
+    }
+
+    /** [N, C, P] → [N, P, C] (toLast) or back. */
+    static double[] transpose(double[] a, int n, int ch, int plane, boolean toLast) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < ch; c++) {
+                for (int p = 0; p < plane; p++) {
+                    int first = (i * ch + c) * plane + p, last = (i * plane + p) * ch + c;
+                    if (toLast) r[last] = a[first];
+                    else r[first] = a[last];
+                }
+            }
+        }
+        return r;
+    }
+
+    static String check(Case c, Parallelism threads, Provider provider) {
+        double[][] d = c.data();
+        int inPlane = Case.prod(c.in()), outPlane = Case.prod(c.outputSize());
+        double[] x = transpose(d[0], c.batch(), c.cin(), inPlane, true);
+        Oracle ref = Oracle.compute(c, d[0], d[1], d[2]);
+        ConvTransposeSpec spec = spec(c);
+        FloatPlan fp = ConvTranspose.plan(spec, Check.toFloat(d[1]), Check.toFloat(d[2]), threads, provider);
+        float[] yf = new float[c.outputLength()];
+        Arrays.fill(yf, Float.NaN);
+        fp.execute(c.batch(), Check.toFloat(x), 0, yf, 0);
+        double[] back = transpose(toDouble(yf), c.batch(), c.cout(), outPlane, false);
+        Check.assertClose(ref, Check.toFloat(back), 0, "channels-last " + c + " kernel " + fp.kernel());
+        DoublePlan dp = ConvTranspose.plan(spec, d[1], d[2], threads, provider);
+        double[] yd = new double[c.outputLength()];
+        Arrays.fill(yd, Double.NaN);
+        dp.execute(c.batch(), x, 0, yd, 0);
+        Check.assertClose(ref, transpose(yd, c.batch(), c.cout(), outPlane, false), 0, "channels-last f64 " + c + " kernel " + dp.kernel());
+        return fp.kernel();
+    }
+
+    static double[] toDouble(float[] a) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) r[i] = a[i];
+        return r;
+    }
+
+    @Test
+    void everyPathMatchesTheOracle() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 51);
+        TreeSet<String> kernels = new TreeSet<>();
+        Provider current = Providers.current(), scalar = new ScalarProvider();
+        for (int i = 0; i < 240; i++) {
+            int rank = 1 + i % 3;
+            Case c = switch (i / 3 % 4) {
+                case 0 -> VectorPathTest.strideEqualsKernel(r, rank);
+                case 1 -> VectorPathTest.phase(r, rank);
+                case 2 -> VectorPathTest.fewChannels(r, rank);
+                default -> Case.random(r, 4, rank);
+            };
+            kernels.add(check(c, Parallelism.threads(1 + i % 3), i % 5 == 4 ? scalar : current));
+        }
+        System.out.println("channels-last kernels: " + kernels);
+    }
+
+    @Test
+    void gradientsMatchChannelsFirst() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 52);
+        for (int i = 0; i < 80; i++) {
+            Case c0 = Case.random(r, 4, 1 + i % 3);
+            Case c = new Case(Math.max(1, c0.batch()), i % 2 == 0 ? 8 * c0.groups() * (1 + i % 3) : c0.cin(), c0.cout(), c0.groups(),
+                    c0.in(), c0.k(), c0.s(), c0.p(), c0.op(), c0.d(), c0.bias(), c0.seed());
+            double[][] d = c.data();
+            int inPlane = Case.prod(c.in()), outPlane = Case.prod(c.outputSize());
+            double[] gy = GradientsTest.uniform(r, c.outputLength());
+            DoubleGradients first = ConvTranspose.gradients(c.spec(), d[1], Parallelism.callerOnly());
+            DoubleGradients last = ConvTranspose.gradients(spec(c), d[1], Parallelism.threads(2));
+            double[] gx = new double[c.inputLength()], gxLast = new double[c.inputLength()];
+            double[] gw = new double[c.weightLength()], gwLast = new double[c.weightLength()];
+            double[] gb = new double[c.cout()], gbLast = new double[c.cout()];
+            first.input(gy, gx);
+            first.weight(c.batch(), d[0], 0, gy, 0, gw);
+            first.bias(c.batch(), gy, 0, gb);
+            double[] gyLast = transpose(gy, c.batch(), c.cout(), outPlane, true), xLast = transpose(d[0], c.batch(), c.cin(), inPlane, true);
+            last.input(gyLast, gxLast);
+            last.weight(c.batch(), xLast, 0, gyLast, 0, gwLast);
+            last.bias(c.batch(), gyLast, 0, gbLast);
+            double[] gxBack = transpose(gxLast, c.batch(), c.cin(), inPlane, false);
+            for (int k = 0; k < gx.length; k++) org.junit.jupiter.api.Assertions.assertEquals(gx[k], gxBack[k], 1e-12 * (1 + Math.abs(gx[k])), "gx " + c);
+            for (int k = 0; k < gw.length; k++) org.junit.jupiter.api.Assertions.assertEquals(gw[k], gwLast[k], 1e-12 * (1 + Math.abs(gw[k])), "gw " + c);
+            assertArrayEquals(gb, gbLast, 1e-12, "gb " + c);
+        }
+    }
+}
