@@ -79,6 +79,11 @@ class ChannelsLastTest {
             kernels.add(check(c, Parallelism.threads(1 + i % 3), i % 5 == 4 ? scalar : current));
         }
         System.out.println("channels-last kernels: " + kernels);
+        if (Providers.fallback() == null) {
+            for (String path : new String[] {"depthwise channels-last", "few-channel planes", "phase gemm", "stride=kernel gemm", "scalar"}) {
+                org.junit.jupiter.api.Assertions.assertTrue(kernels.toString().contains(path), path + " never ran: " + kernels);
+            }
+        }
     }
 
     @Test
