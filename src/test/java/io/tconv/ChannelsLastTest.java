@@ -80,7 +80,7 @@ class ChannelsLastTest {
         }
         System.out.println("channels-last kernels: " + kernels);
         if (Providers.fallback() == null) {
-            for (String path : new String[] {"depthwise channels-last", "few-channel planes", "phase gemm", "stride=kernel gemm", "scalar"}) {
+            for (String path : new String[] {"depthwise channels-last", "channels-last rows", "few-channel planes", "phase gemm", "stride=kernel gemm", "scalar"}) {
                 org.junit.jupiter.api.Assertions.assertTrue(kernels.toString().contains(path), path + " never ran: " + kernels);
             }
         }

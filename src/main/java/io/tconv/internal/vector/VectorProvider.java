@@ -16,6 +16,8 @@ import io.tconv.internal.Workspace;
  * <li>non-finite weights: the exact scalar path (the GEMM's zero padding would turn Inf·0 into NaN in cells
  *     PyTorch leaves at the bias);</li>
  * <li>channels-last depthwise (one channel per group): vectors across the channels of a pixel;</li>
+ * <li>channels-last with few input channels and at least a vector of output channels per group: vectors
+ *     across a pixel's output channels;</li>
  * <li>few output channels per group, or a short reduction ({@link RowLayout#suits}): the few-channel planes,
  *     where a GEMM's tiles would be mostly padding or overhead, unless their per-thread buffer would exceed
  *     {@link #ROW_BUFFER_LIMIT};</li>
@@ -41,6 +43,7 @@ public final class VectorProvider implements Provider {
             if (!Float.isFinite(v)) return new ScalarKernels.F32(g, weight, bias, workspace);
         }
         if (DepthwiseLastF32.suits(g)) return new DepthwiseLastF32(g, weight, bias, workspace);
+        if (ChannelsLastRowsF32.suits(g)) return new ChannelsLastRowsF32(g, weight, bias, workspace);
         RowLayout rows = rows(g, RowKernelF32.L, Float.BYTES);
         if (rows != null) return new RowKernelF32(rows, weight, bias, workspace);
         return new GemmKernelF32(layout(g, MicroKernelsF32.L, Float.BYTES), weight, bias, workspace);
@@ -52,6 +55,7 @@ public final class VectorProvider implements Provider {
             if (!Double.isFinite(v)) return new ScalarKernels.F64(g, weight, bias, workspace);
         }
         if (DepthwiseLastF64.suits(g)) return new DepthwiseLastF64(g, weight, bias, workspace);
+        if (ChannelsLastRowsF64.suits(g)) return new ChannelsLastRowsF64(g, weight, bias, workspace);
         RowLayout rows = rows(g, RowKernelF64.L, Double.BYTES);
         if (rows != null) return new RowKernelF64(rows, weight, bias, workspace);
         return new GemmKernelF64(layout(g, MicroKernelsF64.L, Double.BYTES), weight, bias, workspace);

@@ -1,0 +1,106 @@
+package io.tconv.internal.vector;
+
+import io.tconv.internal.DoubleKernel;
+import io.tconv.internal.Geometry;
+import io.tconv.internal.Taps;
+import io.tconv.internal.Workspace;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The double channels-last path for few input channels and at least a vector of output channels per group: a
+ * pixel's output channels are adjacent, so the vectors run across them, with the weights packed as
+ * {@code [group][ci][tap][co]}. A task is an output row: it starts from the bias, then for each tap that
+ * lands on the row and each input channel, the input pixels (broadcast) times that tap's weights (a vector
+ * of output channels) are swept along the row. No inserted zero is visited.
+ */
+final class ChannelsLastRowsF64 implements DoubleKernel {
+    static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
+    static final int L = S.length();
+
+    private final Geometry g;
+    private final Taps tapsD, tapsH;
+    /** Per W tap: inputs [firstW, endW) land in the row, the first at output firstOutW. */
+    private final int[] firstW, endW, firstOutW;
+    private final double[] w, bias;
+
+    ChannelsLastRowsF64(Geometry g, double[] weight, double[] bias, Workspace workspace) {
+        this.g = g;
+        tapsD = new Taps(g.in[0], g.k[0], g.s[0], g.d[0], g.pb[0], g.out[0]);
+        tapsH = new Taps(g.in[1], g.k[1], g.s[1], g.d[1], g.pb[1], g.out[1]);
+        firstW = new int[g.k[2]];
+        endW = new int[g.k[2]];
+        firstOutW = new int[g.k[2]];
+        for (int t = 0; t < g.k[2]; t++) {
+            firstW[t] = Taps.firstInput(t, g.s[2], g.d[2], g.pb[2]);
+            endW[t] = Taps.endInput(t, g.s[2], g.d[2], g.pb[2], g.out[2], g.in[2]);
+            firstOutW[t] = firstW[t] * g.s[2] + t * g.d[2] - g.pb[2];
+        }
+        workspace.check(name(), sharedBytes(), 0);
+        w = new double[g.cin * g.kVol * g.cog];
+        for (int c = 0; c < g.cin; c++) {   // [Cin, Cout/groups, k…] → [Cin, k…, Cout/groups]
+            for (int co = 0; co < g.cog; co++) {
+                for (int t = 0; t < g.kVol; t++) w[(c * g.kVol + t) * g.cog + co] = weight[(c * g.cog + co) * g.kVol + t];
+            }
+        }
+        this.bias = bias == null ? new double[g.cout] : bias.clone();
+    }
+
+    /** Channels-last, few input channels per group, at least a vector of output channels per group. */
+    static boolean suits(Geometry g) {
+        return g.channelsLast && g.cig <= 16 && g.cog >= L;
+    }
+
+    @Override
+    public String name() { return "vector-" + VectorConstants.BITS + " channels-last rows"; }
+
+    @Override
+    public int tasksPerImage() { return g.out[0] * g.out[1]; }
+
+    @Override
+    public long macsPerTask() { return Math.max(1, (long) g.out[2] * g.cout * g.cig * g.kVol / ((long) g.s[0] * g.s[1] * g.s[2])); }
+
+    @Override
+    public long sharedBytes() {
+        long tables = 4L * (tapsD.start.length + tapsH.start.length + 2L * (tapsD.tap.length + tapsH.tap.length) + 3L * g.k[2]);
+        return (long) Double.BYTES * ((long) g.cin * g.kVol * g.cog + g.cout) + tables;
+    }
+
+    @Override
+    public long bytesPerThread() { return 0; }
+
+    @Override
+    public void run(int n, int task, double[] x, int xOff, double[] y, int yOff) {
+        int od = task / g.out[1], oh = task % g.out[1], cin = g.cin, cout = g.cout, cog = g.cog;
+        int inH = g.in[1], inW = g.in[2], kh = g.k[1], kw = g.k[2], outW = g.out[2], full = cog - cog % L;
+        int xImage = xOff + n * g.inImage(), yRow = yOff + n * g.outImage() + (od * g.out[1] + oh) * outW * cout;
+        for (int ow = 0; ow < outW; ow++) System.arraycopy(bias, 0, y, yRow + ow * cout, cout);
+        int yStep = g.s[2] * cout;
+        for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
+            for (int b = tapsH.start[oh]; b < tapsH.start[oh + 1]; b++) {
+                int xRow = xImage + (tapsD.input[a] * inH + tapsH.input[b]) * inW * cin;
+                int tRow = (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
+                for (int tw = 0; tw < kw; tw++) {
+                    int first = firstW[tw], end = endW[tw];
+                    if (first >= end) continue;
+                    for (int c = 0; c < cin; c++) {
+                        int grp = c / g.cig, wAt = (c * g.kVol + tRow + tw) * cog;
+                        int y0 = yRow + firstOutW[tw] * cout + grp * cog, x0 = xRow + first * cin + c;
+                        for (int co = 0; co < full; co += L) {
+                            DoubleVector wv = DoubleVector.fromArray(S, w, wAt + co);
+                            for (int iw = first, xa = x0, ya = y0 + co; iw < end; iw++, xa += cin, ya += yStep) {
+                                wv.fma(DoubleVector.broadcast(S, x[xa]), DoubleVector.fromArray(S, y, ya)).intoArray(y, ya);
+                            }
+                        }
+                        for (int co = full; co < cog; co++) {   // the channels past the last whole vector
+                            double wc = w[wAt + co];
+                            for (int iw = first, xa = x0, ya = y0 + co; iw < end; iw++, xa += cin, ya += yStep) {
+                                y[ya] = Math.fma(wc, x[xa], y[ya]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
