@@ -7,8 +7,10 @@
  * cell scatters {@code x·w} into the output: output index {@code o = i·stride + t·dilation − padding} along
  * each spatial dimension, for input index {@code i} and kernel tap {@code t}; each output channel starts
  * from its bias. The output size is
- * {@code out = (in − 1)·stride − 2·padding + dilation·(k − 1) + output_padding + 1}. Tensors are dense,
- * C-order (N, C, D, H, W) arrays; 1-D and 2-D problems simply have fewer spatial dimensions.
+ * {@code out = (in − 1)·stride − 2·padding + dilation·(k − 1) + output_padding + 1} (ONNX's and TensorFlow's
+ * padding conventions are also accepted). Tensors are dense, C-order (N, C, D, H, W) arrays, or channels-last
+ * (N, D, H, W, C); 1-D and 2-D problems simply have fewer spatial dimensions. {@link io.tconv.FloatGradients}
+ * and {@link io.tconv.ConvTransposeLayer} add training.
  *
  * <h2>How to use it</h2>
  * <ol>
@@ -46,6 +48,9 @@
  *     results to their cells (depth-to-space).</li>
  * <li><b>Few-channel planes</b>: for few output channels per group (depthwise layers included) or short
  *     reductions, an output-stationary kernel vectorized over a phase's pixels, on zero-padded input rows.</li>
+ * <li><b>Channels-last depthwise</b> and <b>channels-last rows</b>: with channels-last tensors
+ *     ({@link io.tconv.ConvTransposeSpec.Builder#channelsLast(boolean)}), depthwise layers and layers with few
+ *     input channels vectorize across a pixel's channels instead, each tap swept along an output row.</li>
  * <li><b>Scalar</b>: plain Java loops over the taps that land, used where the Vector API is not available
  *     (the JVM needs {@code --add-modules jdk.incubator.vector}, JDK 21 or newer and the C2 compiler), for
  *     weights holding NaN or infinity (so that they spread exactly as in PyTorch), or on request
