@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * tconv on the workload suite, f32 and f64, 1 and 2 threads: {@code vector} runs in a fork with the Vector
+ * tconv on the workload suite, f32 and f64, 1 and 2 threads, channels-first and channels-last: {@code vector} runs in a fork with the Vector
  * API module, its twin {@code scalar} in a fork that selects the scalar kernels ({@code -Dtconv.vectorBits=0}).
  * The secondary result {@code :gflop} is GFLOP/s; {@code -prof gc} shows the allocation per call.
  */
@@ -42,6 +42,10 @@ public class ConvTransposeBench {
     @Param({"1", "2"})
     public int threads;
 
+    /** Tensor layout: channels-first (nchw) or channels-last (nhwc). */
+    @Param({"nchw", "nhwc"})
+    public String layout;
+
     private Workload w;
     private FloatPlan floatPlan;
     private DoublePlan doublePlan;
@@ -52,14 +56,15 @@ public class ConvTransposeBench {
     @Setup(Level.Trial)
     public void setup() {
         w = Shapes.named(shape);
+        io.tconv.ConvTransposeSpec spec = Shapes.layout(w.spec(), layout.equals("nhwc"));
         int xLen = w.batch() * w.spec().inputElementsPerImage(), yLen = w.batch() * w.spec().outputElementsPerImage();
         Parallelism p = Parallelism.threads(threads);
         if (dtype.equals("f64")) {
-            doublePlan = ConvTranspose.plan(w.spec(), Shapes.doubles(w, "w", w.spec().weightElements()), null, p);
+            doublePlan = ConvTranspose.plan(spec, Shapes.doubles(w, "w", w.spec().weightElements()), null, p);
             xd = Shapes.doubles(w, "x", xLen);
             yd = new double[yLen];
         } else {
-            floatPlan = ConvTranspose.plan(w.spec(), Shapes.floats(w, "w", w.spec().weightElements()), null, p);
+            floatPlan = ConvTranspose.plan(spec, Shapes.floats(w, "w", w.spec().weightElements()), null, p);
             xf = Shapes.floats(w, "x", xLen);
             yf = new float[yLen];
         }

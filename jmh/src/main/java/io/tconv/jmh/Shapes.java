@@ -26,4 +26,12 @@ final class Shapes {
         for (int i = 0; i < n; i++) d[i] = f[i];
         return d;
     }
+
+    /** The same geometry with channels-last tensors, or the spec itself. */
+    static io.tconv.ConvTransposeSpec layout(io.tconv.ConvTransposeSpec s, boolean channelsLast) {
+        if (!channelsLast) return s;
+        return io.tconv.ConvTransposeSpec.builder(s.inChannels(), s.outChannels()).groups(s.groups()).inputSize(s.inputSize())
+                .kernel(s.kernel()).stride(s.stride()).dilation(s.dilation()).crops(s.cropBegin(), s.cropEnd()).bias(s.hasBias())
+                .channelsLast(true).build();
+    }
 }
