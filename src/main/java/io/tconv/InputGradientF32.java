@@ -17,7 +17,10 @@ final class InputGradientF32 {
     private final ConvTransposeSpec spec;
     /** Per residue with taps: its plan, and where its part of gy comes from (residue and count per dimension). */
     private final List<FloatPlan> plans = new ArrayList<>();
-    private final List<int[]> residues = new ArrayList<>(), counts = new ArrayList<>();
+    /** Per residue with taps: for each of its pixels q (flat), the flat output pixel {@code q·s + r} it comes from. */
+    private final List<int[]> sources = new ArrayList<>();
+    /** Per thread: a residue of gy and a partial gx, grown to the largest batch seen (a call allocates nothing after). */
+    private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[2][0]);
 
     InputGradientF32(ConvTransposeSpec spec, float[] w, Parallelism parallelism) {
         this.spec = spec;
@@ -55,9 +58,24 @@ final class InputGradientF32 {
             ConvTransposeSpec sub = ConvTransposeSpec.builder(spec.outChannels(), spec.inChannels()).groups(spec.groups())
                     .inputSize(q).kernel(kSub).dilation(dSub).crops(b, e).channelsLast(spec.channelsLast()).build();
             plans.add(ConvTranspose.plan(sub, subWeights(w, taps, kSub), null, parallelism));
-            residues.add(r.clone());
-            counts.add(q);
+            sources.add(sourcePixels(r, q, s, out));
         }
+    }
+
+    private static int[] sourcePixels(int[] r, int[] q, int[] s, int[] out) {
+        int rank = q.length, qVol = 1;
+        for (int v : q) qVol *= v;
+        int[] from = new int[qVol], idx = new int[rank];
+        for (int j = 0; j < qVol; j++) {
+            int rest = j, o = 0;
+            for (int a = rank - 1; a >= 0; a--) {
+                idx[a] = rest % q[a];
+                rest /= q[a];
+            }
+            for (int a = 0; a < rank; a++) o = o * out[a] + idx[a] * s[a] + r[a];
+            from[j] = o;
+        }
+        return from;
     }
 
     /** {@code w'[co][ci][t']} = {@code w[ci][co][taps flipped]}, per group, as the sub-plan's [Cin', Cout'/g, k'…]. */
@@ -92,9 +110,11 @@ final class InputGradientF32 {
             Arrays.fill(gx, gxOff, gxOff + inLen, 0f);
             return;
         }
-        float[] part = plans.size() > 1 ? new float[inLen] : null;
+        float[][] buf = buffers.get();
+        if (plans.size() > 1 && buf[1].length < inLen) buf[1] = new float[inLen];
+        float[] part = buf[1];
         for (int p = 0; p < plans.size(); p++) {
-            float[] residue = split(batch, gy, gyOff, residues.get(p), counts.get(p));
+            float[] residue = split(batch, gy, gyOff, p, buf);
             if (p == 0) {
                 plans.get(p).execute(batch, residue, 0, gx, gxOff);
             } else {
@@ -105,24 +125,20 @@ final class InputGradientF32 {
     }
 
     /** {@code gy_r[n][co][q] = gy[n][co][q·s + r]} over every dimension, in the spec's layout. */
-    private float[] split(int batch, float[] gy, int gyOff, int[] r, int[] q) {
-        int rank = spec.rank();
-        int[] s = spec.stride(), out = spec.outputSize();
-        int qVol = (int) ConvTransposeSpec.product(q), outPlane = (int) ConvTransposeSpec.product(out);
-        int cout = spec.outChannels();
-        boolean last = spec.channelsLast();
-        int gc = last ? 1 : outPlane, gp = last ? cout : 1, rc = last ? 1 : qVol, rp = last ? cout : 1;
-        float[] res = new float[batch * cout * qVol];
-        int[] idx = new int[rank];
-        for (int j = 0; j < qVol; j++) {
-            int rest = j, o = 0;
-            for (int a = rank - 1; a >= 0; a--) {
-                idx[a] = rest % q[a];
-                rest /= q[a];
-            }
-            for (int a = 0; a < rank; a++) o = o * out[a] + idx[a] * s[a] + r[a];
+    private float[] split(int batch, float[] gy, int gyOff, int p, float[][] buf) {
+        int[] from = sources.get(p);
+        int qVol = from.length, cout = spec.outChannels(), outPlane = spec.outputElementsPerImage() / cout;
+        if (buf[0].length < batch * cout * qVol) buf[0] = new float[batch * cout * qVol];
+        float[] res = buf[0];
+        if (spec.channelsLast()) {   // a pixel's channels are adjacent in both
             for (int n = 0; n < batch; n++) {
-                for (int co = 0; co < cout; co++) res[(n * cout) * qVol + co * rc + j * rp] = gy[gyOff + n * cout * outPlane + co * gc + o * gp];
+                int src = gyOff + n * cout * outPlane, dst = n * cout * qVol;
+                for (int j = 0; j < qVol; j++) System.arraycopy(gy, src + from[j] * cout, res, dst + j * cout, cout);
+            }
+        } else {
+            for (int plane = 0; plane < batch * cout; plane++) {
+                int src = gyOff + plane * outPlane, dst = plane * qVol;
+                for (int j = 0; j < qVol; j++) res[dst + j] = gy[src + from[j]];
             }
         }
         return res;

@@ -57,6 +57,12 @@ class ChannelsLastTest {
         return fp.kernel();
     }
 
+    /** The case with 17–24 input channels per group, so that channels-last layers take the GEMM. */
+    static Case manyInputs(Case c, SplittableRandom r) {
+        return new Case(c.batch(), c.groups() * (17 + r.nextInt(8)), c.cout(), c.groups(), c.in(), c.k(), c.s(), c.p(), c.op(), c.d(),
+                c.bias(), c.seed());
+    }
+
     static double[] toDouble(float[] a) {
         double[] r = new double[a.length];
         for (int i = 0; i < a.length; i++) r[i] = a[i];
@@ -72,7 +78,7 @@ class ChannelsLastTest {
             int rank = 1 + i % 3;
             Case c = switch (i / 3 % 4) {
                 case 0 -> VectorPathTest.strideEqualsKernel(r, rank);
-                case 1 -> VectorPathTest.phase(r, rank);
+                case 1 -> manyInputs(VectorPathTest.phase(r, rank), r);   // past the channels-last rows' 16 inputs
                 case 2 -> VectorPathTest.fewChannels(r, rank);
                 default -> Case.random(r, 4, rank);
             };
