@@ -27,7 +27,7 @@ public final class DoubleGradients {
         this.parallel = new Parallel(parallelism.threads(), parallelism.executor());
         // Per-residue forward plans pay off with enough input channels to fill the GEMM's rows; below that the
         // row kernel is faster (NOTES.md: dw32 3.3 vs 1.3 GFLOP/s, img3 7.0 vs 4.0).
-        this.input = spec.inChannelsPerGroup() >= 8 ? new InputGradientF64(spec, weight, parallelism) : null;
+        this.input = inputOnPlans(spec) ? new InputGradientF64(spec, weight, parallelism) : null;
         this.weights = new io.tconv.internal.WeightGradientF64(new Geometry(spec), kernelOps);
     }
 
@@ -101,7 +101,14 @@ public final class DoubleGradients {
                 co -> gb[co] = kernel.bias(batch, co, gy, gyOffset));
     }
 
+    /** Whether the input gradient runs on per-residue forward plans (enough input channels to fill a GEMM's rows). */
+    private static boolean inputOnPlans(ConvTransposeSpec spec) {
+        return spec.inChannelsPerGroup() >= 8;
+    }
+
     static DoubleGradients create(ConvTransposeSpec spec, double[] weight, Parallelism parallelism, io.tconv.internal.DoubleOps ops) {
-        return new DoubleGradients(spec, new GradientsF64(new Geometry(spec), weight, ops), weight, parallelism, ops);
+        // the row-by-row input gradient needs its own copy of the weights only where it is used (few input channels)
+        GradientsF64 rows = new GradientsF64(new Geometry(spec), inputOnPlans(spec) ? null : weight, ops);
+        return new DoubleGradients(spec, rows, weight, parallelism, ops);
     }
 }

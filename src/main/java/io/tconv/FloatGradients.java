@@ -27,7 +27,7 @@ public final class FloatGradients {
         this.parallel = new Parallel(parallelism.threads(), parallelism.executor());
         // Per-residue forward plans pay off with enough input channels to fill the GEMM's rows; below that the
         // row kernel is faster (NOTES.md: dw32 3.3 vs 1.3 GFLOP/s, img3 7.0 vs 4.0).
-        this.input = spec.inChannelsPerGroup() >= 8 ? new InputGradientF32(spec, weight, parallelism) : null;
+        this.input = inputOnPlans(spec) ? new InputGradientF32(spec, weight, parallelism) : null;
         this.weights = new io.tconv.internal.WeightGradientF32(new Geometry(spec), kernelOps);
     }
 
@@ -101,7 +101,14 @@ public final class FloatGradients {
                 co -> gb[co] = kernel.bias(batch, co, gy, gyOffset));
     }
 
+    /** Whether the input gradient runs on per-residue forward plans (enough input channels to fill a GEMM's rows). */
+    private static boolean inputOnPlans(ConvTransposeSpec spec) {
+        return spec.inChannelsPerGroup() >= 8;
+    }
+
     static FloatGradients create(ConvTransposeSpec spec, float[] weight, Parallelism parallelism, io.tconv.internal.FloatOps ops) {
-        return new FloatGradients(spec, new GradientsF32(new Geometry(spec), weight, ops), weight, parallelism, ops);
+        // the row-by-row input gradient needs its own copy of the weights only where it is used (few input channels)
+        GradientsF32 rows = new GradientsF32(new Geometry(spec), inputOnPlans(spec) ? null : weight, ops);
+        return new FloatGradients(spec, rows, weight, parallelism, ops);
     }
 }

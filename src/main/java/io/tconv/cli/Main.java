@@ -11,10 +11,10 @@ public final class Main {
             tconv: transposed convolution (PyTorch's ConvTranspose1d/2d/3d) on the JVM
 
             Usage: tconv <command> [flags]
-              run       one transposed convolution on .npy tensors        (tconv run --help)
-              grad      gradients of run's output for training              (tconv grad --help)
-              bench     time the built-in workload suite or your own      (tconv bench --help)
-              upsample  what a transposed convolution does, on an image (tconv upsample --help)
+              run       one transposed convolution on .npy tensors           (tconv run --help)
+              grad      gradients of run's output, for training              (tconv grad --help)
+              bench     time the built-in workload suite or your own         (tconv bench --help)
+              upsample  what a transposed convolution does, on an image      (tconv upsample --help)
               info      JDK, kernels in use (and why), vector width, FMA peak
 
             Exit status: 0 on success, 2 on bad input (one line on stderr starting 'tconv: ').

@@ -23,10 +23,10 @@ public final class GradientsF64 {
     /** Per thread: the residues of an output-gradient row, then the group's input-gradient rows being summed. */
     private final ThreadLocal<double[]> buffers;
 
-    /** @param w weights {@code [Cin, Cout/groups, k…]} (copied) */
+    /** @param w weights {@code [Cin, Cout/groups, k…]} (copied), or null when only the bias gradient is wanted */
     public GradientsF64(Geometry g, double[] w, DoubleOps ops) {
         this.g = g;
-        this.w = w.clone();
+        this.w = w == null ? null : w.clone();
         this.ops = ops;
         int kw = g.k[2], sw = g.s[2];
         tapR = new int[kw];
