@@ -2,6 +2,7 @@ package io.tconv.internal.vector;
 
 import io.tconv.internal.FloatOps;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -73,10 +74,27 @@ final class VectorOpsF32 implements FloatOps {
         return s;
     }
 
-    /** The lanes of v added in lane order. */
+    /** Shuffles that fold the upper half of the live lanes onto the lower half: i → i + L/2, i + L/4, …, i + 1. */
+    private static final VectorShuffle<Float>[] FOLD = folds();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] f = new VectorShuffle[steps];
+        for (int k = 0, half = L / 2; k < steps; k++, half /= 2) {
+            int h = half;
+            f[k] = VectorShuffle.fromOp(S, i -> (i + h) % L);
+        }
+        return f;
+    }
+
+    /**
+     * The lanes of v added by a fixed tree of element-wise adds (halves folded onto each other), the same in the
+     * interpreter and in C2; with two lanes, by their sum (a one-vector shuffle of two lanes is not intrinsic).
+     */
     private static float lanes(FloatVector v) {
-        float s = v.lane(0);
-        for (int i = 1; i < L; i++) s += v.lane(i);
-        return s;
+        if (L == 2) return v.lane(0) + v.lane(1);
+        for (VectorShuffle<Float> f : FOLD) v = v.add(v.rearrange(f));
+        return v.lane(0);
     }
 }
