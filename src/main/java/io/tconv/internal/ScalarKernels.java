@@ -13,22 +13,14 @@ public final class ScalarKernels {
     private static class Shape {
         final Geometry g;
         final Taps tapsD, tapsH;
-        /** For W tap t: inputs [firstW[t], endW[t]) land inside the output, the first at output firstOutW[t]. */
-        final int[] firstW, endW, firstOutW;
+        final WRuns runs;
 
         Shape(Geometry g) {
             this.g = g;
             tapsD = new Taps(g.in[0], g.k[0], g.s[0], g.d[0], g.pb[0], g.out[0]);
             tapsH = new Taps(g.in[1], g.k[1], g.s[1], g.d[1], g.pb[1], g.out[1]);
             int kw = g.k[2];
-            firstW = new int[kw];
-            endW = new int[kw];
-            firstOutW = new int[kw];
-            for (int t = 0; t < kw; t++) {
-                firstW[t] = Taps.firstInput(t, g.s[2], g.d[2], g.pb[2]);
-                endW[t] = Taps.endInput(t, g.s[2], g.d[2], g.pb[2], g.out[2], g.in[2]);
-                firstOutW[t] = firstW[t] * g.s[2] + t * g.d[2] - g.pb[2];
-            }
+            runs = new WRuns(g);
         }
 
         public String name() { return "scalar"; }
@@ -42,7 +34,7 @@ public final class ScalarKernels {
         /** Weights and bias at {@code bytes} each, and the tap tables. */
         long sharedBytes(int bytes) {
             long tables = 4L * (tapsD.start.length + tapsD.tap.length + tapsD.input.length + tapsH.start.length
-                    + tapsH.tap.length + tapsH.input.length + 3L * firstW.length);
+                    + tapsH.tap.length + tapsH.input.length) + runs.bytes();
             return (long) bytes * ((long) g.cig * g.cout * g.kVol + g.cout) + tables;
         }
     }
@@ -89,8 +81,8 @@ public final class ScalarKernels {
                                 final int wRow = wChannel + (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
                                 for (int t = 0; t < kw; t++) {
                                     final float wv = w[wRow + t];
-                                    int o = yRow + firstOutW[t] * yp;
-                                    for (int i = firstW[t]; i < endW[t]; i++, o += ystep) y[o] += x[xRow + i * xp] * wv;
+                                    int o = yRow + runs.firstOut[t] * yp;
+                                    for (int i = runs.first[t], end = runs.end[t]; i < end; i++, o += ystep) y[o] += x[xRow + i * xp] * wv;
                                 }
                             }
                         }
@@ -142,8 +134,8 @@ public final class ScalarKernels {
                                 final int wRow = wChannel + (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
                                 for (int t = 0; t < kw; t++) {
                                     final double wv = w[wRow + t];
-                                    int o = yRow + firstOutW[t] * yp;
-                                    for (int i = firstW[t]; i < endW[t]; i++, o += ystep) y[o] += x[xRow + i * xp] * wv;
+                                    int o = yRow + runs.firstOut[t] * yp;
+                                    for (int i = runs.first[t], end = runs.end[t]; i < end; i++, o += ystep) y[o] += x[xRow + i * xp] * wv;
                                 }
                             }
                         }

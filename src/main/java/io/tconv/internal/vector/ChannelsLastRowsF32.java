@@ -3,6 +3,7 @@ package io.tconv.internal.vector;
 import io.tconv.internal.FloatKernel;
 import io.tconv.internal.Geometry;
 import io.tconv.internal.Taps;
+import io.tconv.internal.WRuns;
 import io.tconv.internal.Workspace;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,22 +21,14 @@ final class ChannelsLastRowsF32 implements FloatKernel {
 
     private final Geometry g;
     private final Taps tapsD, tapsH;
-    /** Per W tap: inputs [firstW, endW) land in the row, the first at output firstOutW. */
-    private final int[] firstW, endW, firstOutW;
+    private final WRuns runs;
     private final float[] w, bias;
 
     ChannelsLastRowsF32(Geometry g, float[] weight, float[] bias, Workspace workspace) {
         this.g = g;
         tapsD = new Taps(g.in[0], g.k[0], g.s[0], g.d[0], g.pb[0], g.out[0]);
         tapsH = new Taps(g.in[1], g.k[1], g.s[1], g.d[1], g.pb[1], g.out[1]);
-        firstW = new int[g.k[2]];
-        endW = new int[g.k[2]];
-        firstOutW = new int[g.k[2]];
-        for (int t = 0; t < g.k[2]; t++) {
-            firstW[t] = Taps.firstInput(t, g.s[2], g.d[2], g.pb[2]);
-            endW[t] = Taps.endInput(t, g.s[2], g.d[2], g.pb[2], g.out[2], g.in[2]);
-            firstOutW[t] = firstW[t] * g.s[2] + t * g.d[2] - g.pb[2];
-        }
+        runs = new WRuns(g);
         workspace.check(name(), sharedBytes(), 0);
         w = new float[g.cin * g.kVol * g.cog];
         for (int c = 0; c < g.cin; c++) {   // [Cin, Cout/groups, k…] → [Cin, k…, Cout/groups]
@@ -62,7 +55,7 @@ final class ChannelsLastRowsF32 implements FloatKernel {
 
     @Override
     public long sharedBytes() {
-        long tables = 4L * (tapsD.start.length + tapsH.start.length + 2L * (tapsD.tap.length + tapsH.tap.length) + 3L * g.k[2]);
+        long tables = 4L * (tapsD.start.length + tapsH.start.length + 2L * (tapsD.tap.length + tapsH.tap.length)) + runs.bytes();
         return (long) Float.BYTES * ((long) g.cin * g.kVol * g.cog + g.cout) + tables;
     }
 
@@ -81,11 +74,11 @@ final class ChannelsLastRowsF32 implements FloatKernel {
                 int xRow = xImage + (tapsD.input[a] * inH + tapsH.input[b]) * inW * cin;
                 int tRow = (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
                 for (int tw = 0; tw < kw; tw++) {
-                    int first = firstW[tw], end = endW[tw];
+                    int first = runs.first[tw], end = runs.end[tw];
                     if (first >= end) continue;
                     for (int c = 0; c < cin; c++) {
                         int grp = c / g.cig, wAt = (c * g.kVol + tRow + tw) * cog;
-                        int y0 = yRow + firstOutW[tw] * cout + grp * cog, x0 = xRow + first * cin + c;
+                        int y0 = yRow + runs.firstOut[tw] * cout + grp * cog, x0 = xRow + first * cin + c;
                         for (int co = 0; co < full; co += L) {
                             FloatVector wv = FloatVector.fromArray(S, w, wAt + co);
                             for (int iw = first, xa = x0, ya = y0 + co; iw < end; iw++, xa += cin, ya += yStep) {

@@ -3,6 +3,7 @@ package io.tconv.internal.vector;
 import io.tconv.internal.DoubleKernel;
 import io.tconv.internal.Geometry;
 import io.tconv.internal.Taps;
+import io.tconv.internal.WRuns;
 import io.tconv.internal.Workspace;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -19,22 +20,14 @@ final class DepthwiseLastF64 implements DoubleKernel {
 
     private final Geometry g;
     private final Taps tapsD, tapsH;
-    /** Per W tap: inputs [firstW, endW) land in the row, the first at output firstOutW. */
-    private final int[] firstW, endW, firstOutW;
+    private final WRuns runs;
     private final double[] w, bias;
 
     DepthwiseLastF64(Geometry g, double[] weight, double[] bias, Workspace workspace) {
         this.g = g;
         tapsD = new Taps(g.in[0], g.k[0], g.s[0], g.d[0], g.pb[0], g.out[0]);
         tapsH = new Taps(g.in[1], g.k[1], g.s[1], g.d[1], g.pb[1], g.out[1]);
-        firstW = new int[g.k[2]];
-        endW = new int[g.k[2]];
-        firstOutW = new int[g.k[2]];
-        for (int t = 0; t < g.k[2]; t++) {
-            firstW[t] = Taps.firstInput(t, g.s[2], g.d[2], g.pb[2]);
-            endW[t] = Taps.endInput(t, g.s[2], g.d[2], g.pb[2], g.out[2], g.in[2]);
-            firstOutW[t] = firstW[t] * g.s[2] + t * g.d[2] - g.pb[2];
-        }
+        runs = new WRuns(g);
         workspace.check(name(), sharedBytes(), 0);
         int c = g.cout;
         w = new double[g.kVol * c];
@@ -59,7 +52,7 @@ final class DepthwiseLastF64 implements DoubleKernel {
 
     @Override
     public long sharedBytes() {
-        long tables = 4L * (tapsD.start.length + tapsH.start.length + 2L * (tapsD.tap.length + tapsH.tap.length) + 3L * g.k[2]);
+        long tables = 4L * (tapsD.start.length + tapsH.start.length + 2L * (tapsD.tap.length + tapsH.tap.length)) + runs.bytes();
         return (long) Double.BYTES * ((long) g.kVol * g.cout + g.cout) + tables;
     }
 
@@ -79,19 +72,19 @@ final class DepthwiseLastF64 implements DoubleKernel {
                 int xRow = xImage + (tapsD.input[a] * inH + tapsH.input[b]) * inW * c;
                 int tRow = (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
                 for (int tw = 0; tw < kw; tw++) {
-                    int first = firstW[tw], end = endW[tw];
+                    int first = runs.first[tw], end = runs.end[tw];
                     if (first >= end) continue;
                     int wAt = (tRow + tw) * c, yStep = sw * c;
                     for (int c0 = 0; c0 < full; c0 += L) {
                         DoubleVector wv = DoubleVector.fromArray(S, w, wAt + c0);
-                        for (int iw = first, xa = xRow + iw * c + c0, ya = yRow + firstOutW[tw] * c + c0; iw < end;
+                        for (int iw = first, xa = xRow + iw * c + c0, ya = yRow + runs.firstOut[tw] * c + c0; iw < end;
                              iw++, xa += c, ya += yStep) {
                             DoubleVector.fromArray(S, x, xa).fma(wv, DoubleVector.fromArray(S, y, ya)).intoArray(y, ya);
                         }
                     }
                     for (int ch = full; ch < c; ch++) {   // the channels past the last whole vector
                         double wc = w[wAt + ch];
-                        for (int iw = first, xa = xRow + iw * c + ch, ya = yRow + firstOutW[tw] * c + ch; iw < end;
+                        for (int iw = first, xa = xRow + iw * c + ch, ya = yRow + runs.firstOut[tw] * c + ch; iw < end;
                              iw++, xa += c, ya += yStep) {
                             y[ya] = Math.fma(wc, x[xa], y[ya]);
                         }
