@@ -6,20 +6,20 @@ tile shape is spelled out with named accumulators. Edit the template here, never
 
     python3 src/gen/microkernels.py
 
-Shapes are (MR, NV): MR broadcast weights x NV vectors of pixels; they must match TileShape.
+Shapes are (MR, NV): MR broadcast weights x NV vectors of pixels; they must match TileShape. Each shape also
+gets the narrower kernels (MR, 1 .. NV - 1) for the last, partial tile of a run of pixels.
 """
 import pathlib
 
-SHAPES = [(12, 2), (4, 6), (5, 2), (2, 4)]
+SHAPES = [(12, 2), (8, 3), (4, 6), (5, 2), (2, 4)]
 OUT = pathlib.Path(__file__).resolve().parents[1] / "main/java/io/tconv/internal/vector"
 
 
 def kernel(mr, nv, t, V):
     accs = [f"c{r}_{v}" for r in range(mr) for v in range(nv)]
     lines = [
-        f"    private static void k{mr}x{nv}({t}[] a, int aOff, {t}[] b, int bOff, int bStride, int kLen, {t}[] c, int cOff,",
-        f"                              boolean accumulate) {{",
-        f"        final int nr = {nv} * L;",
+        f"    private static void k{mr}x{nv}({t}[] a, int aOff, int[] aRow, {t}[] b, int bOff, int[] bRow, int k0, int kLen,",
+        f"                              {t}[] c, int cOff, int nr, boolean accumulate) {{",
         f"        {V} {', '.join(accs)};",
         f"        if (accumulate) {{",
     ]
@@ -30,7 +30,8 @@ def kernel(mr, nv, t, V):
     for r in range(mr):
         lines.append("            " + " ".join(f"c{r}_{v} = zero;" for v in range(nv)))
     lines.append(f"        }}")
-    lines.append(f"        for (int k = 0, ak = aOff, bk = bOff; k < kLen; k++, ak += {mr}, bk += bStride) {{")
+    lines.append(f"        for (int k = k0, end = k0 + kLen; k < end; k++) {{")
+    lines.append(f"            int ak = aOff + aRow[k], bk = bOff + bRow[k];")
     for v in range(nv):
         lines.append(f"            {V} b{v} = {V}.fromArray(S, b, bk{'' if v == 0 else f' + {v} * L'});")
     for r in range(mr):
@@ -46,18 +47,35 @@ def kernel(mr, nv, t, V):
 
 def source(t, V, E, suffix, species):
     shapes_doc = ", ".join(f"{m}×{n}" for m, n in SHAPES)
-    cases = "\n".join(
-        f"            case M{m}x{n} -> k{m}x{n}(a, aOff, b, bOff, bStride, kLen, c, cOff, accumulate);" for m, n in SHAPES)
-    kernels = "\n\n".join(kernel(m, n, t, V) for m, n in SHAPES)
+    args = "a, aOff, aRow, b, bOff, bRow, k0, kLen, c, cOff, nr, accumulate"
+    cases = []
+    for m, n in SHAPES:
+        if n == 1:
+            cases.append(f"            case M{m}x{n} -> k{m}x1({args});")
+            continue
+        cases.append(f"            case M{m}x{n} -> {{")
+        cases.append(f"                switch (nv) {{")
+        for v in range(n, 0, -1):
+            cases.append(f"                    case {v} -> k{m}x{v}({args});" if v > 1 else
+                         f"                    default -> k{m}x1({args});")
+        cases.append(f"                }}")
+        cases.append(f"            }}")
+    cases = "\n".join(cases)
+    narrow = sorted({(m, v) for m, n in SHAPES for v in range(1, n + 1)}, key=lambda s: (-s[0], -s[1]))
+    kernels = "\n\n".join(kernel(m, n, t, V) for m, n in narrow)
     return f"""package io.tconv.internal.vector;
 
 import jdk.incubator.vector.{V};
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Register-blocked {t} microkernels: {{@code C[MR][NR] (+)= Σ_k A[k][0..MR) ⊗ B[k][0..NR)}}, NR = NV vectors.
- * A is a packed weight panel read as broadcast scalars ({{@code a[aOff + k·MR + r]}}), B a pixel panel read
- * as vectors ({{@code b[bOff + k·bStride + v·L]}}), C a dense MR × NR tile ({{@code c[cOff + r·NR + j]}}).
+ * Register-blocked {t} microkernels: {{@code C[MR][NR] (+)= Σ_k A[k][0..MR) ⊗ B[k][0..NR)}}, NR = NV vectors,
+ * over k in [k0, k0 + kLen). A is read as broadcast scalars ({{@code a[aOff + aRow[k] + r]}}) from packed
+ * weights, B as vectors ({{@code b[bOff + bRow[k] + v·L]}}); the row tables let one reduction run over the
+ * input channels of several taps, each tap a shifted view of one padded input buffer, with the accumulators in
+ * registers throughout (a loop over taps around the loop over channels made C2 spill them). C is an MR × NR
+ * tile with rows {{@code nr}} apart
+ * ({{@code c[cOff + r·nr + j]}}). A kernel for NV' < NV vectors serves the last, partial tile of a run.
  * With {{@code accumulate}} the tile starts from what c holds, else from zero. Accumulators are separate
  * locals (an array of vectors would be boxed), stored once after the reduction loop.
  * Only used where the CPU has hardware FMA (the provider checks).
@@ -70,9 +88,9 @@ final class MicroKernels{suffix} {{
     static final VectorSpecies<{E}> S = VectorConstants.{species};
     static final int L = S.length();
 
-    /** Runs the kernel of {{@code shape}}. */
-    static void run(TileShape shape, {t}[] a, int aOff, {t}[] b, int bOff, int bStride, int kLen, {t}[] c, int cOff,
-                    boolean accumulate) {{
+    /** Runs the kernel of {{@code shape}} narrowed to {{@code nv}} vectors (1 ≤ nv ≤ its NV). */
+    static void run(TileShape shape, int nv, {t}[] a, int aOff, int[] aRow, {t}[] b, int bOff, int[] bRow, int k0,
+                    int kLen, {t}[] c, int cOff, int nr, boolean accumulate) {{
         switch (shape) {{
 {cases}
         }}

@@ -48,28 +48,31 @@ public final class FloatPlan extends Plan {
         if (batch == 0) return;
         Call call = spare.getAndSet(null);
         if (call == null) call = new Call(kernel);
-        call.bind(x, xOffset, y, yOffset);
+        call.bind(batch, x, xOffset, y, yOffset);
         try {
             parallel.run(batch * kernel.tasksPerImage(), kernel.macsPerTask(), call);
         } finally {
-            call.bind(null, 0, null, 0);
+            call.bind(1, null, 0, null, 0);
             spare.set(call);
         }
     }
 
-    /** The tensors of one call, reused so that execute allocates nothing. */
+    /**
+     * The tensors of one call, reused so that execute allocates nothing. Task index i is task {@code i / batch}
+     * of image {@code i % batch}: the same task of successive images runs in succession, so the part of the
+     * weights a task reads is reused from cache across the batch.
+     */
     private static final class Call implements Task {
         private final FloatKernel kernel;
-        private final int tasksPerImage;
         private float[] x, y;
-        private int xOffset, yOffset;
+        private int batch, xOffset, yOffset;
 
         Call(FloatKernel kernel) {
             this.kernel = kernel;
-            this.tasksPerImage = kernel.tasksPerImage();
         }
 
-        void bind(float[] x, int xOffset, float[] y, int yOffset) {
+        void bind(int batch, float[] x, int xOffset, float[] y, int yOffset) {
+            this.batch = batch;
             this.x = x;
             this.xOffset = xOffset;
             this.y = y;
@@ -78,7 +81,7 @@ public final class FloatPlan extends Plan {
 
         @Override
         public void run(int index) {
-            kernel.run(index / tasksPerImage, index % tasksPerImage, x, xOffset, y, yOffset);
+            kernel.run(index % batch, index / batch, x, xOffset, y, yOffset);
         }
     }
 }

@@ -41,8 +41,9 @@
  * <li><b>Phase GEMM</b> (the general case): output cells are split into sub-pixel phases (residues modulo the
  *     stride); each phase is a stride-1 correlation with only the taps that reach it, so the zeros a naive
  *     implementation inserts between input cells are never multiplied. Each phase is a GEMM of the output
- *     channels × the phase's pixels over (input channel, tap), computed by register-blocked microkernels on
- *     weights packed at plan time.</li>
+ *     channels × the phase's pixels over (tap, input channel), computed by register-blocked microkernels on
+ *     weights packed at plan time and on bands of input rows copied once into a zero-padded buffer, where every
+ *     tap is a constant shift (very long rows are cut into windows).</li>
  * <li><b>Stride = kernel GEMM</b>: with stride equal to the kernel and no dilation, every output cell gets
  *     exactly one term per input channel, so one GEMM over the input pixels stores (not accumulates) its
  *     results to their cells (depth-to-space).</li>

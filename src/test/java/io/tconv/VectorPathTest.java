@@ -107,6 +107,42 @@ class VectorPathTest {
         assertTrue(shapes >= 2, "only one tile shape ran: " + seen);
     }
 
+    /** Rows too long for a band buffer of every input channel are cut into windows of columns: borders exact. */
+    @Test
+    void longRowsAreCutIntoWindows() {
+        Case[] cases = {
+            new Case(1, 48, 16, 1, new int[] {3000}, new int[] {4}, new int[] {2}, new int[] {1}, new int[] {1},
+                    new int[] {1}, true, 21),
+            new Case(2, 40, 12, 1, new int[] {3, 1700}, new int[] {3, 3}, new int[] {2, 3}, new int[] {1, 2},
+                    new int[] {0, 2}, new int[] {1, 1}, true, 22),
+            new Case(1, 64, 13, 1, new int[] {2100}, new int[] {3}, new int[] {1}, new int[] {3}, new int[] {0},
+                    new int[] {3}, false, 23)};
+        for (Case c : cases) {
+            for (int threads = 1; threads <= 2; threads++) {
+                String k = PropertyTest.checkFloat(c, Parallelism.threads(threads), 0, vector);
+                assertTrue(k.contains("phase gemm windowed"), "expected row windows, used " + k);
+                k = PropertyTest.checkDouble(c, Parallelism.threads(threads), 1, vector);
+                assertTrue(k.contains("phase gemm windowed"), "expected row windows, used " + k);
+            }
+        }
+    }
+
+    /** Weights too big for L2 per phase: tiles grouped so that each block's weights are read once per band. */
+    @Test
+    void bigWeightsGroupTheTiles() {
+        Case[] cases = {
+            new Case(2, 640, 72, 1, new int[] {6, 7}, new int[] {4, 4}, new int[] {2, 2}, new int[] {1, 1},
+                    new int[] {1, 0}, new int[] {1, 1}, true, 31),
+            new Case(1, 1100, 120, 1, new int[] {100}, new int[] {5}, new int[] {3}, new int[] {2}, new int[] {2},
+                    new int[] {1}, false, 32)};
+        for (Case c : cases) {
+            String k = PropertyTest.checkFloat(c, Parallelism.threads(2), 1, vector);
+            assertTrue(k.contains("phase gemm") && k.contains(" grouped "), "expected grouped tiles, used " + k);
+            k = PropertyTest.checkDouble(c, Parallelism.threads(1), 0, vector);
+            assertTrue(k.contains("phase gemm") && k.contains(" grouped "), "expected grouped tiles, used " + k);
+        }
+    }
+
     @Test
     void nonFiniteWeightsKeepTheExactPath() {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 4);

@@ -2,50 +2,58 @@ package io.tconv.internal.vector;
 
 import io.tconv.internal.DoubleKernel;
 import io.tconv.internal.Geometry;
-import io.tconv.internal.Phases;
 import io.tconv.internal.Workspace;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The double GEMM kernel for both modes of {@link GemmLayout}: weights packed at plan time into zero-padded
- * {@code [rowBlock][k][MR]} panels per (job, group); pixels packed per tile and reduction block into
- * {@code [k][NR]} panels with zeros where a tap falls outside the input (in depth-to-space mode full tiles are
- * read straight from the input); {@link MicroKernelsF64} accumulates the tile; the tile is then written to
- * its output cells with the bias. Zeros stand in for missing taps, which is exact only for finite weights:
- * the provider does not use this kernel otherwise.
+ * {@code [rowBlock][tap][ci][MR]} panels per group. Phase mode copies a band's input rows into a padded buffer
+ * ({@link Bands}) and runs {@link MicroKernelsF64} on tiles of its pixels with each tap a shifted view of the
+ * buffer; depth-to-space mode reads full tiles straight from the input. The tiles are then written to their
+ * output cells with the bias (two W residues zipped into whole output rows when the W stride is 2). Zeros
+ * stand in for taps outside the input, which is exact only for finite weights: the provider does not use this
+ * kernel otherwise.
  */
 final class GemmKernelF64 implements DoubleKernel {
     private static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
     private static final int L = S.length();
+    /**
+     * Zip by two one-vector shuffles and a blend (the two-vector rearrange is not intrinsic at every width);
+     * with two lanes (doubles at 128 bits) neither is, and scalar stores do better.
+     */
+    private static final boolean ZIP = L >= 4;
+    private static final VectorShuffle<Double> SPREAD_LO = VectorShuffle.fromOp(S, i -> i / 2);
+    private static final VectorShuffle<Double> SPREAD_HI = VectorShuffle.fromOp(S, i -> (L + i) / 2);
+    private static final VectorMask<Double> ODD = VectorMask.fromLong(S, 0xAAAA_AAAA_AAAA_AAAAL);
+
     private final GemmLayout lay;
     private final Geometry g;
     private final double[][] panels;
     private final double[] bias;
     private final ThreadLocal<Scratch> scratch;
 
-    /** Per-thread buffers: the pixel panel, the C tile, and where the tile's pixels lie. */
+    /**
+     * Per-thread buffers: the band (or the last pixel panel), the C tiles of each W residue, and per W residue the
+     * microkernel's row tables over (input channel block, tap, input channel).
+     */
     private static final class Scratch {
         final double[] b, c;
-        final int[] segD, segH, segW, segLen, segJ;
-        /** Per (tap, segment): the run's source offset in a channel, and its part [lo, hi) inside the input. */
-        final int[] runSrc, runLo, runHi;
-        int segments;
+        final int[] tapKernel, tapOffset, taps;
+        final int[][] aRow, bRow;
 
         Scratch(GemmLayout lay) {
-            b = new double[lay.kc * lay.nr];
-            c = new double[lay.rowBlocks * lay.mr * lay.nr];
-            segD = new int[lay.nr];
-            segH = new int[lay.nr];
-            segW = new int[lay.nr];
-            segLen = new int[lay.nr];
-            segJ = new int[lay.nr];
-            int taps = 0;
-            if (lay.jobs != null) for (Phases.Phase ph : lay.jobs) taps = Math.max(taps, ph.taps());
-            runSrc = new int[taps * lay.nr];
-            runLo = new int[taps * lay.nr];
-            runHi = new int[taps * lay.nr];
+            int sw = lay.depthToSpace ? 1 : lay.g.s[2], maxTaps = lay.depthToSpace ? 0 : lay.bands.maxTaps();
+            b = new double[lay.depthToSpace ? lay.kc * lay.nr : lay.bufferLength()];
+            c = new double[sw * lay.blocksPerPart * lay.tileGroup * lay.mr * lay.nr + L];   // + L: zip reads past a row
+            tapKernel = new int[maxTaps];
+            tapOffset = new int[maxTaps];
+            taps = new int[sw];
+            aRow = new int[sw][maxTaps * lay.g.cig];
+            bRow = new int[sw][maxTaps * lay.g.cig];
         }
     }
 
@@ -54,21 +62,19 @@ final class GemmKernelF64 implements DoubleKernel {
         this.g = lay.g;
         workspace.check(name(), sharedBytes(), bytesPerThread());
         this.bias = bias == null ? new double[g.cout] : bias.clone();
-        int jobs = lay.jobK.length;
-        panels = new double[jobs * g.groups][];
-        for (int j = 0; j < jobs; j++) {
-            for (int grp = 0; grp < g.groups; grp++) panels[j * g.groups + grp] = pack(w, j, grp);
-        }
+        panels = new double[g.groups][];
+        for (int grp = 0; grp < g.groups; grp++) panels[grp] = pack(w, grp);
         scratch = ThreadLocal.withInitial(() -> new Scratch(lay));
     }
 
-    /** Panel {@code [rowBlock][k][MR]} of one job and group; rows past the last are zero. */
-    private double[] pack(double[] w, int job, int grp) {
-        int k = lay.jobK[job], mr = lay.mr;
-        double[] p = new double[lay.rowBlocks * k * mr];
+    /** The panels of one group; rows past the last are zero. */
+    private double[] pack(double[] w, int grp) {
+        int taps = lay.depthToSpace ? 1 : g.kVol;
+        double[] p = new double[lay.rowBlocks * lay.mr * taps * g.cig];
         for (int m = 0; m < lay.rows; m++) {
-            int block = m / mr, r = m % mr;
-            for (int kk = 0; kk < k; kk++) p[(block * k + kk) * mr + r] = w[lay.weightIndex(job, grp, m, kk)];
+            for (int t = 0; t < taps; t++) {
+                for (int ci = 0; ci < g.cig; ci++) p[lay.packedIndex(m, t, ci)] = w[lay.weightIndex(grp, m, t, ci)];
+            }
         }
         return p;
     }
@@ -94,91 +100,123 @@ final class GemmKernelF64 implements DoubleKernel {
     public void run(int n, int task, double[] x, int xOff, double[] y, int yOff) {
         int grp = task / lay.tasksPerGroup, local = task % lay.tasksPerGroup;
         int yGroup = yOff + n * g.outImage() + grp * g.cog * g.yc;
-        if (local == lay.tilesPerGroup) {
-            fillUncovered(grp, y, yGroup);
-            return;
-        }
-        int job = lay.taskJob[local], tile = lay.taskTile[local];
         int xGroup = xOff + n * g.inImage() + grp * g.cig * g.xc;
         Scratch s = scratch.get();
-        if (lay.depthToSpace) depthToSpace(grp, tile, x, xGroup, y, yGroup, s);
-        else phase(job, grp, tile, x, xGroup, y, yGroup, s);
+        if (!lay.depthToSpace) band(grp, local / lay.rowParts, local % lay.rowParts, x, xGroup, y, yGroup, s);
+        else if (local == lay.tilesPerGroup) fillUncovered(grp, y, yGroup);
+        else depthToSpace(grp, local, x, xGroup, y, yGroup, s);
     }
 
-    /** One pixel tile of one phase: pack, multiply, write with the bias. */
-    private void phase(int job, int grp, int tile, double[] x, int xGroup, double[] y, int yGroup, Scratch s) {
-        Phases.Phase ph = lay.jobs[job];
-        int nr = lay.nr, k = lay.jobK[job], p0 = tile * nr, valid = Math.min(nr, lay.jobPixels[job] - p0);
-        s.segments = GemmLayout.segments(ph, p0, valid, s.segD, s.segH, s.segW, s.segLen, s.segJ);
-        runs(ph, s);
-        double[] panel = panels[job * g.groups + grp];
-        if (k == 0) Arrays.fill(s.c, 0.0);
-        for (int k0 = 0; k0 < k; k0 += lay.kc) {
-            int kLen = Math.min(lay.kc, k - k0);
-            packPixels(ph, x, xGroup, k0, kLen, valid, s);
-            for (int block = 0; block < lay.rowBlocks; block++) {
-                MicroKernelsF64.run(lay.shape, panel, (block * k + k0) * lay.mr, s.b, 0, nr, kLen, s.c,
-                        block * lay.mr * nr, k0 > 0);
+    /** One band and part of the rows: copy the band, then per H residue and tile, multiply every W residue and write. */
+    private void band(int grp, int band, int part, double[] x, int xGroup, double[] y, int yGroup, Scratch s) {
+        Bands bd = lay.bands;
+        bd.copy(x, xGroup, band, s.b);
+        int od = bd.bandOd[band], q0 = bd.bandQ0[band], q1 = bd.bandQ1[band], w0 = bd.bandW0[band], w1 = bd.bandW1[band];
+        int sw = g.s[2], nr = lay.nr, mr = lay.mr, cig = g.cig, kc = lay.kc, pitch = bd.pitch, stride = bd.channelStride;
+        int block0 = part * lay.blocksPerPart, blocks = Math.min(lay.blocksPerPart, lay.rowBlocks - block0);
+        int residueSize = lay.blocksPerPart * mr * nr;
+        double[] panel = panels[grp];
+        int panelBlock = g.kVol * cig * mr;
+        for (int rh = 0; rh < g.s[1]; rh++) {
+            int qEnd = Math.min(q1, bd.hCount[rh]);
+            if (qEnd <= q0) continue;
+            int widest = 0;
+            for (int rw = 0; rw < sw; rw++) {
+                int taps = bd.taps(od, rh, rw, s.tapKernel, s.tapOffset);
+                s.taps[rw] = taps;
+                int[] aRow = s.aRow[rw], bRow = s.bRow[rw];
+                for (int ci0 = 0, k = 0; ci0 < cig; ci0 += kc) {   // k runs over (channel block, tap, channel)
+                    for (int t = 0; t < taps; t++) {
+                        for (int ci = ci0, end = Math.min(cig, ci0 + kc); ci < end; ci++, k++) {
+                            aRow[k] = (s.tapKernel[t] * cig + ci) * mr;
+                            bRow[k] = s.tapOffset[t] + ci * stride;
+                        }
+                    }
+                }
+                widest = Math.max(widest, Math.min(w1, bd.wCount[rw]) - w0);
             }
-        }
-        int outW = g.out[2], yp = g.yp, step = g.s[2] * yp;
-        for (int m = 0; m < lay.rows; m++) {
-            double b = bias[grp * g.cog + m];
-            int yRow = yGroup + m * g.yc, cRow = m * nr;
-            for (int seg = 0; seg < s.segments; seg++) {
-                int o = (((ph.r[0] + g.s[0] * s.segD[seg]) * g.out[1] + ph.r[1] + g.s[1] * s.segH[seg]) * outW
-                        + ph.r[2] + g.s[2] * s.segW[seg]) * yp;
-                for (int j = s.segJ[seg], end = j + s.segLen[seg]; j < end; j++, o += step) y[yRow + o] = b + s.c[cRow + j];
-            }
-        }
-    }
-
-    /** Where each (tap, segment) run of the tile reads its channel, and which part of it lies inside the input. */
-    private void runs(Phases.Phase ph, Scratch s) {
-        int inD = g.in[0], inH = g.in[1], inW = g.in[2];
-        for (int t = 0, r = 0; t < ph.taps(); t++) {
-            for (int seg = 0; seg < s.segments; seg++, r++) {
-                int len = s.segLen[seg];
-                int id = s.segD[seg] + ph.dD[t], ih = s.segH[seg] + ph.dH[t], iw0 = s.segW[seg] + ph.dW[t];
-                s.runSrc[r] = (id * inH + ih) * inW + iw0;
-                if (id < 0 || id >= inD || ih < 0 || ih >= inH) {
-                    s.runLo[r] = len;
-                    s.runHi[r] = len;
-                } else {
-                    s.runLo[r] = Math.min(len, Math.max(0, -iw0));
-                    s.runHi[r] = Math.max(s.runLo[r], Math.min(len, inW - iw0));
+            if (widest <= 0) continue;
+            int pixels = (qEnd - q0 - 1) * pitch + widest, group = lay.tileGroup * nr;
+            for (int g0 = 0; g0 < pixels; g0 += group) {
+                int tiles = TileShape.ceilDiv(Math.min(group, pixels - g0), nr);
+                for (int rw = 0; rw < sw; rw++) {
+                    if (bd.wCount[rw] <= w0) continue;
+                    int taps = s.taps[rw];   // none: the tiles are stored as zeros
+                    for (int ci0 = 0; ci0 < cig; ci0 += kc) {
+                        int kLen = taps * Math.min(kc, cig - ci0);
+                        for (int b = 0; b < blocks; b++) {
+                            int cOff = (rw * lay.blocksPerPart + b) * lay.tileGroup * mr * nr;
+                            for (int tile = 0, p0 = g0; tile < tiles; tile++, p0 += nr, cOff += mr * nr) {
+                                int nv = TileShape.ceilDiv(Math.min(nr, pixels - p0), L);   // the last tile may be narrower
+                                MicroKernelsF64.run(lay.shape, nv, panel, (block0 + b) * panelBlock, s.aRow[rw], s.b, p0,
+                                        s.bRow[rw], taps * ci0, kLen, s.c, cOff, nr, ci0 > 0);
+                            }
+                        }
+                    }
+                }
+                for (int tile = 0; tile < tiles; tile++) {
+                    write(s.c, tile, g0 + tile * nr, grp * g.cog, block0 * mr, Math.min(lay.rows, (block0 + blocks) * mr), od, rh,
+                            q0, qEnd, w0, w1, y, yGroup);
                 }
             }
         }
     }
 
     /**
-     * Packs reduction rows [k0, k0 + kLen) of the tile: row k = (ci, tap), zeros where the tap misses the input.
-     * The runs are short (a phase row), so they are copied by vectors in line rather than by a call per run.
+     * Writes tile {@code tile} of a group of C tiles (laid out {@code [W residue][row block][tile][MR][NR]}), band
+     * pixels [p0, p0 + nr), rows [m0, m1) (output channels from {@code biasBase} in the bias), with the bias: row
+     * by row of the band, the two residues zipped into whole output runs when the W stride is 2.
      */
-    private void packPixels(Phases.Phase ph, double[] x, int xGroup, int k0, int kLen, int valid, Scratch s) {
-        int nr = lay.nr, taps = ph.taps(), segments = s.segments, xp = g.xp;
-        int ci = k0 / taps, t = k0 % taps;
-        double[] b = s.b;
-        for (int kk = 0; kk < kLen; kk++) {
-            int row = kk * nr, xc = xGroup + ci * g.xc;
-            for (int seg = 0, r = t * segments; seg < segments; seg++, r++) {
-                int dst = row + s.segJ[seg], len = s.segLen[seg], lo = s.runLo[r], hi = s.runHi[r];
-                int j = 0;
-                for (; j < lo; j++) b[dst + j] = 0.0;
-                if (xp == 1) {
-                    int src = xc + s.runSrc[r];
-                    for (; j + L <= hi; j += L) DoubleVector.fromArray(S, x, src + j).intoArray(b, dst + j);
-                    for (; j < hi; j++) b[dst + j] = x[src + j];
-                } else {   // channels-last: the run's pixels are C apart
-                    for (int src = xc + (s.runSrc[r] + j) * xp; j < hi; j++, src += xp) b[dst + j] = x[src];
+    private void write(double[] c, int tile, int p0, int biasBase, int m0, int m1, int od, int rh, int q0, int qEnd, int w0,
+                       int w1, double[] y, int yGroup) {
+        Bands bd = lay.bands;
+        int nr = lay.nr, mr = lay.mr, pitch = bd.pitch, sw = g.s[2], outW = g.out[2], yp = g.yp;
+        int blockSize = lay.tileGroup * mr * nr, residueSize = lay.blocksPerPart * blockSize;
+        for (int row = p0 / pitch; row < qEnd - q0 && row * pitch < p0 + nr; row++) {
+            int first = Math.max(0, p0 - row * pitch), j0 = row * pitch + first - p0;   // q within the window, tile column
+            int oRow = ((od * g.out[1] + rh + g.s[1] * (q0 + row)) * outW) * yp;
+            for (int m = m0; m < m1; m++) {
+                double b = bias[biasBase + m];
+                int yRow = yGroup + m * g.yc + oRow;
+                int cRow = (m - m0) / mr * blockSize + (tile * mr + (m - m0) % mr) * nr + j0;
+                int done = 0;
+                if (sw == 2 && yp == 1) {
+                    done = Math.max(0, Math.min(Math.min(Math.min(w1, bd.wCount[0]), bd.wCount[1]) - w0 - first, nr - j0));
+                    zip(c, cRow, residueSize + cRow, done, b, y, yRow + 2 * (w0 + first));
                 }
-                for (; j < len; j++) b[dst + j] = 0.0;
+                for (int rw = 0; rw < sw; rw++) {
+                    int end = Math.min(Math.min(w1, bd.wCount[rw]) - w0 - first, nr - j0);
+                    int o = yRow + (rw + sw * (w0 + first + done)) * yp, step = sw * yp;
+                    for (int i = done, at = rw * residueSize + cRow + done; i < end; i++, at++, o += step) y[o] = b + c[at];
+                }
             }
-            for (int i = row + valid; i < row + nr; i++) b[i] = 0.0;
-            if (++t == taps) {
-                t = 0;
-                ci++;
+        }
+    }
+
+    /**
+     * Interleaves two rows of C into an output run with the bias: {@code y[o + 2i] = b + c[even + i]},
+     * {@code y[o + 2i + 1] = b + c[odd + i]} for i &lt; n; the last vector masked. Reads up to a vector past
+     * either row (C has the slack).
+     */
+    private static void zip(double[] c, int even, int odd, int n, double b, double[] y, int o) {
+        if (!ZIP) {
+            for (int i = 0; i < n; i++, o += 2) {
+                y[o] = b + c[even + i];
+                y[o + 1] = b + c[odd + i];
+            }
+            return;
+        }
+        for (int i = 0; i < n; i += L, o += 2 * L) {
+            DoubleVector e = DoubleVector.fromArray(S, c, even + i), d = DoubleVector.fromArray(S, c, odd + i);
+            DoubleVector lo = e.rearrange(SPREAD_LO).blend(d.rearrange(SPREAD_LO), ODD).add(b);
+            DoubleVector hi = e.rearrange(SPREAD_HI).blend(d.rearrange(SPREAD_HI), ODD).add(b);
+            if (i + L <= n) {
+                lo.intoArray(y, o);
+                hi.intoArray(y, o + L);
+            } else {
+                int cells = 2 * (n - i);
+                lo.intoArray(y, o, S.indexInRange(0, cells));
+                if (cells > L) hi.intoArray(y, o + L, S.indexInRange(L, cells));
             }
         }
     }
@@ -190,45 +228,59 @@ final class GemmKernelF64 implements DoubleKernel {
         for (int k0 = 0; k0 < k; k0 += lay.kc) {
             int kLen = Math.min(lay.kc, k - k0);
             double[] b = x;
-            int bOff = xGroup + k0 * g.xc + p0 * g.xp, bStride = g.xc;
+            int bOff = xGroup + p0 * g.xp;
+            int[] bRow = lay.inputRow;
             if (valid < nr || g.xp != 1) {
                 // the last tile, or channels-last pixels (C apart): copy into a zero-padded panel, so that no
                 // load runs past the input and the pixels are contiguous
                 for (int kk = 0; kk < kLen; kk++) {
-                    int src = bOff + kk * g.xc;
+                    int src = bOff + (k0 + kk) * g.xc;
                     if (g.xp == 1) System.arraycopy(x, src, s.b, kk * nr, valid);
                     else for (int j = 0; j < valid; j++) s.b[kk * nr + j] = x[src + j * g.xp];
                     Arrays.fill(s.b, kk * nr + valid, (kk + 1) * nr, 0.0);
                 }
                 b = s.b;
-                bOff = 0;
-                bStride = nr;
+                bOff = -k0 * nr;   // the panel holds rows [k0, k0 + kLen)
+                bRow = lay.panelRow;
             }
             for (int block = 0; block < lay.rowBlocks; block++) {
-                MicroKernelsF64.run(lay.shape, panel, (block * k + k0) * lay.mr, b, bOff, bStride, kLen, s.c,
-                        block * lay.mr * nr, k0 > 0);
+                MicroKernelsF64.run(lay.shape, lay.shape.nv, panel, block * k * lay.mr, lay.channelRow, b, bOff, bRow, k0, kLen,
+                        s.c, block * lay.mr * nr, nr, k0 > 0);
             }
         }
-        int inH = g.in[1], inW = g.in[2], kh = g.k[1], kw = g.k[2];
-        int pd = p0 / (inH * inW), ph = p0 / inW % inH, pw = p0 % inW;
-        for (int m = 0; m < lay.rows; m++) {
-            int co = m / g.kVol, t = m % g.kVol, td = t / (kh * kw), th = t / kw % kh, tw = t % kw;
-            double b = bias[grp * g.cog + co];
-            int yChannel = yGroup + co * g.yc, cRow = m * nr;
-            int id = pd, ih = ph, iw = pw;
-            for (int j = 0; j < valid; j++) {
-                int od = id * g.s[0] + td - g.pb[0], oh = ih * g.s[1] + th - g.pb[1], ow = iw * g.s[2] + tw - g.pb[2];
-                if (od >= 0 && od < g.out[0] && oh >= 0 && oh < g.out[1] && ow >= 0 && ow < g.out[2]) {
-                    y[yChannel + ((od * g.out[1] + oh) * g.out[2] + ow) * g.yp] = b + s.c[cRow + j];
-                }
-                if (++iw == inW) {
-                    iw = 0;
-                    if (++ih == inH) {
-                        ih = 0;
-                        id++;
+        writeDepthToSpace(s.c, grp, p0, valid, y, yGroup);
+    }
+
+    /**
+     * Writes a depth-to-space tile with the bias. Rows (co, tD, tH, tW) with tW = 0 … kW − 1 are adjacent and
+     * land on adjacent output cells of one output row, so for each run of input pixels along W the kW rows are
+     * interleaved (a vector zip when kW is 2); cells a crop removes are skipped.
+     */
+    private void writeDepthToSpace(double[] c, int grp, int p0, int valid, double[] y, int yGroup) {
+        int nr = lay.nr, inH = g.in[1], inW = g.in[2], kh = g.k[1], kw = g.k[2], outW = g.out[2], yp = g.yp, pbw = g.pb[2];
+        // input columns whose kW cells all lie inside the output row
+        int inner0 = Math.floorDiv(pbw + kw - 1, kw), inner1 = Math.floorDiv(outW + pbw - kw, kw) + 1;
+        for (int j = 0; j < valid; ) {
+            int p = p0 + j, id = p / (inH * inW), ih = p / inW % inH, iw0 = p % inW, len = Math.min(inW - iw0, valid - j);
+            for (int m = 0; m < lay.rows; m += kw) {
+                int co = m / g.kVol, t = m % g.kVol, td = t / (kh * kw), th = t / kw % kh;
+                int od = id * g.s[0] + td - g.pb[0], oh = ih * g.s[1] + th - g.pb[1];
+                if (od < 0 || od >= g.out[0] || oh < 0 || oh >= g.out[1]) continue;
+                double b = bias[grp * g.cog + co];
+                int yRow = yGroup + co * g.yc + (od * g.out[1] + oh) * outW * yp, cRow = m * nr + j;
+                int a = Math.max(iw0, Math.min(inner0, iw0 + len)), e = Math.max(a, Math.min(iw0 + len, inner1));
+                if (kw == 2 && yp == 1 && e > a) zip(c, cRow + a - iw0, cRow + nr + a - iw0, e - a, b, y, yRow + 2 * a - pbw);
+                for (int tw = 0; tw < kw; tw++) {
+                    int cr = cRow + tw * nr - iw0;
+                    for (int iw = iw0; iw < iw0 + len; iw++) {
+                        if (kw == 2 && yp == 1 && iw == a) iw = e;   // zipped
+                        if (iw >= iw0 + len) break;
+                        int ow = iw * kw + tw - pbw;
+                        if (ow >= 0 && ow < outW) y[yRow + ow * yp] = b + c[cr + iw];
                     }
                 }
             }
+            j += len;
         }
     }
 

@@ -1,32 +1,52 @@
 package io.tconv.internal.vector;
 
 import io.tconv.internal.Geometry;
-import io.tconv.internal.Phases;
 
 /**
- * How a geometry is cut into GEMMs and tasks, for either precision. Per group, each job is one GEMM
+ * How a geometry is cut into GEMMs and tasks, for either precision. Per group, tiles of
  * {@code C[rows][pixels] = A[rows][K] · B[K][pixels]}:
  * <ul>
- * <li><b>phase mode</b> (the general case): one job per sub-pixel phase; rows are output channels, pixels the
- *     phase's output pixels, K = input channels × the phase's taps. No inserted zero is multiplied.</li>
- * <li><b>depth-to-space mode</b> (stride = kernel, dilation 1): a single job whose pixels are the input pixels
- *     and whose rows are (output channel, tap): every output cell is written exactly once, by a store. Cells
- *     beyond the input's reach (output_padding, negative crops) get the bias from a fill task.</li>
+ * <li><b>phase mode</b> (the general case): over the padded input {@link Bands}, one GEMM per band and residue
+ *     (sub-pixel phase); rows are output channels, pixels the band's p, and K = the phase's taps × input
+ *     channels, each tap a shifted view of the same buffer, so nothing is packed per tile. No inserted zero is
+ *     multiplied. A task is one band of one group and one part of the rows (more parts where a group has few
+ *     bands, so that threads have work to share).</li>
+ * <li><b>depth-to-space mode</b> (stride = kernel, dilation 1): a single GEMM whose pixels are the input pixels
+ *     and whose rows are (output channel, tap): every output cell is written exactly once, by a store. A task
+ *     is one tile of NR pixels, all rows. Cells beyond the input's reach (output_padding, negative crops) get
+ *     the bias from a fill task.</li>
  * </ul>
- * A task is one tile of NR pixels of one job of one group, all rows; tasks write disjoint output cells.
+ * Tasks write disjoint output cells.
  */
 final class GemmLayout {
+    /** A band's buffer is kept within this (it is reread once per tile and row block: L2 resident). */
+    static final long BAND_BYTES = 512 << 10;
+    /** Weights of a phase this size or less stay in L2 while the tiles pass; the C tiles of a group at most this. */
+    static final long WEIGHTS_IN_L2 = 256 << 10, TILES_BYTES = 256 << 10;
+
     final Geometry g;
     final boolean depthToSpace;
-    /** Phase mode: the phase of each job; depth-to-space mode: null. */
-    final Phases.Phase[] jobs;
+    /** Phase mode: the bands; depth-to-space mode: null. */
+    final Bands bands;
     final int rows;
     final TileShape shape;
     final int mr, nr, rowBlocks, kc;
-    final int[] jobK, jobPixels;
-    /** Job and tile of each tile task of a group. */
-    final int[] taskJob, taskTile;
-    final int tilesPerGroup, tasksPerGroup;
+    /** Phase mode: parts the row blocks are split into, and blocks per part. */
+    final int rowParts, blocksPerPart;
+    /**
+     * Phase mode: tiles computed together. One, so that a tile's pixels stay in L1 while every row block's
+     * weights stream past, when a part's weights for a phase fit L2; else (a single block's weights are more) as
+     * many as a band has, up to a bound, so that each block's weights are read once per band, not per tile.
+     */
+    final int tileGroup;
+    /** Depth-to-space mode: tiles of input pixels. */
+    final int tilesPerGroup;
+    /**
+     * Depth-to-space mode: the microkernel's row tables over input channels: weights, pixels read from the
+     * input (channels {@code xc} apart) and pixels copied to a panel (NR apart).
+     */
+    final int[] channelRow, inputRow, panelRow;
+    final int tasksPerGroup;
     /** Depth-to-space mode: per dimension, which output indices no input reaches (bias only). */
     final boolean[][] uncovered;
     final boolean hasFillTask;
@@ -35,46 +55,29 @@ final class GemmLayout {
     GemmLayout(Geometry g, boolean depthToSpace, int lanes, int bytesPerElement) {
         this.g = g;
         this.depthToSpace = depthToSpace;
-        int jobCount;
-        if (depthToSpace) {
-            jobs = null;
-            rows = g.cog * g.kVol;
-            jobK = new int[] {g.cig};
-            jobPixels = new int[] {g.inPlane};
-            jobCount = 1;
-        } else {
-            jobs = new Phases(g).phases;
-            rows = g.cog;
-            jobCount = jobs.length;
-            jobK = new int[jobCount];
-            jobPixels = new int[jobCount];
-            for (int j = 0; j < jobCount; j++) {
-                jobK[j] = g.cig * jobs[j].taps();
-                jobPixels[j] = jobs[j].pixels();
-            }
-        }
-        int typicalPixels = 0;
-        for (int p : jobPixels) typicalPixels = Math.max(typicalPixels, p);
-        shape = TileShape.choose(VectorConstants.REGISTERS, rows, typicalPixels, lanes);
+        rows = depthToSpace ? g.cog * g.kVol : g.cog;
+        long pixels = 1;
+        for (int a = 0; a < 3; a++) pixels *= depthToSpace ? g.in[a] : TileShape.ceilDiv(g.out[a], g.s[a]);
+        shape = TileShape.choose(VectorConstants.REGISTERS, rows, (int) Math.min(Integer.MAX_VALUE, pixels), lanes);
         mr = shape.mr;
         nr = shape.nv * lanes;
         rowBlocks = TileShape.ceilDiv(rows, mr);
-        // Block the reduction so that the packed pixel panel (kc × nr) stays in a 32 KiB share of L1.
-        kc = Math.max(16, Math.min(512, 32768 / (nr * bytesPerElement)));
-        int tiles = 0;
-        for (int p : jobPixels) tiles += TileShape.ceilDiv(p, nr);
-        tilesPerGroup = tiles;
-        taskJob = new int[tiles];
-        taskTile = new int[tiles];
-        for (int j = 0, t = 0; j < jobCount; j++) {
-            for (int tile = 0; tile < TileShape.ceilDiv(jobPixels[j], nr); tile++, t++) {
-                taskJob[t] = j;
-                taskTile[t] = tile;
-            }
-        }
         uncovered = new boolean[3][];
-        boolean any = false;
+        long macs = (long) g.cig * g.cog * g.inPlane * g.kVol;
         if (depthToSpace) {
+            bands = null;
+            // Block the reduction so that the pixel panel (kc × nr) stays in a 32 KiB share of L1.
+            kc = Math.max(16, Math.min(512, 32768 / (nr * bytesPerElement)));
+            tilesPerGroup = TileShape.ceilDiv(g.inPlane, nr);
+            channelRow = new int[g.cig];
+            inputRow = new int[g.cig];
+            panelRow = new int[g.cig];
+            for (int k = 0; k < g.cig; k++) {
+                channelRow[k] = k * mr;
+                inputRow[k] = k * g.xc;
+                panelRow[k] = k * nr;
+            }
+            boolean any = false;
             for (int a = 0; a < 3; a++) {
                 uncovered[a] = new boolean[g.out[a]];
                 for (int o = 0; o < g.out[a]; o++) {
@@ -83,57 +86,66 @@ final class GemmLayout {
                     any |= uncovered[a][o];
                 }
             }
+            hasFillTask = any;
+            rowParts = 1;
+            blocksPerPart = rowBlocks;
+            tileGroup = 1;
+            tasksPerGroup = tilesPerGroup + (hasFillTask ? 1 : 0);
+        } else {
+            // Bands of about eight tiles, so that a band's rounding up to whole tiles costs little.
+            bands = new Bands(g, bytesPerElement, BAND_BYTES, true, pitch -> TileShape.ceilDiv(8 * nr, pitch));
+            // Block the input channels so that what the taps read of a tile (nr pixels plus the taps' spread,
+            // per D tap) stays in a 32 KiB share of L1.
+            long perChannel = (long) bands.dTaps * (nr + (long) (bands.hDeltaMax - bands.hDeltaMin) * bands.pitch
+                    + bands.padLeft + bands.wDeltaMax) * bytesPerElement;
+            kc = (int) Math.max(8, Math.min(g.cig, 32768 / perChannel));
+            tilesPerGroup = 0;
+            channelRow = inputRow = panelRow = null;
+            hasFillTask = false;
+            // Each part copies the band again, so rows are split only when an image would otherwise be one task.
+            long blockWeights = (long) mr * bands.maxTaps() * g.cig * bytesPerElement;
+            rowParts = bands.bandsPerGroup * g.groups >= 2 ? 1 : Math.min(rowBlocks, 2);
+            blocksPerPart = TileShape.ceilDiv(rowBlocks, rowParts);
+            tasksPerGroup = bands.bandsPerGroup * rowParts;
+            long weights = blocksPerPart * blockWeights;
+            long tileBytes = (long) g.s[2] * blocksPerPart * mr * nr * bytesPerElement;
+            int bandTiles = TileShape.ceilDiv(bands.rows * bands.pitch, nr);
+            tileGroup = weights <= WEIGHTS_IN_L2 ? 1 : (int) Math.max(1, Math.min(bandTiles, TILES_BYTES / tileBytes));
         }
-        hasFillTask = any;
-        tasksPerGroup = tilesPerGroup + (hasFillTask ? 1 : 0);
-        long macs = (long) g.cig * g.cog * g.inPlane * g.kVol;
         macsPerTask = Math.max(1, macs / tasksPerGroup);
     }
 
-    /** {@return the most taps of a job (the per-thread run tables are sized by it)} */
-    int maxTaps() {
-        int t = 0;
-        if (jobs != null) for (Phases.Phase ph : jobs) t = Math.max(t, ph.taps());
-        return t;
-    }
-
-    /** {@return packed weights, bias and task tables, for elements of {@code bytes} bytes} */
+    /** {@return packed weights, bias, the fill and row tables, for elements of {@code bytes} bytes} */
     long sharedBytes(int bytes) {
-        long packed = 0;
-        for (int k : jobK) packed += (long) rowBlocks * k * mr;
-        return bytes * (packed * g.groups + g.cout) + 8L * tilesPerGroup + g.out[0] + g.out[1] + g.out[2];
+        long packed = (long) rowBlocks * mr * g.cig * (depthToSpace ? 1 : g.kVol);
+        return bytes * (packed * g.groups + g.cout) + g.out[0] + g.out[1] + g.out[2] + (depthToSpace ? 12L * g.cig : 0);
     }
 
-    /** {@return the buffers of one thread: pixel panel and C tile, and the segment and run tables} */
+    /** {@return the buffers of one thread: the band or pixel panel, the C tiles, and the tap tables} */
     long bytesPerThread(int bytes) {
-        return bytes * ((long) kc * nr + (long) rowBlocks * mr * nr) + 4L * (5L * nr + 3L * maxTaps() * nr);
+        if (depthToSpace) return bytes * ((long) kc * nr + (long) rowBlocks * mr * nr);
+        return bytes * ((long) bufferLength() + (long) g.s[2] * blocksPerPart * tileGroup * mr * nr)
+                + 8L * bands.maxTaps() * (1 + (long) g.s[2] * g.cig);
     }
 
-    /** Index in {@code [Cin, Cout/groups, k…]} of the weight at GEMM row m, reduction index kk, of a job and group. */
-    int weightIndex(int job, int grp, int m, int kk) {
-        if (depthToSpace) return (grp * g.cig + kk) * g.cog * g.kVol + m;   // row m = (co, tap)
-        Phases.Phase ph = jobs[job];
-        int taps = ph.taps(), ci = kk / taps, t = kk % taps;
-        return ((grp * g.cig + ci) * g.cog + m) * g.kVol + ph.tap[t];
+    /** Phase mode: the band buffer's length; the last tile of a band reads up to a tile and a row past it. */
+    int bufferLength() {
+        return bands.bufferLength(nr + bands.pitch);
     }
 
     /**
-     * Splits pixels [p0, p0 + valid) of a phase into runs along W: (qD, qH, first qW, length, first j) in the
-     * given arrays. Returns the number of runs.
+     * Packed index of the weight at GEMM row m and reduction index kk: depth-to-space {@code [rowBlock][ci][MR]}
+     * with row (co, tap); phase {@code [rowBlock][tap][ci][MR]}, all taps, of which each phase uses some.
      */
-    static int segments(Phases.Phase ph, int p0, int valid, int[] segD, int[] segH, int[] segW, int[] segLen, int[] segJ) {
-        int qw = ph.q[2], n = 0;
-        for (int j = 0; j < valid; ) {
-            int p = p0 + j, w = p % qw, rest = p / qw;
-            int len = Math.min(qw - w, valid - j);
-            segD[n] = rest / ph.q[1];
-            segH[n] = rest % ph.q[1];
-            segW[n] = w;
-            segLen[n] = len;
-            segJ[n++] = j;
-            j += len;
-        }
-        return n;
+    int packedIndex(int m, int tap, int ci) {
+        int block = m / mr, r = m % mr;
+        return ((block * (depthToSpace ? 1 : g.kVol) + tap) * g.cig + ci) * mr + r;
+    }
+
+    /** Index in {@code [Cin, Cout/groups, k…]} of the weight at GEMM row m (co, or (co, tap) in depth-to-space). */
+    int weightIndex(int grp, int m, int tap, int ci) {
+        if (depthToSpace) return (grp * g.cig + ci) * g.cog * g.kVol + m;
+        return ((grp * g.cig + ci) * g.cog + m) * g.kVol + tap;
     }
 
     /** Stride equals kernel and dilation is 1 in every dimension: the depth-to-space GEMM applies. */
@@ -143,6 +155,8 @@ final class GemmLayout {
     }
 
     String describe() {
-        return (depthToSpace ? "stride=kernel gemm" : "phase gemm") + " " + shape.mr + "x" + shape.nv;
+        String mode = depthToSpace ? "stride=kernel gemm" : "phase gemm" + (bands.windowsPerRow > 1 ? " windowed" : "")
+                + (tileGroup > 1 ? " grouped" : "");
+        return mode + " " + shape.mr + "x" + shape.nv;
     }
 }

@@ -74,7 +74,7 @@ final class RowKernelF64 implements DoubleKernel {
     }
 
     @Override
-    public int tasksPerImage() { return g.groups * lay.bandsPerGroup; }
+    public int tasksPerImage() { return g.groups * lay.bands.bandsPerGroup; }
 
     @Override
     public long macsPerTask() { return lay.macsPerTask; }
@@ -87,21 +87,22 @@ final class RowKernelF64 implements DoubleKernel {
 
     @Override
     public void run(int n, int task, double[] x, int xOff, double[] y, int yOff) {
-        int grp = task / lay.bandsPerGroup, band = task % lay.bandsPerGroup;
-        int od = lay.bandOd[band], q0 = lay.bandQ0[band], q1 = lay.bandQ1[band];
+        Bands bd = lay.bands;
+        int grp = task / lay.bands.bandsPerGroup, band = task % lay.bands.bandsPerGroup;
+        int od = bd.bandOd[band], q0 = bd.bandQ0[band], q1 = bd.bandQ1[band];
         Scratch s = scratch.get();
-        copyInput(x, xOff + n * g.inImage() + grp * g.cig * g.xc, od, q0 + lay.hDeltaMin, q1 + lay.hDeltaMax, s.lines);
-        int outW = g.out[2], kh = g.k[1], kw = g.k[2], pitch = lay.pitch;
+        bd.copy(x, xOff + n * g.inImage() + grp * g.cig * g.xc, band, s.lines);
+        int outW = g.out[2], kh = g.k[1], kw = g.k[2], pitch = bd.pitch;
         int yGroup = yOff + n * g.outImage() + grp * g.cog * g.yc + od * g.out[1] * outW * g.yp;
         for (int rh = 0; rh < g.s[1]; rh++) {
-            int qEnd = Math.min(q1, lay.hCount[rh]);
+            int qEnd = Math.min(q1, bd.hCount[rh]);
             if (qEnd <= q0) continue;
             int taps = 0;
-            for (int a = lay.tapsD.start[od]; a < lay.tapsD.start[od + 1]; a++) {
-                int slot = (a - lay.tapsD.start[od]) * lay.rowsPerSlot;
-                for (int b = 0; b < lay.hTap[rh].length; b++) {
-                    s.tapX[taps] = (slot + lay.hDelta[rh][b] - lay.hDeltaMin) * pitch + lay.padLeft;
-                    s.tapW[taps++] = (lay.tapsD.tap[a] * kh + lay.hTap[rh][b]) * kw * lay.cogPad;
+            for (int a = bd.tapsD.start[od]; a < bd.tapsD.start[od + 1]; a++) {
+                int slot = (a - bd.tapsD.start[od]) * bd.rowsPerSlot;
+                for (int b = 0; b < bd.hTap[rh].length; b++) {
+                    s.tapX[taps] = (slot + bd.hDelta[rh][b] - bd.hDeltaMin) * pitch + bd.padLeft;
+                    s.tapW[taps++] = (bd.tapsD.tap[a] * kh + bd.hTap[rh][b]) * kw * lay.cogPad;
                 }
             }
             for (int co = 0; co < g.cog; co += lay.block) {
@@ -131,37 +132,19 @@ final class RowKernelF64 implements DoubleKernel {
     }
 
     /**
-     * Copies input rows [ih0, ih1) of every D tap of plane od, for every input channel, into the padded buffer;
-     * rows outside the input become zeros.
-     */
-    private void copyInput(double[] x, int xGroup, int od, int ih0, int ih1, double[] lines) {
-        int inW = g.in[2], inH = g.in[1], pitch = lay.pitch;
-        for (int ci = 0; ci < g.cig; ci++) {
-            for (int a = lay.tapsD.start[od]; a < lay.tapsD.start[od + 1]; a++) {
-                int src = xGroup + ci * g.xc + lay.tapsD.input[a] * inH * inW * g.xp;
-                int dst = ci * lay.channelStride + (a - lay.tapsD.start[od]) * lay.rowsPerSlot * pitch;
-                for (int ih = ih0; ih < ih1; ih++, dst += pitch) {
-                    if (ih < 0 || ih >= inH) Arrays.fill(lines, dst, dst + pitch, 0.0);
-                    else if (g.xp == 1) System.arraycopy(x, src + ih * inW, lines, dst + lay.padLeft, inW);
-                    else for (int iw = 0, at = src + ih * inW * g.xp; iw < inW; iw++, at += g.xp) lines[dst + lay.padLeft + iw] = x[at];
-                }
-            }
-        }
-    }
-
-    /**
      * One output channel: sums of W residue r over pixels [0, pixels), into {@code sums[at + p]}. With a single
      * channel there are too few terms per pixel to fill registers, so the terms sweep the whole band instead,
      * four at a time (sums stay in L1): the loop that runs long is the one over pixels. The terms are added in
      * the same order as one at a time, so the grouping does not change the result.
      */
     private void sums1(Scratch s, int taps, int r, int wBase, int at, int pixels) {
-        int[] tw = lay.wTap[r], dw = lay.wDelta[r];
+        Bands bd = lay.bands;
+        int[] tw = bd.wTap[r], dw = bd.wDelta[r];
         int terms = 0;
         for (int v = 0; v < taps; v++) {
             for (int t = 0; t < tw.length; t++) {
                 int xt = s.tapX[v] + dw[t] - at, wt = wBase + s.tapW[v] + tw[t] * lay.cogPad;
-                for (int ci = 0; ci < g.cig; ci++, xt += lay.channelStride, wt += g.kVol * lay.cogPad) {
+                for (int ci = 0; ci < g.cig; ci++, xt += bd.channelStride, wt += g.kVol * lay.cogPad) {
                     s.termX[terms] = xt;
                     s.termW[terms++] = w[wt];
                 }
@@ -198,12 +181,13 @@ final class RowKernelF64 implements DoubleKernel {
      * at {@code sums[at + c·sumsLength + j·sumsRowStride + q]}.
      */
     private void sums4(Scratch s, int taps, int r, int wBase, int at, int rows) {
-        int[] tw = lay.wTap[r], dw = lay.wDelta[r];
-        int channelStride = lay.channelStride, wChannel = g.kVol * lay.cogPad, cig = g.cig;
+        Bands bd = lay.bands;
+        int[] tw = bd.wTap[r], dw = bd.wDelta[r];
+        int channelStride = bd.channelStride, wChannel = g.kVol * lay.cogPad, cig = g.cig;
         int qc = lay.sumsLength, cogPad = lay.cogPad, qEnd = lay.sumsRowStride;
         double[] lines = s.lines, w = this.w;
         for (int row = 0; row < rows; row++, at += qEnd) {
-            for (int q = 0, p = row * lay.pitch; q < qEnd; q += 2 * L, p += 2 * L) {
+            for (int q = 0, p = row * bd.pitch; q < qEnd; q += 2 * L, p += 2 * L) {
                 DoubleVector a00 = DoubleVector.zero(S), a01 = DoubleVector.zero(S), a10 = DoubleVector.zero(S), a11 = DoubleVector.zero(S);
                 DoubleVector a20 = DoubleVector.zero(S), a21 = DoubleVector.zero(S), a30 = DoubleVector.zero(S), a31 = DoubleVector.zero(S);
                 for (int v = 0; v < taps; v++) {
