@@ -19,6 +19,14 @@ public interface FloatOps {
     void dot4(float[] x, int xOff, int xStride, float[] y, int y0, int y1, int y2, int y3, int yStride, int images, int n,
               float[] out, int outOff);
 
+    /**
+     * A block of dot products, x runs {@code xs[0..3]} with y runs {@code ys[0..4]}, over several images:
+     * {@code out[outOff + 5i + m] += Σ_img Σ_j x[xs[i] + img·xStride + j] · y[ys[m] + img·yStride + j]} over
+     * j < n, each summed in an order fixed by n and the image count alone (each load feeds four or five
+     * multiply-adds).
+     */
+    void dots4x5(float[] x, int[] xs, int xStride, float[] y, int[] ys, int yStride, int images, int n, float[] out, int outOff);
+
     /** {@return Σ x[off + j] over j < n}, summed in an order fixed by n alone */
     float sum(float[] x, int off, int n);
 }

@@ -31,6 +31,16 @@ public final class ScalarOps {
         }
 
         @Override
+        public void dots4x5(float[] x, int[] xs, int xStride, float[] y, int[] ys, int yStride, int images, int n, float[] out,
+                            int outOff) {
+            for (int i = 0; i < images; i++) {
+                for (int a = 0; a < 4; a++) {
+                    for (int m = 0; m < 5; m++) out[outOff + 5 * a + m] += dot(x, xs[a] + i * xStride, y, ys[m] + i * yStride, n);
+                }
+            }
+        }
+
+        @Override
         public float sum(float[] x, int off, int n) {
             float s = 0;
             for (int j = 0; j < n; j++) s += x[off + j];
@@ -61,6 +71,16 @@ public final class ScalarOps {
                 out[outOff + 1] += dot(x, xi, y, y1 + yi, n);
                 out[outOff + 2] += dot(x, xi, y, y2 + yi, n);
                 out[outOff + 3] += dot(x, xi, y, y3 + yi, n);
+            }
+        }
+
+        @Override
+        public void dots4x5(double[] x, int[] xs, int xStride, double[] y, int[] ys, int yStride, int images, int n, double[] out,
+                            int outOff) {
+            for (int i = 0; i < images; i++) {
+                for (int a = 0; a < 4; a++) {
+                    for (int m = 0; m < 5; m++) out[outOff + 5 * a + m] += dot(x, xs[a] + i * xStride, y, ys[m] + i * yStride, n);
+                }
             }
         }
 

@@ -9,8 +9,9 @@ import java.util.List;
  * correlation of x with the residue's part of gy at lag δ(t). Per call, x and each residue of gy are copied
  * into zero-padded planes that share one row pitch and rows per plane, so that every lag is a constant offset
  * and each weight is one dot product over a whole plane (zeros in x's padding cancel what lies beyond the
- * input). Four taps share each pass over x. Tasks own an input channel's weights: the order of every sum is
- * fixed.
+ * input). The dot products are computed in register blocks: four input channels × five (output channel, tap)
+ * pairs share each pass (one channel × four pairs where a group has fewer than four channels). Tasks own a block
+ * of input channels' weights: the order of every sum is fixed.
  */
 public final class WeightGradientF64 {
     private final Geometry g;
@@ -71,7 +72,7 @@ public final class WeightGradientF64 {
         planes = g.in[0] + span[0];
         rowsPerPlane = g.in[1] + span[1];
         pitch = g.in[2] + span[2];
-        planeLength = planes * rowsPerPlane * pitch;
+        planeLength = roundUp(Math.max(planes * rowsPerPlane * pitch, dotLength()));
         for (int i = 0; i < lags.size(); i++) {
             int[][] list = lags.get(i);
             int[] min = minLag.get(i), t = new int[list.length], sh = new int[list.length];
@@ -84,8 +85,13 @@ public final class WeightGradientF64 {
         }
     }
 
-    /** {@return the length of the dot products: x's planes (its rows and padding) per image} */
-    private int dotLength() { return g.in[0] * rowsPerPlane * pitch; }
+    /**
+     * {@return the length of the dot products: x's planes (its rows and padding) per image, rounded up to whole
+     * vectors of any width (x is zero there), so that no dot product has a scalar tail}
+     */
+    private int dotLength() { return roundUp(g.in[0] * rowsPerPlane * pitch); }
+
+    private static int roundUp(int n) { return (n + 15) / 16 * 16; }
 
     /** gw for a batch, {@code [Cin, Cout/groups, k…]}: every element written; runs its tasks on {@code parallel}. */
     public void run(int batch, double[] x, int xOff, double[] gy, int gyOff, double[] gw, Parallel parallel) {
@@ -106,14 +112,15 @@ public final class WeightGradientF64 {
         double[][] gp = new double[residue.size()][];
         for (int i = 0; i < gp.length; i++) gp[i] = split(batch, gy, gyOff, i);
         long macs = (long) batch * g.cog * g.kVol * dotLength();
-        parallel.run(g.cin, Math.max(1, macs), ci -> weights(batch, ci, xp, gp, gw));
+        int tasks = g.groups * ((g.cig + block() - 1) / block());
+        parallel.run(tasks, Math.max(1, macs * block()), b -> weights(batch, b, xp, gp, gw));
     }
 
     /** One residue of gy in padded planes: value {@code gy_r[n, co, q]} at planes coordinate {@code q − minLag}. */
     private double[] split(int batch, double[] gy, int gyOff, int i) {
         int[] r = residue.get(i), q = count.get(i), min = minLag.get(i);
-        // slack: a lag reaches past the last plane by up to a plane's rows, where x is zero
-        double[] buf = new double[batch * g.cout * planeLength + rowsPerPlane * pitch];
+        // slack: a lag reaches past the last plane by up to a plane's rows and the rounding, where x is zero
+        double[] buf = new double[batch * g.cout * planeLength + rowsPerPlane * pitch + 16];
         for (int p = 0; p < batch * g.cout; p++) {
             for (int a = 0; a < q[0]; a++) {
                 int pd = a - min[0];
@@ -133,29 +140,43 @@ public final class WeightGradientF64 {
         return buf;
     }
 
+    /** Input channels per task: a block of four shares each load of gy, where a group has four. */
+    private int block() { return g.cig >= 4 ? 4 : 1; }
+
     /**
-     * The weights of input channel ci: for each residue and image, the dot products of x's plane with the
-     * (output channel, tap) pairs of the residue, four pairs per pass over x.
+     * The weights of a block of input channels of one group (task {@code b}): for each residue, the dot products
+     * of their x planes with the residue's (output channel, tap) pairs over every image, in blocks of 4 × 5
+     * (or 1 × 4 where a group has fewer than four input channels). A block past the group's end repeats its last
+     * channel, and the repeats are dropped.
      */
-    private void weights(int batch, int ci, double[] xp, double[][] gp, double[] gw) {
-        int grp = ci / g.cig, len = dotLength();
-        double[] acc = new double[4];
-        int[] y = new int[4];
+    private void weights(int batch, int b, double[] xp, double[][] gp, double[] gw) {
+        int size = block(), perGroup = (g.cig + size - 1) / size;
+        int grp = b / perGroup, ci0 = grp * g.cig + b % perGroup * size, len = dotLength();
+        int channels = Math.min(size, (grp + 1) * g.cig - ci0);
+        double[] acc = new double[20];
+        int[] xs = new int[4], ys = new int[5], col = new int[5], tap = new int[5];
+        for (int a = 0; a < 4; a++) xs[a] = (ci0 + Math.min(a, channels - 1)) * planeLength;
+        int pairWidth = size == 4 ? 5 : 4;
         for (int i = 0; i < gp.length; i++) {
             int[] t = taps.get(i), sh = shift.get(i);
             int pairs = g.cog * t.length;
-            for (int first = 0; first < pairs; first += 4) {
-                int m = Math.min(4, pairs - first);
+            for (int first = 0; first < pairs; first += pairWidth) {
+                int m = Math.min(pairWidth, pairs - first);
                 java.util.Arrays.fill(acc, 0.0);
-                for (int u = 0; u < 4; u++) {
-                    int pair = first + Math.min(u, m - 1), col = pair / t.length, j = pair % t.length;
-                    y[u] = (grp * g.cog + col) * planeLength + sh[j];
+                for (int u = 0; u < pairWidth; u++) {
+                    int pair = first + Math.min(u, m - 1);
+                    col[u] = pair / t.length;
+                    tap[u] = t[pair % t.length];
+                    ys[u] = (grp * g.cog + col[u]) * planeLength + sh[pair % t.length];
                 }
-                ops.dot4(xp, ci * planeLength, g.cin * planeLength, gp[i], y[0], y[1], y[2], y[3], g.cout * planeLength, batch,
-                        len, acc, 0);
-                for (int u = 0; u < m; u++) {
-                    int pair = first + u, col = pair / t.length, j = pair % t.length;
-                    gw[(ci * g.cog + col) * g.kVol + t[j]] += acc[u];
+                if (size == 4) {
+                    ops.dots4x5(xp, xs, g.cin * planeLength, gp[i], ys, g.cout * planeLength, batch, len, acc, 0);
+                } else {
+                    ops.dot4(xp, xs[0], g.cin * planeLength, gp[i], ys[0], ys[1], ys[2], ys[3], g.cout * planeLength, batch, len,
+                            acc, 0);
+                }
+                for (int a = 0; a < channels; a++) {
+                    for (int u = 0; u < m; u++) gw[((ci0 + a) * g.cog + col[u]) * g.kVol + tap[u]] += acc[a * pairWidth + u];
                 }
             }
         }

@@ -58,10 +58,79 @@ final class VectorOpsF64 implements DoubleOps {
                 s3 = Math.fma(xv, y[y3 + yi + j], s3);
             }
         }
-        out[outOff] += lanes(a0) + s0;
-        out[outOff + 1] += lanes(a1) + s1;
-        out[outOff + 2] += lanes(a2) + s2;
-        out[outOff + 3] += lanes(a3) + s3;
+        if (L > 2) {   // lane sums by lanes()'s fixed tree, in line: a call here is not inlined and boxes its vector
+            for (VectorShuffle<Double> f : FOLD) {
+                a0 = a0.add(a0.rearrange(f));
+                a1 = a1.add(a1.rearrange(f));
+                a2 = a2.add(a2.rearrange(f));
+                a3 = a3.add(a3.rearrange(f));
+            }
+        }
+        out[outOff] += (L == 2 ? a0.lane(0) + a0.lane(1) : a0.lane(0)) + s0;
+        out[outOff + 1] += (L == 2 ? a1.lane(0) + a1.lane(1) : a1.lane(0)) + s1;
+        out[outOff + 2] += (L == 2 ? a2.lane(0) + a2.lane(1) : a2.lane(0)) + s2;
+        out[outOff + 3] += (L == 2 ? a3.lane(0) + a3.lane(1) : a3.lane(0)) + s3;
+    }
+
+    @Override
+    public void dots4x5(double[] x, int[] xs, int xStride, double[] y, int[] ys, int yStride, int images, int n, double[] out,
+                        int outOff) {
+        int x0 = xs[0], x1 = xs[1], x2 = xs[2], x3 = xs[3], y0 = ys[0], y1 = ys[1], y2 = ys[2], y3 = ys[3], y4 = ys[4];
+        DoubleVector a00 = DoubleVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a24 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00, a34 = a00;
+        int whole = n - n % L;
+        for (int img = 0; img < images; img++, x0 += xStride, x1 += xStride, x2 += xStride, x3 += xStride,
+                y0 += yStride, y1 += yStride, y2 += yStride, y3 += yStride, y4 += yStride) {
+            for (int j = 0; j < whole; j += L) {
+                DoubleVector b0 = DoubleVector.fromArray(S, y, y0 + j), b1 = DoubleVector.fromArray(S, y, y1 + j);
+                DoubleVector b2 = DoubleVector.fromArray(S, y, y2 + j), b3 = DoubleVector.fromArray(S, y, y3 + j);
+                DoubleVector b4 = DoubleVector.fromArray(S, y, y4 + j);
+                DoubleVector v0 = DoubleVector.fromArray(S, x, x0 + j);
+                a00 = v0.fma(b0, a00); a01 = v0.fma(b1, a01); a02 = v0.fma(b2, a02); a03 = v0.fma(b3, a03); a04 = v0.fma(b4, a04);
+                DoubleVector v1 = DoubleVector.fromArray(S, x, x1 + j);
+                a10 = v1.fma(b0, a10); a11 = v1.fma(b1, a11); a12 = v1.fma(b2, a12); a13 = v1.fma(b3, a13); a14 = v1.fma(b4, a14);
+                DoubleVector v2 = DoubleVector.fromArray(S, x, x2 + j);
+                a20 = v2.fma(b0, a20); a21 = v2.fma(b1, a21); a22 = v2.fma(b2, a22); a23 = v2.fma(b3, a23); a24 = v2.fma(b4, a24);
+                DoubleVector v3 = DoubleVector.fromArray(S, x, x3 + j);
+                a30 = v3.fma(b0, a30); a31 = v3.fma(b1, a31); a32 = v3.fma(b2, a32); a33 = v3.fma(b3, a33); a34 = v3.fma(b4, a34);
+            }
+        }
+        for (int img = 0; img < images && whole < n; img++) {   // the tails, in the same order for any caller
+            for (int i = 0; i < 4; i++) {
+                for (int m = 0; m < 5; m++) {
+                    double t = 0;
+                    for (int j = whole, xi = xs[i] + img * xStride, ym = ys[m] + img * yStride; j < n; j++) t = Math.fma(x[xi + j], y[ym + j], t);
+                    out[outOff + 5 * i + m] += t;
+                }
+            }
+        }
+        if (L > 2) {   // lane sums by lanes()'s fixed tree, in line: a call here is not inlined and boxes its vector
+            for (VectorShuffle<Double> f : FOLD) {
+                a00 = a00.add(a00.rearrange(f)); a01 = a01.add(a01.rearrange(f)); a02 = a02.add(a02.rearrange(f)); a03 = a03.add(a03.rearrange(f)); a04 = a04.add(a04.rearrange(f));
+                a10 = a10.add(a10.rearrange(f)); a11 = a11.add(a11.rearrange(f)); a12 = a12.add(a12.rearrange(f)); a13 = a13.add(a13.rearrange(f)); a14 = a14.add(a14.rearrange(f));
+                a20 = a20.add(a20.rearrange(f)); a21 = a21.add(a21.rearrange(f)); a22 = a22.add(a22.rearrange(f)); a23 = a23.add(a23.rearrange(f)); a24 = a24.add(a24.rearrange(f));
+                a30 = a30.add(a30.rearrange(f)); a31 = a31.add(a31.rearrange(f)); a32 = a32.add(a32.rearrange(f)); a33 = a33.add(a33.rearrange(f)); a34 = a34.add(a34.rearrange(f));
+            }
+        }
+        out[outOff + 0] += L == 2 ? a00.lane(0) + a00.lane(1) : a00.lane(0);
+        out[outOff + 1] += L == 2 ? a01.lane(0) + a01.lane(1) : a01.lane(0);
+        out[outOff + 2] += L == 2 ? a02.lane(0) + a02.lane(1) : a02.lane(0);
+        out[outOff + 3] += L == 2 ? a03.lane(0) + a03.lane(1) : a03.lane(0);
+        out[outOff + 4] += L == 2 ? a04.lane(0) + a04.lane(1) : a04.lane(0);
+        out[outOff + 5] += L == 2 ? a10.lane(0) + a10.lane(1) : a10.lane(0);
+        out[outOff + 6] += L == 2 ? a11.lane(0) + a11.lane(1) : a11.lane(0);
+        out[outOff + 7] += L == 2 ? a12.lane(0) + a12.lane(1) : a12.lane(0);
+        out[outOff + 8] += L == 2 ? a13.lane(0) + a13.lane(1) : a13.lane(0);
+        out[outOff + 9] += L == 2 ? a14.lane(0) + a14.lane(1) : a14.lane(0);
+        out[outOff + 10] += L == 2 ? a20.lane(0) + a20.lane(1) : a20.lane(0);
+        out[outOff + 11] += L == 2 ? a21.lane(0) + a21.lane(1) : a21.lane(0);
+        out[outOff + 12] += L == 2 ? a22.lane(0) + a22.lane(1) : a22.lane(0);
+        out[outOff + 13] += L == 2 ? a23.lane(0) + a23.lane(1) : a23.lane(0);
+        out[outOff + 14] += L == 2 ? a24.lane(0) + a24.lane(1) : a24.lane(0);
+        out[outOff + 15] += L == 2 ? a30.lane(0) + a30.lane(1) : a30.lane(0);
+        out[outOff + 16] += L == 2 ? a31.lane(0) + a31.lane(1) : a31.lane(0);
+        out[outOff + 17] += L == 2 ? a32.lane(0) + a32.lane(1) : a32.lane(0);
+        out[outOff + 18] += L == 2 ? a33.lane(0) + a33.lane(1) : a33.lane(0);
+        out[outOff + 19] += L == 2 ? a34.lane(0) + a34.lane(1) : a34.lane(0);
     }
 
     @Override
