@@ -171,18 +171,20 @@ final class Bands {
         // With one window per row the columns outside the input are the same for every band: once zero (a new
         // buffer, or a row past the input), they stay zero.
         boolean zeroPads = windowsPerRow > 1;
+        if (g.xp != 1) {   // channels-last: a pixel's channels are adjacent, so read them together
+            copyLast(x, xGroup, b, lines, zeroPads);
+            return;
+        }
         for (int ci = 0; ci < g.cig; ci++) {
             for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
-                int src = xGroup + ci * g.xc + tapsD.input[a] * inH * inW * g.xp;
+                int src = xGroup + ci * g.xc + tapsD.input[a] * inH * inW;
                 int dst = ci * channelStride + (a - tapsD.start[od]) * rowsPerSlot * pitch;
                 for (int ih = ih0; ih < ih1; ih++, dst += pitch) {
                     if (ih < 0 || ih >= inH) {
                         Arrays.fill(lines, dst, dst + pitch, 0f);
                         continue;
                     }
-                    int at = src + (ih * inW + iw0 + c0) * g.xp;
-                    if (g.xp == 1) System.arraycopy(x, at, lines, dst + c0, c1 - c0);
-                    else for (int c = c0; c < c1; c++, at += g.xp) lines[dst + c] = x[at];
+                    System.arraycopy(x, src + ih * inW + iw0 + c0, lines, dst + c0, c1 - c0);
                     if (zeroPads) {
                         for (int c = 0; c < c0; c++) lines[dst + c] = 0f;
                         for (int c = c1; c < pitch; c++) lines[dst + c] = 0f;
@@ -200,22 +202,76 @@ final class Bands {
         // With one window per row the columns outside the input are the same for every band: once zero (a new
         // buffer, or a row past the input), they stay zero.
         boolean zeroPads = windowsPerRow > 1;
+        if (g.xp != 1) {   // channels-last: a pixel's channels are adjacent, so read them together
+            copyLast(x, xGroup, b, lines, zeroPads);
+            return;
+        }
         for (int ci = 0; ci < g.cig; ci++) {
             for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
-                int src = xGroup + ci * g.xc + tapsD.input[a] * inH * inW * g.xp;
+                int src = xGroup + ci * g.xc + tapsD.input[a] * inH * inW;
                 int dst = ci * channelStride + (a - tapsD.start[od]) * rowsPerSlot * pitch;
                 for (int ih = ih0; ih < ih1; ih++, dst += pitch) {
                     if (ih < 0 || ih >= inH) {
                         Arrays.fill(lines, dst, dst + pitch, 0d);
                         continue;
                     }
-                    int at = src + (ih * inW + iw0 + c0) * g.xp;
-                    if (g.xp == 1) System.arraycopy(x, at, lines, dst + c0, c1 - c0);
-                    else for (int c = c0; c < c1; c++, at += g.xp) lines[dst + c] = x[at];
+                    System.arraycopy(x, src + ih * inW + iw0 + c0, lines, dst + c0, c1 - c0);
                     if (zeroPads) {
                         for (int c = 0; c < c0; c++) lines[dst + c] = 0d;
                         for (int c = c1; c < pitch; c++) lines[dst + c] = 0d;
                     }
+                }
+            }
+        }
+    }
+
+    /** {@link #copy} for channels-last input: pixel by pixel, each pixel's channels to their rows. */
+    private void copyLast(float[] x, int xGroup, int b, float[] lines, boolean zeroPads) {
+        int inH = g.in[1], inW = g.in[2], od = bandOd[b];
+        int ih0 = bandQ0[b] + hDeltaMin, ih1 = bandQ1[b] + hDeltaMax, iw0 = bandW0[b] - padLeft;
+        int c0 = Math.min(pitch, Math.max(0, -iw0)), c1 = Math.max(c0, Math.min(pitch, inW - iw0));
+        for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
+            int slot = (a - tapsD.start[od]) * rowsPerSlot * pitch;
+            for (int ih = ih0, row = slot; ih < ih1; ih++, row += pitch) {
+                boolean outside = ih < 0 || ih >= inH;
+                for (int ci = 0; ci < g.cig; ci++) {
+                    int dst = ci * channelStride + row;
+                    if (outside) Arrays.fill(lines, dst, dst + pitch, 0f);
+                    else if (zeroPads) {
+                        for (int c = 0; c < c0; c++) lines[dst + c] = 0f;
+                        for (int c = c1; c < pitch; c++) lines[dst + c] = 0f;
+                    }
+                }
+                if (outside) continue;
+                int src = xGroup + ((tapsD.input[a] * inH + ih) * inW + iw0 + c0) * g.xp;
+                for (int c = c0; c < c1; c++, src += g.xp) {   // reads along the pixel, writes C rows
+                    for (int ci = 0, dst = row + c; ci < g.cig; ci++, dst += channelStride) lines[dst] = x[src + ci];
+                }
+            }
+        }
+    }
+
+    /** {@link #copy} for channels-last input: pixel by pixel, each pixel's channels to their rows. */
+    private void copyLast(double[] x, int xGroup, int b, double[] lines, boolean zeroPads) {
+        int inH = g.in[1], inW = g.in[2], od = bandOd[b];
+        int ih0 = bandQ0[b] + hDeltaMin, ih1 = bandQ1[b] + hDeltaMax, iw0 = bandW0[b] - padLeft;
+        int c0 = Math.min(pitch, Math.max(0, -iw0)), c1 = Math.max(c0, Math.min(pitch, inW - iw0));
+        for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
+            int slot = (a - tapsD.start[od]) * rowsPerSlot * pitch;
+            for (int ih = ih0, row = slot; ih < ih1; ih++, row += pitch) {
+                boolean outside = ih < 0 || ih >= inH;
+                for (int ci = 0; ci < g.cig; ci++) {
+                    int dst = ci * channelStride + row;
+                    if (outside) Arrays.fill(lines, dst, dst + pitch, 0d);
+                    else if (zeroPads) {
+                        for (int c = 0; c < c0; c++) lines[dst + c] = 0d;
+                        for (int c = c1; c < pitch; c++) lines[dst + c] = 0d;
+                    }
+                }
+                if (outside) continue;
+                int src = xGroup + ((tapsD.input[a] * inH + ih) * inW + iw0 + c0) * g.xp;
+                for (int c = c0; c < c1; c++, src += g.xp) {   // reads along the pixel, writes C rows
+                    for (int ci = 0, dst = row + c; ci < g.cig; ci++, dst += channelStride) lines[dst] = x[src + ci];
                 }
             }
         }
