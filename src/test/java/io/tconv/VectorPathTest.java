@@ -111,11 +111,11 @@ class VectorPathTest {
     @Test
     void longRowsAreCutIntoWindows() {
         Case[] cases = {
-            new Case(1, 48, 16, 1, new int[] {3000}, new int[] {4}, new int[] {2}, new int[] {1}, new int[] {1},
+            new Case(1, 48, 16, 1, new int[] {6000}, new int[] {4}, new int[] {2}, new int[] {1}, new int[] {1},
                     new int[] {1}, true, 21),
-            new Case(2, 40, 12, 1, new int[] {3, 1700}, new int[] {3, 3}, new int[] {2, 3}, new int[] {1, 2},
+            new Case(2, 40, 12, 1, new int[] {3, 3500}, new int[] {3, 3}, new int[] {2, 3}, new int[] {1, 2},
                     new int[] {0, 2}, new int[] {1, 1}, true, 22),
-            new Case(1, 64, 13, 1, new int[] {2100}, new int[] {3}, new int[] {1}, new int[] {3}, new int[] {0},
+            new Case(1, 64, 13, 1, new int[] {4200}, new int[] {3}, new int[] {1}, new int[] {3}, new int[] {0},
                     new int[] {3}, false, 23)};
         for (Case c : cases) {
             for (int threads = 1; threads <= 2; threads++) {
