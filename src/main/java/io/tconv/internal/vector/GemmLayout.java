@@ -22,7 +22,7 @@ final class GemmLayout {
     /** A band's buffer is kept within this (it is reread once per tile and row block: L2 resident). */
     static final long BAND_BYTES = 1 << 20;
     /** Weights of a phase this size or less stay in L2 while the tiles pass; the C tiles of a group at most this. */
-    static final long WEIGHTS_IN_L2 = 256 << 10, TILES_BYTES = 256 << 10;
+    static final long WEIGHTS_IN_L2 = 256 << 10, TILES_BYTES = 1 << 20;
 
     final Geometry g;
     final boolean depthToSpace;
