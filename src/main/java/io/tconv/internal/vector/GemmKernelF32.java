@@ -180,7 +180,14 @@ final class GemmKernelF32 implements FloatKernel {
                 int yRow = yGroup + m * g.yc + oRow;
                 int cRow = (m - m0) / mr * blockSize + (tile * mr + (m - m0) % mr) * nr + j0;
                 int done = 0;
-                if (sw == 2 && yp == 1) {
+                if (sw == 1 && yp == 1) {   // contiguous: vectors, the last one masked
+                    done = Math.max(0, Math.min(Math.min(w1, bd.wCount[0]) - w0 - first, nr - j0));
+                    for (int i = 0, o = yRow + w0 + first; i < done; i += L) {
+                        FloatVector v = FloatVector.fromArray(S, c, cRow + i).add(b);
+                        if (i + L <= done) v.intoArray(y, o + i);
+                        else v.intoArray(y, o + i, S.indexInRange(i, done));
+                    }
+                } else if (sw == 2 && yp == 1) {
                     done = Math.max(0, Math.min(Math.min(Math.min(w1, bd.wCount[0]), bd.wCount[1]) - w0 - first, nr - j0));
                     zip(c, cRow, residueSize + cRow, done, b, y, yRow + 2 * (w0 + first));
                 }

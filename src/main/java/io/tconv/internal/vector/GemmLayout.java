@@ -98,7 +98,8 @@ final class GemmLayout {
             // per D tap) stays in a 32 KiB share of L1.
             long perChannel = (long) bands.dTaps * (nr + (long) (bands.hDeltaMax - bands.hDeltaMin) * bands.pitch
                     + bands.padLeft + bands.wDeltaMax) * bytesPerElement;
-            kc = (int) Math.max(8, Math.min(g.cig, 32768 / perChannel));
+            int most = (int) Math.max(8, Math.min(g.cig, 32768 / perChannel));
+            kc = TileShape.ceilDiv(g.cig, TileShape.ceilDiv(g.cig, most));   // equal blocks: 32 + 32, not 49 + 15
             tilesPerGroup = 0;
             channelRow = inputRow = panelRow = null;
             hasFillTask = false;
