@@ -143,6 +143,20 @@ class VectorPathTest {
         }
     }
 
+    /** Depthwise 4×4 at stride 2 (four terms per residue, zipped in registers), with odd and even output rows. */
+    @Test
+    void depthwiseFourByFourAtStrideTwo() {
+        for (int op = 0; op <= 1; op++) {
+            for (int w = 15; w <= 18; w++) {
+                Case c = new Case(2, 6, 6, 6, new int[] {5, w}, new int[] {4, 4}, new int[] {2, 2}, new int[] {1, 1},
+                        new int[] {op, op}, new int[] {1, 1}, true, 40 + w);
+                String k = PropertyTest.checkFloat(c, Parallelism.threads(1), op, vector);
+                assertTrue(k.contains("few-channel planes c1"), "expected the depthwise planes, used " + k);
+                PropertyTest.checkDouble(c, Parallelism.threads(2), 1, vector);
+            }
+        }
+    }
+
     @Test
     void nonFiniteWeightsKeepTheExactPath() {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 4);

@@ -107,6 +107,13 @@ final class RowKernelF64 implements DoubleKernel {
             }
             for (int co = 0; co < g.cog; co += lay.block) {
                 int wBase = grp * g.cig * g.kVol * lay.cogPad + co;
+                if (lay.block == 1 && g.s[2] == 2 && ZIP && g.yp == 1) {
+                    int even = terms(s, taps, 0, wBase, 0);
+                    if (even == 4 && terms(s, taps, 1, wBase, 4) == 4) {
+                        fourTerms(s, qEnd - q0, bias[grp * g.cog + co], y, yGroup + co * g.yc + (rh + g.s[1] * q0) * outW);
+                        continue;
+                    }
+                }
                 for (int rw = 0; rw < g.s[2]; rw++) {
                     int at = rw * lay.block * lay.sumsLength;
                     if (lay.block == 1) sums1(s, taps, rw, wBase, at, (qEnd - q0) * pitch);
@@ -138,18 +145,8 @@ final class RowKernelF64 implements DoubleKernel {
      * the same order as one at a time, so the grouping does not change the result.
      */
     private void sums1(Scratch s, int taps, int r, int wBase, int at, int pixels) {
-        Bands bd = lay.bands;
-        int[] tw = bd.wTap[r], dw = bd.wDelta[r];
-        int terms = 0;
-        for (int v = 0; v < taps; v++) {
-            for (int t = 0; t < tw.length; t++) {
-                int xt = s.tapX[v] + dw[t] - at, wt = wBase + s.tapW[v] + tw[t] * lay.cogPad;
-                for (int ci = 0; ci < g.cig; ci++, xt += bd.channelStride, wt += g.kVol * lay.cogPad) {
-                    s.termX[terms] = xt;
-                    s.termW[terms++] = w[wt];
-                }
-            }
-        }
+        int terms = terms(s, taps, r, wBase, 0);
+        for (int j = 0; j < terms; j++) s.termX[j] -= at;
         int end = at + TileShape.ceilDiv(pixels, L) * L;
         double[] lines = s.lines, sums = s.sums;
         int j = 0;
@@ -174,6 +171,77 @@ final class RowKernelF64 implements DoubleKernel {
             }
         }
         if (terms == 0) Arrays.fill(sums, at, end, 0.0);
+    }
+
+    /**
+     * One output channel's terms for W residue r (each D/H tap × W tap × input channel): their offsets in the
+     * band buffer and their weights, from {@code s.termX[from]} and {@code s.termW[from]}. Returns how many.
+     */
+    private int terms(Scratch s, int taps, int r, int wBase, int from) {
+        Bands bd = lay.bands;
+        int[] tw = bd.wTap[r], dw = bd.wDelta[r];
+        int n = from;
+        for (int v = 0; v < taps; v++) {
+            for (int t = 0; t < tw.length; t++) {
+                int xt = s.tapX[v] + dw[t], wt = wBase + s.tapW[v] + tw[t] * lay.cogPad;
+                for (int ci = 0; ci < g.cig; ci++, xt += bd.channelStride, wt += g.kVol * lay.cogPad) {
+                    if (n < s.termX.length) {
+                        s.termX[n] = xt;
+                        s.termW[n] = w[wt];
+                    }
+                    n++;
+                }
+            }
+        }
+        return n - from;
+    }
+
+    /**
+     * One output channel whose two W residues have four terms each (a depthwise 4×4 kernel at stride 2): the
+     * eight weights and offsets held in registers, both residues summed per vector of q and zipped straight
+     * into the output rows with the bias, in the order {@link #sums1} and {@link #writeLine} add them.
+     */
+    private void fourTerms(Scratch s, int rows, double b, double[] y, int yRow) {
+        Bands bd = lay.bands;
+        int pitch = bd.pitch, step = g.s[1] * g.out[2], both = bd.wCount[1];
+        int[] tx = s.termX;
+        int x0 = tx[0], x1 = tx[1], x2 = tx[2], x3 = tx[3], z0 = tx[4], z1 = tx[5], z2 = tx[6], z3 = tx[7];
+        double[] tw = s.termW, lines = s.lines;
+        DoubleVector w0 = DoubleVector.broadcast(S, tw[0]), w1 = DoubleVector.broadcast(S, tw[1]);
+        DoubleVector w2 = DoubleVector.broadcast(S, tw[2]), w3 = DoubleVector.broadcast(S, tw[3]);
+        DoubleVector v0 = DoubleVector.broadcast(S, tw[4]), v1 = DoubleVector.broadcast(S, tw[5]);
+        DoubleVector v2 = DoubleVector.broadcast(S, tw[6]), v3 = DoubleVector.broadcast(S, tw[7]);
+        for (int row = 0, p = 0; row < rows; row++, p += pitch, yRow += step) {
+            for (int q = 0, o = yRow; q < both; q += L, o += 2 * L) {
+                int at = p + q;
+                DoubleVector e = DoubleVector.fromArray(S, lines, x0 + at).mul(w0);
+                e = DoubleVector.fromArray(S, lines, x1 + at).fma(w1, e);
+                e = DoubleVector.fromArray(S, lines, x2 + at).fma(w2, e);
+                e = DoubleVector.fromArray(S, lines, x3 + at).fma(w3, e);
+                DoubleVector d = DoubleVector.fromArray(S, lines, z0 + at).mul(v0);
+                d = DoubleVector.fromArray(S, lines, z1 + at).fma(v1, d);
+                d = DoubleVector.fromArray(S, lines, z2 + at).fma(v2, d);
+                d = DoubleVector.fromArray(S, lines, z3 + at).fma(v3, d);
+                DoubleVector lo = e.rearrange(SPREAD_LO).blend(d.rearrange(SPREAD_LO), ODD).add(b);
+                DoubleVector hi = e.rearrange(SPREAD_HI).blend(d.rearrange(SPREAD_HI), ODD).add(b);
+                if (q + L <= both) {
+                    lo.intoArray(y, o);
+                    hi.intoArray(y, o + L);
+                } else {
+                    int cells = 2 * (both - q);
+                    lo.intoArray(y, o, S.indexInRange(0, cells));
+                    if (cells > L) hi.intoArray(y, o + L, S.indexInRange(L, cells));
+                }
+            }
+            if (bd.wCount[0] > both) {   // an odd row: one more even cell
+                int at = p + both;
+                double e = lines[x0 + at] * tw[0];
+                e = Math.fma(lines[x1 + at], tw[1], e);
+                e = Math.fma(lines[x2 + at], tw[2], e);
+                e = Math.fma(lines[x3 + at], tw[3], e);
+                y[yRow + 2 * both] = b + e;
+            }
+        }
     }
 
     /**
