@@ -18,7 +18,6 @@ PAIRS = [
     ("internal/vector/DepthwiseLastF32.java", "internal/vector/DepthwiseLastF64.java"),
     ("internal/vector/ChannelsLastRowsF32.java", "internal/vector/ChannelsLastRowsF64.java"),
     ("internal/vector/VectorOpsF32.java", "internal/vector/VectorOpsF64.java"),
-    ("internal/GradientsF32.java", "internal/GradientsF64.java"),
     ("internal/WeightGradientF32.java", "internal/WeightGradientF64.java"),
     ("InputGradientF32.java", "InputGradientF64.java"),
     ("FloatGradients.java", "DoubleGradients.java"),

@@ -1,7 +1,6 @@
 package io.tconv;
 
 import io.tconv.internal.Geometry;
-import io.tconv.internal.GradientsF64;
 import io.tconv.internal.Parallel;
 
 /**
@@ -15,20 +14,19 @@ import io.tconv.internal.Parallel;
  */
 public final class DoubleGradients {
     private final ConvTransposeSpec spec;
-    private final GradientsF64 kernel;
+    private final Geometry geometry;
+    private final io.tconv.internal.DoubleOps ops;
     private final Parallel parallel;
     private final InputGradientF64 input;
     private final io.tconv.internal.WeightGradientF64 weights;
 
-    DoubleGradients(ConvTransposeSpec spec, GradientsF64 kernel, double[] weight, Parallelism parallelism,
-                    io.tconv.internal.DoubleOps kernelOps) {
+    private DoubleGradients(ConvTransposeSpec spec, double[] weight, Parallelism parallelism, io.tconv.internal.DoubleOps ops) {
         this.spec = spec;
-        this.kernel = kernel;
+        this.geometry = new Geometry(spec);
+        this.ops = ops;
         this.parallel = new Parallel(parallelism.threads(), parallelism.executor());
-        // Per-residue forward plans pay off with enough input channels to fill the GEMM's rows; below that the
-        // row kernel is faster (NOTES.md: dw32 3.3 vs 1.3 GFLOP/s, img3 7.0 vs 4.0).
-        this.input = inputOnPlans(spec) ? new InputGradientF64(spec, weight, parallelism) : null;
-        this.weights = new io.tconv.internal.WeightGradientF64(new Geometry(spec), kernelOps);
+        this.input = new InputGradientF64(spec, weight, parallelism);
+        this.weights = new io.tconv.internal.WeightGradientF64(geometry, ops);
     }
 
     /** {@return the geometry} */
@@ -61,12 +59,7 @@ public final class DoubleGradients {
     public void input(int batch, double[] gy, int gyOffset, double[] gx, int gxOffset) {
         Checks.range("gy", batch, gy.length, gyOffset, spec.outputElementsPerImage());
         Checks.range("gx", batch, gx.length, gxOffset, spec.inputElementsPerImage());
-        if (input != null) {
-            if (batch > 0) input.run(batch, gy, gyOffset, gx, gxOffset);
-            return;
-        }
-        int per = kernel.inputTasks();
-        parallel.run(batch * per, kernel.inputMacs(), i -> kernel.input(i / per, i % per, gy, gyOffset, gx, gxOffset));
+        if (batch > 0) input.run(batch, gy, gyOffset, gx, gxOffset);
     }
 
     /**
@@ -98,17 +91,27 @@ public final class DoubleGradients {
         Checks.range("gy", batch, gy.length, gyOffset, spec.outputElementsPerImage());
         Checks.length("gb", gb.length, spec.outChannels());
         parallel.run(spec.outChannels(), (long) batch * spec.outputElementsPerImage() / spec.outChannels(),
-                co -> gb[co] = kernel.bias(batch, co, gy, gyOffset));
+                co -> gb[co] = biasOf(batch, co, gy, gyOffset));
     }
 
-    /** Whether the input gradient runs on per-residue forward plans (enough input channels to fill a GEMM's rows). */
-    private static boolean inputOnPlans(ConvTransposeSpec spec) {
-        return spec.inChannelsPerGroup() >= 8;
+    /** The bias gradient of output channel co: its output-gradient plane summed over the batch, in a fixed order. */
+    private double biasOf(int batch, int co, double[] gy, int gyOffset) {
+        Geometry g = geometry;
+        double s = 0;
+        for (int n = 0; n < batch; n++) {
+            int at = gyOffset + n * g.outImage() + co * g.yc;
+            if (g.yp == 1) {
+                s += ops.sum(gy, at, g.outPlane);
+            } else {   // channels-last: C apart
+                double t = 0;
+                for (int p = 0; p < g.outPlane; p++) t += gy[at + p * g.yp];
+                s += t;
+            }
+        }
+        return s;
     }
 
     static DoubleGradients create(ConvTransposeSpec spec, double[] weight, Parallelism parallelism, io.tconv.internal.DoubleOps ops) {
-        // the row-by-row input gradient needs its own copy of the weights only where it is used (few input channels)
-        GradientsF64 rows = new GradientsF64(new Geometry(spec), inputOnPlans(spec) ? null : weight, ops);
-        return new DoubleGradients(spec, rows, weight, parallelism, ops);
+        return new DoubleGradients(spec, weight, parallelism, ops);
     }
 }

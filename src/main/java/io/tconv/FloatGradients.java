@@ -1,7 +1,6 @@
 package io.tconv;
 
 import io.tconv.internal.Geometry;
-import io.tconv.internal.GradientsF32;
 import io.tconv.internal.Parallel;
 
 /**
@@ -15,20 +14,19 @@ import io.tconv.internal.Parallel;
  */
 public final class FloatGradients {
     private final ConvTransposeSpec spec;
-    private final GradientsF32 kernel;
+    private final Geometry geometry;
+    private final io.tconv.internal.FloatOps ops;
     private final Parallel parallel;
     private final InputGradientF32 input;
     private final io.tconv.internal.WeightGradientF32 weights;
 
-    FloatGradients(ConvTransposeSpec spec, GradientsF32 kernel, float[] weight, Parallelism parallelism,
-                    io.tconv.internal.FloatOps kernelOps) {
+    private FloatGradients(ConvTransposeSpec spec, float[] weight, Parallelism parallelism, io.tconv.internal.FloatOps ops) {
         this.spec = spec;
-        this.kernel = kernel;
+        this.geometry = new Geometry(spec);
+        this.ops = ops;
         this.parallel = new Parallel(parallelism.threads(), parallelism.executor());
-        // Per-residue forward plans pay off with enough input channels to fill the GEMM's rows; below that the
-        // row kernel is faster (NOTES.md: dw32 3.3 vs 1.3 GFLOP/s, img3 7.0 vs 4.0).
-        this.input = inputOnPlans(spec) ? new InputGradientF32(spec, weight, parallelism) : null;
-        this.weights = new io.tconv.internal.WeightGradientF32(new Geometry(spec), kernelOps);
+        this.input = new InputGradientF32(spec, weight, parallelism);
+        this.weights = new io.tconv.internal.WeightGradientF32(geometry, ops);
     }
 
     /** {@return the geometry} */
@@ -61,12 +59,7 @@ public final class FloatGradients {
     public void input(int batch, float[] gy, int gyOffset, float[] gx, int gxOffset) {
         Checks.range("gy", batch, gy.length, gyOffset, spec.outputElementsPerImage());
         Checks.range("gx", batch, gx.length, gxOffset, spec.inputElementsPerImage());
-        if (input != null) {
-            if (batch > 0) input.run(batch, gy, gyOffset, gx, gxOffset);
-            return;
-        }
-        int per = kernel.inputTasks();
-        parallel.run(batch * per, kernel.inputMacs(), i -> kernel.input(i / per, i % per, gy, gyOffset, gx, gxOffset));
+        if (batch > 0) input.run(batch, gy, gyOffset, gx, gxOffset);
     }
 
     /**
@@ -98,17 +91,27 @@ public final class FloatGradients {
         Checks.range("gy", batch, gy.length, gyOffset, spec.outputElementsPerImage());
         Checks.length("gb", gb.length, spec.outChannels());
         parallel.run(spec.outChannels(), (long) batch * spec.outputElementsPerImage() / spec.outChannels(),
-                co -> gb[co] = kernel.bias(batch, co, gy, gyOffset));
+                co -> gb[co] = biasOf(batch, co, gy, gyOffset));
     }
 
-    /** Whether the input gradient runs on per-residue forward plans (enough input channels to fill a GEMM's rows). */
-    private static boolean inputOnPlans(ConvTransposeSpec spec) {
-        return spec.inChannelsPerGroup() >= 8;
+    /** The bias gradient of output channel co: its output-gradient plane summed over the batch, in a fixed order. */
+    private float biasOf(int batch, int co, float[] gy, int gyOffset) {
+        Geometry g = geometry;
+        float s = 0;
+        for (int n = 0; n < batch; n++) {
+            int at = gyOffset + n * g.outImage() + co * g.yc;
+            if (g.yp == 1) {
+                s += ops.sum(gy, at, g.outPlane);
+            } else {   // channels-last: C apart
+                float t = 0;
+                for (int p = 0; p < g.outPlane; p++) t += gy[at + p * g.yp];
+                s += t;
+            }
+        }
+        return s;
     }
 
     static FloatGradients create(ConvTransposeSpec spec, float[] weight, Parallelism parallelism, io.tconv.internal.FloatOps ops) {
-        // the row-by-row input gradient needs its own copy of the weights only where it is used (few input channels)
-        GradientsF32 rows = new GradientsF32(new Geometry(spec), inputOnPlans(spec) ? null : weight, ops);
-        return new FloatGradients(spec, rows, weight, parallelism, ops);
+        return new FloatGradients(spec, weight, parallelism, ops);
     }
 }
