@@ -58,7 +58,13 @@ final class GemmLayout {
         rows = depthToSpace ? g.cog * g.kVol : g.cog;
         long pixels = 1;
         for (int a = 0; a < 3; a++) pixels *= depthToSpace ? g.in[a] : TileShape.ceilDiv(g.out[a], g.s[a]);
-        shape = TileShape.choose(VectorConstants.REGISTERS, rows, (int) Math.min(Integer.MAX_VALUE, pixels), lanes);
+        // Phase mode computes a band's last tile with a narrower kernel, so for floats its pixels round up to
+        // vectors, not tiles, and only the rows' padding tells the shapes apart. Doubles keep the rounding to
+        // tiles, which favours 12×2 over the exact 8×3 and 4×6 on many rows: those run slower in double
+        // (KERNELS.md: 74% for 8×3; NOTES.md, band GEMM step 13).
+        boolean byVectors = !depthToSpace && bytesPerElement == Float.BYTES;
+        shape = TileShape.choose(VectorConstants.REGISTERS, rows, (int) Math.min(Integer.MAX_VALUE, pixels),
+                byVectors ? 0 : lanes, lanes);
         mr = shape.mr;
         nr = shape.nv * lanes;
         rowBlocks = TileShape.ceilDiv(rows, mr);

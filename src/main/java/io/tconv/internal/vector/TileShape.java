@@ -18,15 +18,16 @@ enum TileShape {
 
     /**
      * The shape for {@code rows} output rows and {@code pixels} pixels per job that wastes the least work on
-     * padding (rows rounded up to MR, pixels to NR); ties go to the shape with more rows, which needs fewer
-     * vector loads per FMA.
+     * padding (rows rounded up to MR; pixels to NR, or to single vectors when {@code tileLanes} is 0 because a
+     * narrower kernel takes the last tile); ties go to the shape with more rows, which needs fewer vector loads
+     * per FMA.
      */
-    static TileShape choose(int registers, int rows, int pixels, int lanes) {
+    static TileShape choose(int registers, int rows, int pixels, int tileLanes, int lanes) {
         TileShape best = null;
         double bestUse = -1;
         for (TileShape s : values()) {
             if (s.registers != registers) continue;
-            int nr = s.nv * lanes;
+            int nr = tileLanes == 0 ? lanes : s.nv * tileLanes;
             double use = (double) rows / (ceilDiv(rows, s.mr) * s.mr) * pixels / ((double) ceilDiv(pixels, nr) * nr);
             if (use > bestUse + 1e-9) {
                 best = s;
