@@ -107,14 +107,16 @@ final class GemmKernelF32 implements FloatKernel {
         else depthToSpace(grp, local, x, xGroup, y, yGroup, s);
     }
 
-    /** One band and part of the rows: copy the band, then per H residue and tile, multiply every W residue and write. */
+    /**
+     * One band and part of the rows: copy the band, then per H residue list each W residue's taps as row tables
+     * and, per group of tiles, multiply every W residue and write.
+     */
     private void band(int grp, int band, int part, float[] x, int xGroup, float[] y, int yGroup, Scratch s) {
         Bands bd = lay.bands;
         bd.copy(x, xGroup, band, s.b);
         int od = bd.bandOd[band], q0 = bd.bandQ0[band], q1 = bd.bandQ1[band], w0 = bd.bandW0[band], w1 = bd.bandW1[band];
         int sw = g.s[2], nr = lay.nr, mr = lay.mr, cig = g.cig, kc = lay.kc, pitch = bd.pitch, stride = bd.channelStride;
         int block0 = part * lay.blocksPerPart, blocks = Math.min(lay.blocksPerPart, lay.rowBlocks - block0);
-        int residueSize = lay.blocksPerPart * mr * nr;
         float[] panel = panels[grp];
         int panelBlock = g.kVol * cig * mr;
         for (int rh = 0; rh < g.s[1]; rh++) {
