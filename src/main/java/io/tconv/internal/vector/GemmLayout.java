@@ -9,8 +9,8 @@ import io.tconv.internal.Geometry;
  * <li><b>phase mode</b> (the general case): over the padded input {@link Bands}, one GEMM per band and residue
  *     (sub-pixel phase); rows are output channels, pixels the band's p, and K = the phase's taps × input
  *     channels, each tap a shifted view of the same buffer, so nothing is packed per tile. No inserted zero is
- *     multiplied. A task is one band of one group and one part of the rows (more parts where a group has few
- *     bands, so that threads have work to share).</li>
+ *     multiplied. A task is one band of one group and one part of the rows (two parts where an image would
+ *     otherwise be a single task, so that threads have work to share).</li>
  * <li><b>depth-to-space mode</b> (stride = kernel, dilation 1): a single GEMM whose pixels are the input pixels
  *     and whose rows are (output channel, tap): every output cell is written exactly once, by a store. A task
  *     is one tile of NR pixels, all rows. Cells beyond the input's reach (output_padding, negative crops) get
@@ -21,7 +21,7 @@ import io.tconv.internal.Geometry;
 final class GemmLayout {
     /** A band's buffer is kept within this (it is reread once per tile and row block: L2 resident). */
     static final long BAND_BYTES = 1 << 20;
-    /** Weights of a phase this size or less stay in L2 while the tiles pass; the C tiles of a group at most this. */
+    /** A part's weights for a phase stay in L2 while the tiles pass up to this size; a group's C tiles at most this. */
     static final long WEIGHTS_IN_L2 = 256 << 10, TILES_BYTES = 1 << 20;
 
     final Geometry g;
@@ -35,8 +35,8 @@ final class GemmLayout {
     final int rowParts, blocksPerPart;
     /**
      * Phase mode: tiles computed together. One, so that a tile's pixels stay in L1 while every row block's
-     * weights stream past, when a part's weights for a phase fit L2; else (a single block's weights are more) as
-     * many as a band has, up to a bound, so that each block's weights are read once per band, not per tile.
+     * weights stream past, when a part's weights for a phase fit L2; else as many as a band has (their C tiles
+     * within {@link #TILES_BYTES}), so that each block's weights are read once per band, not once per tile.
      */
     final int tileGroup;
     /** Depth-to-space mode: tiles of input pixels. */
