@@ -5,8 +5,6 @@ import io.tconv.internal.Geometry;
 import io.tconv.internal.Workspace;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,15 +19,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class GemmKernelF32 implements FloatKernel {
     private static final VectorSpecies<Float> S = VectorConstants.FLOATS;
     private static final int L = S.length();
-    /**
-     * Zip by two one-vector shuffles and a blend (the two-vector rearrange is not intrinsic at every width);
-     * with two lanes (doubles at 128 bits) neither is, and scalar stores do better.
-     */
-    private static final boolean ZIP = L >= 4;
-    private static final VectorShuffle<Float> SPREAD_LO = VectorShuffle.fromOp(S, i -> i / 2);
-    private static final VectorShuffle<Float> SPREAD_HI = VectorShuffle.fromOp(S, i -> (L + i) / 2);
-    private static final VectorMask<Float> ODD = VectorMask.fromLong(S, 0xAAAA_AAAA_AAAA_AAAAL);
-
     private final GemmLayout lay;
     private final Geometry g;
     private final float[][] panels;
@@ -48,7 +37,7 @@ final class GemmKernelF32 implements FloatKernel {
         Scratch(GemmLayout lay) {
             int sw = lay.depthToSpace ? 1 : lay.g.s[2], maxTaps = lay.depthToSpace ? 0 : lay.bands.maxTaps();
             b = new float[lay.depthToSpace ? lay.kc * lay.nr : lay.bufferLength()];
-            c = new float[sw * lay.blocksPerPart * lay.tileGroup * lay.mr * lay.nr + L];   // + L: zip reads past a row
+            c = new float[sw * lay.blocksPerPart * lay.tileGroup * lay.mr * lay.nr + L];   // + L: ZipF32 reads past a row
             tapKernel = new int[maxTaps];
             tapOffset = new int[maxTaps];
             taps = new int[sw];
@@ -191,41 +180,13 @@ final class GemmKernelF32 implements FloatKernel {
                     }
                 } else if (sw == 2 && yp == 1) {
                     done = Math.max(0, Math.min(Math.min(Math.min(w1, bd.wCount[0]), bd.wCount[1]) - w0 - first, nr - j0));
-                    zip(c, cRow, residueSize + cRow, done, b, y, yRow + 2 * (w0 + first));
+                    ZipF32.runs(c, cRow, residueSize + cRow, done, b, y, yRow + 2 * (w0 + first));
                 }
                 for (int rw = 0; rw < sw; rw++) {
                     int end = Math.min(Math.min(w1, bd.wCount[rw]) - w0 - first, nr - j0);
                     int o = yRow + (rw + sw * (w0 + first + done)) * yp, step = sw * yp;
                     for (int i = done, at = rw * residueSize + cRow + done; i < end; i++, at++, o += step) y[o] = b + c[at];
                 }
-            }
-        }
-    }
-
-    /**
-     * Interleaves two rows of C into an output run with the bias: {@code y[o + 2i] = b + c[even + i]},
-     * {@code y[o + 2i + 1] = b + c[odd + i]} for i &lt; n; the last vector masked. Reads up to a vector past
-     * either row (C has the slack).
-     */
-    private static void zip(float[] c, int even, int odd, int n, float b, float[] y, int o) {
-        if (!ZIP) {
-            for (int i = 0; i < n; i++, o += 2) {
-                y[o] = b + c[even + i];
-                y[o + 1] = b + c[odd + i];
-            }
-            return;
-        }
-        for (int i = 0; i < n; i += L, o += 2 * L) {
-            FloatVector e = FloatVector.fromArray(S, c, even + i), d = FloatVector.fromArray(S, c, odd + i);
-            FloatVector lo = e.rearrange(SPREAD_LO).blend(d.rearrange(SPREAD_LO), ODD).add(b);
-            FloatVector hi = e.rearrange(SPREAD_HI).blend(d.rearrange(SPREAD_HI), ODD).add(b);
-            if (i + L <= n) {
-                lo.intoArray(y, o);
-                hi.intoArray(y, o + L);
-            } else {
-                int cells = 2 * (n - i);
-                lo.intoArray(y, o, S.indexInRange(0, cells));
-                if (cells > L) hi.intoArray(y, o + L, S.indexInRange(L, cells));
             }
         }
     }
@@ -278,7 +239,7 @@ final class GemmKernelF32 implements FloatKernel {
                 float b = bias[grp * g.cog + co];
                 int yRow = yGroup + co * g.yc + (od * g.out[1] + oh) * outW * yp, cRow = m * nr + j;
                 int a = Math.max(iw0, Math.min(inner0, iw0 + len)), e = Math.max(a, Math.min(iw0 + len, inner1));
-                if (kw == 2 && yp == 1 && e > a) zip(c, cRow + a - iw0, cRow + nr + a - iw0, e - a, b, y, yRow + 2 * a - pbw);
+                if (kw == 2 && yp == 1 && e > a) ZipF32.runs(c, cRow + a - iw0, cRow + nr + a - iw0, e - a, b, y, yRow + 2 * a - pbw);
                 for (int tw = 0; tw < kw; tw++) {
                     int cr = cRow + tw * nr - iw0;
                     for (int iw = iw0; iw < iw0 + len; iw++) {

@@ -5,8 +5,6 @@ import io.tconv.internal.Geometry;
 import io.tconv.internal.Workspace;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,15 +17,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class RowKernelF64 implements DoubleKernel {
     static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
     static final int L = S.length();
-    /**
-     * Zip by two one-vector shuffles and a blend (the two-vector rearrange is not intrinsic at every width);
-     * with two lanes (doubles at 128 bits) neither is, and scalar stores do better.
-     */
-    private static final boolean ZIP = L >= 4;
-    private static final VectorShuffle<Double> SPREAD_LO = VectorShuffle.fromOp(S, i -> i / 2);
-    private static final VectorShuffle<Double> SPREAD_HI = VectorShuffle.fromOp(S, i -> (L + i) / 2);
-    private static final VectorMask<Double> ODD = VectorMask.fromLong(S, 0xAAAA_AAAA_AAAA_AAAAL);
-
     private final RowLayout lay;
     private final Geometry g;
     private final double[] w;
@@ -107,7 +96,7 @@ final class RowKernelF64 implements DoubleKernel {
             }
             for (int co = 0; co < g.cog; co += lay.block) {
                 int wBase = grp * g.cig * g.kVol * lay.cogPad + co;
-                if (lay.block == 1 && g.s[2] == 2 && ZIP && g.yp == 1) {
+                if (lay.block == 1 && g.s[2] == 2 && ZipF64.VECTORS && g.yp == 1) {
                     int even = terms(s, taps, 0, wBase, 0);
                     if (even == 4 && terms(s, taps, 1, wBase, 4) == 4) {
                         fourTerms(s, qEnd - q0, bias[grp * g.cog + co], y, yGroup + co * g.yc + (rh + g.s[1] * q0) * outW);
@@ -222,8 +211,9 @@ final class RowKernelF64 implements DoubleKernel {
                 d = DoubleVector.fromArray(S, lines, z1 + at).fma(v1, d);
                 d = DoubleVector.fromArray(S, lines, z2 + at).fma(v2, d);
                 d = DoubleVector.fromArray(S, lines, z3 + at).fma(v3, d);
-                DoubleVector lo = e.rearrange(SPREAD_LO).blend(d.rearrange(SPREAD_LO), ODD).add(b);
-                DoubleVector hi = e.rearrange(SPREAD_HI).blend(d.rearrange(SPREAD_HI), ODD).add(b);
+                // zipped in line, not through a call: a call with vector arguments may not inline, and then boxes
+                DoubleVector lo = e.rearrange(ZipF64.SPREAD_LO).blend(d.rearrange(ZipF64.SPREAD_LO), ZipF64.ODD).add(b);
+                DoubleVector hi = e.rearrange(ZipF64.SPREAD_HI).blend(d.rearrange(ZipF64.SPREAD_HI), ZipF64.ODD).add(b);
                 if (q + L <= both) {
                     lo.intoArray(y, o);
                     hi.intoArray(y, o + L);
@@ -309,13 +299,9 @@ final class RowKernelF64 implements DoubleKernel {
             int ow = 0;
             for (; ow + L <= outW; ow += L) DoubleVector.fromArray(S, sums, at + ow).add(b).intoArray(y, yRow + ow);
             for (; ow < outW; ow++) y[yRow + ow] = b + sums[at + ow];
-        } else if (sw == 2 && ZIP) {
-            int q = 0;
-            for (; 2 * q + 2 * L <= outW; q += L) {
-                DoubleVector even = DoubleVector.fromArray(S, sums, at + q), odd = DoubleVector.fromArray(S, sums, at + stride + q);
-                even.rearrange(SPREAD_LO).blend(odd.rearrange(SPREAD_LO), ODD).add(b).intoArray(y, yRow + 2 * q);
-                even.rearrange(SPREAD_HI).blend(odd.rearrange(SPREAD_HI), ODD).add(b).intoArray(y, yRow + 2 * q + L);
-            }
+        } else if (sw == 2 && ZipF64.VECTORS) {
+            int q = outW / (2 * L) * L;   // whole vectors only: the sums end at the row
+            ZipF64.runs(sums, at, at + stride, q, b, y, yRow);
             for (int ow = 2 * q; ow < outW; ow++) y[yRow + ow] = b + sums[at + (ow & 1) * stride + (ow >> 1)];
         } else {
             for (int ow = 0; ow < outW; ow++) y[yRow + ow] = b + sums[at + ow % sw * stride + ow / sw];

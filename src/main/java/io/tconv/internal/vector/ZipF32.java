@@ -1,0 +1,52 @@
+package io.tconv.internal.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The write-back of a W stride of 2: the sums of the even and the odd output columns of a row, interleaved into
+ * it with the bias. By two one-vector shuffles and a blend per half (the two-vector rearrange is not intrinsic
+ * at every width); with two lanes (doubles at 128 bits) neither is, and callers write scalars instead
+ * ({@link #VECTORS} is false).
+ */
+final class ZipF32 {
+    private ZipF32() {}
+
+    static final VectorSpecies<Float> S = VectorConstants.FLOATS;
+    static final int L = S.length();
+    static final boolean VECTORS = L >= 4;
+    static final VectorShuffle<Float> SPREAD_LO = VectorShuffle.fromOp(S, i -> i / 2);
+    static final VectorShuffle<Float> SPREAD_HI = VectorShuffle.fromOp(S, i -> (L + i) / 2);
+    static final VectorMask<Float> ODD = VectorMask.fromLong(S, 0xAAAA_AAAA_AAAA_AAAAL);
+
+    /**
+     * Interleaves runs {@code c[even …]} and {@code c[odd …]} of n sums each into {@code y[o …]} with the bias,
+     * the last vector masked; reads up to a vector past either run unless n is a multiple of L (the callers'
+     * arrays have the slack). Sums held in registers are zipped in line with these shuffles instead: a call
+     * with vector arguments is not always inlined, and then boxes them.
+     */
+    static void runs(float[] c, int even, int odd, int n, float b, float[] y, int o) {
+        if (!VECTORS) {
+            for (int i = 0; i < n; i++, o += 2) {
+                y[o] = b + c[even + i];
+                y[o + 1] = b + c[odd + i];
+            }
+            return;
+        }
+        for (int i = 0; i < n; i += L, o += 2 * L) {
+            FloatVector e = FloatVector.fromArray(S, c, even + i), d = FloatVector.fromArray(S, c, odd + i);
+            FloatVector lo = e.rearrange(SPREAD_LO).blend(d.rearrange(SPREAD_LO), ODD).add(b);
+            FloatVector hi = e.rearrange(SPREAD_HI).blend(d.rearrange(SPREAD_HI), ODD).add(b);
+            if (i + L <= n) {
+                lo.intoArray(y, o);
+                hi.intoArray(y, o + L);
+            } else {
+                int cells = 2 * (n - i);
+                lo.intoArray(y, o, S.indexInRange(0, cells));
+                if (cells > L) hi.intoArray(y, o + L, S.indexInRange(L, cells));
+            }
+        }
+    }
+}
