@@ -19,6 +19,7 @@ PAIRS = [
     ("internal/vector/ChannelsLastRowsF32.java", "internal/vector/ChannelsLastRowsF64.java"),
     ("internal/vector/VectorOpsF32.java", "internal/vector/VectorOpsF64.java"),
     ("internal/vector/ZipF32.java", "internal/vector/ZipF64.java"),
+    ("internal/vector/BandCopyF32.java", "internal/vector/BandCopyF64.java"),
     ("internal/WeightGradientF32.java", "internal/WeightGradientF64.java"),
     ("InputGradientF32.java", "InputGradientF64.java"),
     ("FloatGradients.java", "DoubleGradients.java"),

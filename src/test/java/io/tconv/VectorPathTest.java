@@ -46,12 +46,17 @@ class VectorPathTest {
                 one, r.nextBoolean(), r.nextLong());
     }
 
-    /** A random case that is not stride = kernel: the phase GEMM, with channel counts around the tile rows. */
+    /**
+     * A random case that is not stride = kernel: the phase GEMM, with channel counts around the tile rows, and in
+     * half the cases rows long enough that their bands are padded, not shifted.
+     */
     static Case phase(SplittableRandom r, int rank) {
         while (true) {
             Case c = Case.random(r, 4, rank);
             int g = c.groups();
-            Case wide = new Case(c.batch() == 0 ? 1 : c.batch(), g * pick(r, 20), g * pick(r, 26), g, c.in(), c.k(), c.s(),
+            int[] in = c.in().clone();
+            if (r.nextBoolean()) in[rank - 1] = Math.max(in[rank - 1], 17 + r.nextInt(64));
+            Case wide = new Case(c.batch() == 0 ? 1 : c.batch(), g * pick(r, 20), g * pick(r, 26), g, in, c.k(), c.s(),
                     c.p(), c.op(), c.d(), c.bias(), c.seed());
             boolean strideIsKernel = true;
             for (int a = 0; a < rank; a++) strideIsKernel &= c.s()[a] == c.k()[a] && c.d()[a] == 1;
@@ -101,6 +106,10 @@ class VectorPathTest {
         String seen = kernels.toString();
         assertTrue(seen.contains("stride=kernel gemm"), "depth-to-space path never ran: " + seen);
         assertTrue(seen.contains("phase gemm"), "phase path never ran: " + seen);
+        assertTrue(kernels.stream().anyMatch(k -> k.contains("phase gemm") && k.contains(" shifted")),
+                "no phase GEMM with shifted rows ran: " + seen);
+        assertTrue(kernels.stream().anyMatch(k -> k.contains("phase gemm") && !k.contains(" shifted")),
+                "no phase GEMM with padded rows ran: " + seen);
         assertTrue(seen.contains("few-channel planes c1") && seen.contains("few-channel planes c4"),
                 "a few-channel block never ran: " + seen);
         long shapes = kernels.stream().filter(k -> k.contains("gemm")).map(k -> k.substring(k.lastIndexOf(' ') + 1)).distinct().count();

@@ -6,7 +6,8 @@ import java.util.Arrays;
 import java.util.function.IntUnaryOperator;
 
 /**
- * The padded input bands that the few-channel path and the phase GEMM read, for either precision.
+ * The layout of the padded input bands that the few-channel path and the phase GEMM read, for either precision
+ * ({@code BandCopyF32/F64} fill them).
  *
  * <p>Output {@code (oh, ow) = (rh + sH·qh, rw + sW·qw)} of residue pair (rh, rw) is a stride-1 correlation over
  * (qh, qw) with the taps that reach that residue, each from input {@code (qh + δh, qw + δw)}. A band is a range
@@ -17,6 +18,11 @@ import java.util.function.IntUnaryOperator;
  * from it, so a vector running along p needs no masks, no bounds and no per-row set-up, and a tap that falls
  * outside the input multiplies a zero. The pad columns are computed too, and dropped. Only the taps that reach
  * a residue are listed: no inserted zero is ever multiplied.
+ *
+ * <p>Where the pad columns would be a large share of short rows (an 8-pixel row padded to 10), a GEMM's bands
+ * are <b>shifted</b> instead: every input row is buffered once per W offset δw, already shifted by it, with zeros
+ * where it runs past the input, and no pad columns (the pitch is the columns). A tap is then still a constant
+ * offset, into the copy of its δw, and no pixel is computed only to be dropped.
  */
 final class Bands {
     final Geometry g;
@@ -28,11 +34,14 @@ final class Bands {
     final int[][] hTap, hDelta, wTap, wDelta;
     /** Per H and W residue, the number of q it has. */
     final int[] hCount, wCount;
-    /** Smallest and largest δ over the residues (0 included); the left pad of a buffered row. */
+    /** Smallest and largest δ over the residues (0 included); the left pad of a buffered row (none when shifted). */
     final int hDeltaMin, hDeltaMax, wDeltaMax, padLeft;
+    /** Each input row buffered once per W offset, shifted, with no pad columns; and how many copies (else 1). */
+    final boolean shifted;
+    final int wCopies;
     /** q columns per window, windows per row, the buffer's row pitch, q rows per band (the most). */
     final int cols, windowsPerRow, pitch, rows;
-    /** Buffered rows per D tap slot, and elements per input channel. */
+    /** Buffered rows per D tap and W copy, and elements per input channel. */
     final int rowsPerSlot, channelStride;
     /** Bands of a group: D plane, first and end qh, first and end qw. */
     final int[] bandOd, bandQ0, bandQ1, bandW0, bandW1;
@@ -42,9 +51,10 @@ final class Bands {
      * @param bytes    bytes per element
      * @param maxBytes buffer size above which bands get fewer rows (down to one) and, with {@code windows}, rows
      *                 are cut into windows of qw
+     * @param shiftable whether shifted rows may be used (when the pad columns would be over a tenth of a row)
      * @param rowsFor  the band rows wanted, given the row pitch
      */
-    Bands(Geometry g, int bytes, long maxBytes, boolean windows, IntUnaryOperator rowsFor) {
+    Bands(Geometry g, int bytes, long maxBytes, boolean windows, boolean shiftable, IntUnaryOperator rowsFor) {
         this.g = g;
         tapsD = new Taps(g.in[0], g.k[0], g.s[0], g.d[0], g.pb[0], g.out[0]);
         int dt = 1;
@@ -76,7 +86,11 @@ final class Bands {
         }
         windowsPerRow = TileShape.ceilDiv(Math.max(1, qCols), Math.max(1, c));
         cols = TileShape.ceilDiv(Math.max(1, qCols), windowsPerRow);
-        pitch = padLeft + cols + wDeltaMax;
+        int pads = padLeft + wDeltaMax;
+        shifted = shiftable && windowsPerRow == 1 && pads > 0 && 10 * pads > padLeft + cols + wDeltaMax;
+        wCopies = shifted ? pads + 1 : 1;
+        pitch = shifted ? cols : padLeft + cols + wDeltaMax;
+        perColumnRow *= wCopies;
 
         int qRows = Math.max(1, hCount[0]);
         int r = Math.max(1, Math.min(qRows, rowsFor.applyAsInt(pitch)));
@@ -84,7 +98,7 @@ final class Bands {
         int perPlane = TileShape.ceilDiv(qRows, r);
         rows = TileShape.ceilDiv(qRows, perPlane);
         rowsPerSlot = rows + spread;
-        channelStride = dTaps * rowsPerSlot * pitch;
+        channelStride = dTaps * wCopies * rowsPerSlot * pitch;
 
         bandsPerGroup = g.out[0] * perPlane * windowsPerRow;
         bandOd = new int[bandsPerGroup];
@@ -141,15 +155,25 @@ final class Bands {
     int taps(int od, int rh, int rw, int[] kernelTap, int[] offset) {
         int n = 0;
         for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
-            int slot = (a - tapsD.start[od]) * rowsPerSlot;
+            int slot = (a - tapsD.start[od]) * wCopies;
             for (int b = 0; b < hTap[rh].length; b++) {
                 for (int c = 0; c < wTap[rw].length; c++) {
+                    int dw = wDelta[rw][c], copy = shifted ? slot + padLeft + dw : slot;
                     kernelTap[n] = (tapsD.tap[a] * g.k[1] + hTap[rh][b]) * g.k[2] + wTap[rw][c];
-                    offset[n++] = (slot + hDelta[rh][b] - hDeltaMin) * pitch + padLeft + wDelta[rw][c];
+                    offset[n++] = (copy * rowsPerSlot + hDelta[rh][b] - hDeltaMin) * pitch + (shifted ? 0 : padLeft + dw);
                 }
             }
         }
         return n;
+    }
+
+    /**
+     * Elements of one input channel that a run of {@code pixels} pixels reads through all of a plane's taps (the
+     * pixels, the taps' spread over rows and pad columns, per D tap and W copy).
+     */
+    long readSpan(int pixels) {
+        long perCopy = pixels + (long) (hDeltaMax - hDeltaMin) * pitch + (shifted ? 0 : padLeft + wDeltaMax);
+        return dTaps * wCopies * perCopy;
     }
 
     /** The most taps of any residue pair: the size of the tables {@link #taps} fills. */
@@ -158,122 +182,5 @@ final class Bands {
         for (int[] t : hTap) h = Math.max(h, t.length);
         for (int[] t : wTap) w = Math.max(w, t.length);
         return dTaps * h * w;
-    }
-
-    /**
-     * Copies the input rows of band b, of every input channel of the group at {@code x[xGroup …]}, into
-     * {@code lines} (a buffer of this layout only, zero when new); columns and rows outside the input are zeros.
-     */
-    void copy(float[] x, int xGroup, int b, float[] lines) {
-        int inH = g.in[1], inW = g.in[2], od = bandOd[b];
-        int ih0 = bandQ0[b] + hDeltaMin, ih1 = bandQ1[b] + hDeltaMax, iw0 = bandW0[b] - padLeft;
-        int c0 = Math.min(pitch, Math.max(0, -iw0)), c1 = Math.max(c0, Math.min(pitch, inW - iw0));
-        // With one window per row the columns outside the input are the same for every band: once zero (a new
-        // buffer, or a row past the input), they stay zero.
-        boolean zeroPads = windowsPerRow > 1;
-        if (g.xp != 1) {   // channels-last: a pixel's channels are adjacent, so read them together
-            copyLast(x, xGroup, b, lines, zeroPads);
-            return;
-        }
-        for (int ci = 0; ci < g.cig; ci++) {
-            for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
-                int src = xGroup + ci * g.xc + tapsD.input[a] * inH * inW;
-                int dst = ci * channelStride + (a - tapsD.start[od]) * rowsPerSlot * pitch;
-                for (int ih = ih0; ih < ih1; ih++, dst += pitch) {
-                    if (ih < 0 || ih >= inH) {
-                        Arrays.fill(lines, dst, dst + pitch, 0f);
-                        continue;
-                    }
-                    System.arraycopy(x, src + ih * inW + iw0 + c0, lines, dst + c0, c1 - c0);
-                    if (zeroPads) {
-                        for (int c = 0; c < c0; c++) lines[dst + c] = 0f;
-                        for (int c = c1; c < pitch; c++) lines[dst + c] = 0f;
-                    }
-                }
-            }
-        }
-    }
-
-    /** {@link #copy(float[], int, int, float[])} for doubles. */
-    void copy(double[] x, int xGroup, int b, double[] lines) {
-        int inH = g.in[1], inW = g.in[2], od = bandOd[b];
-        int ih0 = bandQ0[b] + hDeltaMin, ih1 = bandQ1[b] + hDeltaMax, iw0 = bandW0[b] - padLeft;
-        int c0 = Math.min(pitch, Math.max(0, -iw0)), c1 = Math.max(c0, Math.min(pitch, inW - iw0));
-        // With one window per row the columns outside the input are the same for every band: once zero (a new
-        // buffer, or a row past the input), they stay zero.
-        boolean zeroPads = windowsPerRow > 1;
-        if (g.xp != 1) {   // channels-last: a pixel's channels are adjacent, so read them together
-            copyLast(x, xGroup, b, lines, zeroPads);
-            return;
-        }
-        for (int ci = 0; ci < g.cig; ci++) {
-            for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
-                int src = xGroup + ci * g.xc + tapsD.input[a] * inH * inW;
-                int dst = ci * channelStride + (a - tapsD.start[od]) * rowsPerSlot * pitch;
-                for (int ih = ih0; ih < ih1; ih++, dst += pitch) {
-                    if (ih < 0 || ih >= inH) {
-                        Arrays.fill(lines, dst, dst + pitch, 0d);
-                        continue;
-                    }
-                    System.arraycopy(x, src + ih * inW + iw0 + c0, lines, dst + c0, c1 - c0);
-                    if (zeroPads) {
-                        for (int c = 0; c < c0; c++) lines[dst + c] = 0d;
-                        for (int c = c1; c < pitch; c++) lines[dst + c] = 0d;
-                    }
-                }
-            }
-        }
-    }
-
-    /** {@link #copy} for channels-last input: pixel by pixel, each pixel's channels to their rows. */
-    private void copyLast(float[] x, int xGroup, int b, float[] lines, boolean zeroPads) {
-        int inH = g.in[1], inW = g.in[2], od = bandOd[b];
-        int ih0 = bandQ0[b] + hDeltaMin, ih1 = bandQ1[b] + hDeltaMax, iw0 = bandW0[b] - padLeft;
-        int c0 = Math.min(pitch, Math.max(0, -iw0)), c1 = Math.max(c0, Math.min(pitch, inW - iw0));
-        for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
-            int slot = (a - tapsD.start[od]) * rowsPerSlot * pitch;
-            for (int ih = ih0, row = slot; ih < ih1; ih++, row += pitch) {
-                boolean outside = ih < 0 || ih >= inH;
-                for (int ci = 0; ci < g.cig; ci++) {
-                    int dst = ci * channelStride + row;
-                    if (outside) Arrays.fill(lines, dst, dst + pitch, 0f);
-                    else if (zeroPads) {
-                        for (int c = 0; c < c0; c++) lines[dst + c] = 0f;
-                        for (int c = c1; c < pitch; c++) lines[dst + c] = 0f;
-                    }
-                }
-                if (outside) continue;
-                int src = xGroup + ((tapsD.input[a] * inH + ih) * inW + iw0 + c0) * g.xp;
-                for (int c = c0; c < c1; c++, src += g.xp) {   // reads along the pixel, writes C rows
-                    for (int ci = 0, dst = row + c; ci < g.cig; ci++, dst += channelStride) lines[dst] = x[src + ci];
-                }
-            }
-        }
-    }
-
-    /** {@link #copy} for channels-last input: pixel by pixel, each pixel's channels to their rows. */
-    private void copyLast(double[] x, int xGroup, int b, double[] lines, boolean zeroPads) {
-        int inH = g.in[1], inW = g.in[2], od = bandOd[b];
-        int ih0 = bandQ0[b] + hDeltaMin, ih1 = bandQ1[b] + hDeltaMax, iw0 = bandW0[b] - padLeft;
-        int c0 = Math.min(pitch, Math.max(0, -iw0)), c1 = Math.max(c0, Math.min(pitch, inW - iw0));
-        for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
-            int slot = (a - tapsD.start[od]) * rowsPerSlot * pitch;
-            for (int ih = ih0, row = slot; ih < ih1; ih++, row += pitch) {
-                boolean outside = ih < 0 || ih >= inH;
-                for (int ci = 0; ci < g.cig; ci++) {
-                    int dst = ci * channelStride + row;
-                    if (outside) Arrays.fill(lines, dst, dst + pitch, 0d);
-                    else if (zeroPads) {
-                        for (int c = 0; c < c0; c++) lines[dst + c] = 0d;
-                        for (int c = c1; c < pitch; c++) lines[dst + c] = 0d;
-                    }
-                }
-                if (outside) continue;
-                int src = xGroup + ((tapsD.input[a] * inH + ih) * inW + iw0 + c0) * g.xp;
-                for (int c = c0; c < c1; c++, src += g.xp) {   // reads along the pixel, writes C rows
-                    for (int ci = 0, dst = row + c; ci < g.cig; ci++, dst += channelStride) lines[dst] = x[src + ci];
-                }
-            }
-        }
     }
 }

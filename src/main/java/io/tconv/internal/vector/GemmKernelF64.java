@@ -31,7 +31,7 @@ final class GemmKernelF64 implements DoubleKernel {
      */
     private static final class Scratch {
         final double[] b, c;
-        final int[] tapKernel, tapOffset, taps;
+        final int[] tapKernel, tapOffset, taps, firstTap;
         final int[][] aRow, bRow;
 
         Scratch(GemmLayout lay) {
@@ -41,6 +41,7 @@ final class GemmKernelF64 implements DoubleKernel {
             tapKernel = new int[maxTaps];
             tapOffset = new int[maxTaps];
             taps = new int[sw];
+            firstTap = new int[sw];
             aRow = new int[sw][maxTaps * lay.g.cig];
             bRow = new int[sw][maxTaps * lay.g.cig];
         }
@@ -102,12 +103,11 @@ final class GemmKernelF64 implements DoubleKernel {
      */
     private void band(int grp, int band, int part, double[] x, int xGroup, double[] y, int yGroup, Scratch s) {
         Bands bd = lay.bands;
-        bd.copy(x, xGroup, band, s.b);
+        BandCopyF64.copy(bd, x, xGroup, band, s.b);
         int od = bd.bandOd[band], q0 = bd.bandQ0[band], q1 = bd.bandQ1[band], w0 = bd.bandW0[band], w1 = bd.bandW1[band];
         int sw = g.s[2], nr = lay.nr, mr = lay.mr, cig = g.cig, kc = lay.kc, pitch = bd.pitch, stride = bd.channelStride;
         int block0 = part * lay.blocksPerPart, blocks = Math.min(lay.blocksPerPart, lay.rowBlocks - block0);
         double[] panel = panels[grp];
-        int panelBlock = g.kVol * cig * mr;
         for (int rh = 0; rh < g.s[1]; rh++) {
             int qEnd = Math.min(q1, bd.hCount[rh]);
             if (qEnd <= q0) continue;
@@ -115,11 +115,12 @@ final class GemmKernelF64 implements DoubleKernel {
             for (int rw = 0; rw < sw; rw++) {
                 int taps = bd.taps(od, rh, rw, s.tapKernel, s.tapOffset);
                 s.taps[rw] = taps;
+                s.firstTap[rw] = taps > 0 ? s.tapKernel[0] : 0;   // the phase's: its weights' place in the panels
                 int[] aRow = s.aRow[rw], bRow = s.bRow[rw];
                 for (int ci0 = 0, k = 0; ci0 < cig; ci0 += kc) {   // k runs over (channel block, tap, channel)
                     for (int t = 0; t < taps; t++) {
                         for (int ci = ci0, end = Math.min(cig, ci0 + kc); ci < end; ci++, k++) {
-                            aRow[k] = (s.tapKernel[t] * cig + ci) * mr;
+                            aRow[k] = lay.panelOffset(s.tapKernel[t], ci);
                             bRow[k] = s.tapOffset[t] + ci * stride;
                         }
                     }
@@ -134,12 +135,12 @@ final class GemmKernelF64 implements DoubleKernel {
                     if (bd.wCount[rw] <= w0) continue;
                     int taps = s.taps[rw];   // none: the tiles are stored as zeros
                     for (int ci0 = 0; ci0 < cig; ci0 += kc) {
-                        int kLen = taps * Math.min(kc, cig - ci0);
+                        int kLen = taps * Math.min(kc, cig - ci0), blockOffset = lay.blockOffset(s.firstTap[rw], ci0);
                         for (int b = 0; b < blocks; b++) {
                             int cOff = (rw * lay.blocksPerPart + b) * lay.tileGroup * mr * nr;
                             for (int tile = 0, p0 = g0; tile < tiles; tile++, p0 += nr, cOff += mr * nr) {
                                 int nv = TileShape.ceilDiv(Math.min(nr, pixels - p0), L);   // the last tile may be narrower
-                                MicroKernelsF64.run(lay.shape, nv, panel, (block0 + b) * panelBlock, s.aRow[rw], s.b, p0,
+                                MicroKernelsF64.run(lay.shape, nv, panel, (block0 + b) * blockOffset, s.aRow[rw], s.b, p0,
                                         s.bRow[rw], taps * ci0, kLen, s.c, cOff, nr, ci0 > 0);
                             }
                         }

@@ -1,6 +1,7 @@
 package io.tconv.internal.vector;
 
 import io.tconv.internal.Geometry;
+import java.util.Arrays;
 
 /**
  * How a geometry is cut into GEMMs and tasks, for either precision. Per group, tiles of
@@ -46,6 +47,8 @@ final class GemmLayout {
      * input (channels {@code xc} apart) and pixels copied to a panel (NR apart).
      */
     final int[] channelRow, inputRow, panelRow;
+    /** Phase mode: see {@link #orderTapsByPhase}. */
+    private int[] phaseFirstTap, tapInPhase, phaseTaps;
     final int tasksPerGroup;
     /** Depth-to-space mode: per dimension, which output indices no input reaches (bias only). */
     final boolean[][] uncovered;
@@ -99,13 +102,13 @@ final class GemmLayout {
             tasksPerGroup = tilesPerGroup + (hasFillTask ? 1 : 0);
         } else {
             // Bands of about eight tiles, so that a band's rounding up to whole tiles costs little.
-            bands = new Bands(g, bytesPerElement, BAND_BYTES, true, pitch -> TileShape.ceilDiv(8 * nr, pitch));
+            bands = new Bands(g, bytesPerElement, BAND_BYTES, true, true, pitch -> TileShape.ceilDiv(8 * nr, pitch));
             // Block the input channels so that what the taps read of a tile (nr pixels plus the taps' spread,
             // per D tap) stays in a 32 KiB share of L1.
-            long perChannel = (long) bands.dTaps * (nr + (long) (bands.hDeltaMax - bands.hDeltaMin) * bands.pitch
-                    + bands.padLeft + bands.wDeltaMax) * bytesPerElement;
+            long perChannel = bands.readSpan(nr) * bytesPerElement;
             int most = (int) Math.max(8, Math.min(g.cig, 32768 / perChannel));
             kc = TileShape.ceilDiv(g.cig, TileShape.ceilDiv(g.cig, most));   // equal blocks: 32 + 32, not 49 + 15
+            orderTapsByPhase();
             tilesPerGroup = 0;
             channelRow = inputRow = panelRow = null;
             hasFillTask = false;
@@ -141,12 +144,62 @@ final class GemmLayout {
     }
 
     /**
-     * Packed index of the weight at GEMM row m and reduction index kk: depth-to-space {@code [rowBlock][ci][MR]}
-     * with row (co, tap); phase {@code [rowBlock][tap][ci][MR]}, all taps, of which each phase uses some.
+     * Packed index of the weight at GEMM row m, kernel tap {@code tap} and input channel ci: MR weights (the row
+     * block's rows) per reduction index, in the order the kernel reads them. Depth-to-space:
+     * {@code [rowBlock][ci][MR]} (rows are (co, tap)). Phase mode: the taps grouped by the phase they belong to,
+     * then {@code [phase][channel block][rowBlock][tap][ci][MR]}, the order in which a band runs over (channel
+     * block, row block) and its row tables over (tap, ci): the weights a phase reads stream from one contiguous
+     * run, not a run per tap and row block (they are the largest stream when they do not fit L2).
      */
     int packedIndex(int m, int tap, int ci) {
         int block = m / mr, r = m % mr;
-        return ((block * (depthToSpace ? 1 : g.kVol) + tap) * g.cig + ci) * mr + r;
+        if (depthToSpace) return (block * g.cig + ci) * mr + r;
+        return blockOffset(tap, ci) * block + panelOffset(tap, ci) + r;
+    }
+
+    /** Phase mode: offset of (tap, ci) in row block 0; row block b adds b · {@link #blockOffset}. */
+    int panelOffset(int tap, int ci) {
+        int first = ci / kc * kc, blockLength = Math.min(kc, g.cig - first);
+        return ((phaseFirstTap[tap] * g.cig + first * phaseTaps[tap]) * rowBlocks + tapInPhase[tap] * blockLength + ci - first)
+                * mr;
+    }
+
+    /** Phase mode: the distance between row blocks of (tap's phase, ci's channel block). */
+    int blockOffset(int tap, int ci) {
+        int first = ci / kc * kc;
+        return phaseTaps[tap] * Math.min(kc, g.cig - first) * mr;
+    }
+
+    /**
+     * Phase mode, per kernel tap: the packed position of its phase's first tap, its rank within its phase and
+     * the phase's tap count. A tap's phase is its residue {@code (t·d − pb) mod s} in every dimension (the
+     * outputs it reaches), so each tap belongs to exactly one; within a phase taps are in (tD, tH, tW) order,
+     * the order {@link Bands#taps} lists them.
+     */
+    private void orderTapsByPhase() {
+        int n = g.kVol;
+        phaseFirstTap = new int[n];
+        tapInPhase = new int[n];
+        phaseTaps = new int[n];
+        long[][] phase = new long[n][];   // per tap, its residue in D, H and W
+        Integer[] order = new Integer[n];
+        for (int t = 0; t < n; t++) {
+            int[] idx = {t / (g.k[1] * g.k[2]), t / g.k[2] % g.k[1], t % g.k[2]};
+            phase[t] = new long[3];
+            for (int a = 0; a < 3; a++) phase[t][a] = Math.floorMod((long) idx[a] * g.d[a] - g.pb[a], (long) g.s[a]);
+            order[t] = t;
+        }
+        Arrays.sort(order, (u, v) -> Arrays.equals(phase[u], phase[v]) ? u - v : Arrays.compare(phase[u], phase[v]));
+        for (int i = 0, first = 0; i <= n; i++) {
+            if (i == n || !Arrays.equals(phase[order[i]], phase[order[first]])) {   // phase [first, i) ends
+                for (int j = first; j < i; j++) {
+                    phaseFirstTap[order[j]] = first;
+                    tapInPhase[order[j]] = j - first;
+                    phaseTaps[order[j]] = i - first;
+                }
+                first = i;
+            }
+        }
     }
 
     /** Index in {@code [Cin, Cout/groups, k…]} of the weight at GEMM row m (co, or (co, tap) in depth-to-space). */
@@ -163,6 +216,7 @@ final class GemmLayout {
 
     String describe() {
         String mode = depthToSpace ? "stride=kernel gemm" : "phase gemm" + (bands.windowsPerRow > 1 ? " windowed" : "")
+                + (bands.shifted ? " shifted" : "")
                 + (tileGroup > 1 ? " grouped" : "");
         return mode + " " + shape.mr + "x" + shape.nv;
     }

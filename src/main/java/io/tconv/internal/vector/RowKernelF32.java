@@ -80,7 +80,7 @@ final class RowKernelF32 implements FloatKernel {
         int grp = task / lay.bands.bandsPerGroup, band = task % lay.bands.bandsPerGroup;
         int od = bd.bandOd[band], q0 = bd.bandQ0[band], q1 = bd.bandQ1[band];
         Scratch s = scratch.get();
-        bd.copy(x, xOff + n * g.inImage() + grp * g.cig * g.xc, band, s.lines);
+        BandCopyF32.copy(bd, x, xOff + n * g.inImage() + grp * g.cig * g.xc, band, s.lines);
         int outW = g.out[2], kh = g.k[1], kw = g.k[2], pitch = bd.pitch;
         int yGroup = yOff + n * g.outImage() + grp * g.cog * g.yc + od * g.out[1] * outW * g.yp;
         for (int rh = 0; rh < g.s[1]; rh++) {

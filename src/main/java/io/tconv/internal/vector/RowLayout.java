@@ -33,7 +33,7 @@ final class RowLayout {
         // buffer of at most ~512 KiB.
         long tapsPerOutput = Math.max(1, (long) g.kVol / ((long) g.s[0] * g.s[1] * g.s[2]));
         long macsPerQRow = Math.max(1, (long) g.cig * g.cog * g.out[2] * g.s[1] * tapsPerOutput);
-        bands = new Bands(g, bytes, 512 << 10, false, pitch -> (int) Math.max(1, Math.min(1 << 20, (1 << 19) / macsPerQRow)));
+        bands = new Bands(g, bytes, 512 << 10, false, false, pitch -> (int) Math.max(1, Math.min(1 << 20, (1 << 19) / macsPerQRow)));
         int pitch = bands.pitch, rows = bands.rows, maxCount = 0;
         for (int c : bands.wCount) maxCount = Math.max(maxCount, c);
         sumsRowStride = block == 1 ? pitch : TileShape.ceilDiv(maxCount, 2 * lanes) * 2 * lanes;

@@ -1,0 +1,58 @@
+package io.tconv.internal.vector;
+
+import io.tconv.internal.Geometry;
+import io.tconv.internal.Taps;
+import java.util.Arrays;
+
+/** Fills a thread's {@link Bands} buffer with a band's double input rows. */
+final class BandCopyF64 {
+    private BandCopyF64() {}
+
+    /**
+     * Copies the input rows of band b of {@code bd}, of every input channel of the group at {@code x[xGroup …]},
+     * into {@code lines} (a buffer of this layout only, zero when new): once per D tap and W copy, with zeros for
+     * the columns and rows outside the input.
+     */
+    static void copy(Bands bd, double[] x, int xGroup, int b, double[] lines) {
+        Geometry g = bd.g;
+        Taps tapsD = bd.tapsD;
+        int inH = g.in[1], inW = g.in[2], od = bd.bandOd[b], pitch = bd.pitch, stride = bd.channelStride;
+        int ih0 = bd.bandQ0[b] + bd.hDeltaMin, ih1 = bd.bandQ1[b] + bd.hDeltaMax;
+        int in0 = Math.max(0, ih0), in1 = Math.min(inH, ih1);
+        // With one window per row the columns outside the input are the same for every band: once zero (a new
+        // buffer, or a row past the input), they stay zero.
+        boolean zeroPads = bd.windowsPerRow > 1;
+        for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
+            int plane = xGroup + tapsD.input[a] * inH * inW * g.xp;
+            for (int copy = 0; copy < bd.wCopies; copy++) {
+                int iw0 = bd.bandW0[b] + (bd.shifted ? copy : 0) - bd.padLeft;   // input column of a row's first element
+                int c0 = Math.min(pitch, Math.max(0, -iw0)), c1 = Math.max(c0, Math.min(pitch, inW - iw0));
+                int first = ((a - tapsD.start[od]) * bd.wCopies + copy) * bd.rowsPerSlot * pitch;
+                for (int ci = 0; ci < g.cig; ci++) {
+                    for (int ih = ih0, dst = ci * stride + first; ih < ih1; ih++, dst += pitch) {
+                        if (ih < 0 || ih >= inH) Arrays.fill(lines, dst, dst + pitch, 0.0);
+                        else if (zeroPads) {
+                            Arrays.fill(lines, dst, dst + c0, 0.0);
+                            Arrays.fill(lines, dst + c1, dst + pitch, 0.0);
+                        }
+                    }
+                }
+                int row0 = first + (in0 - ih0) * pitch + c0;
+                if (g.xp == 1) {
+                    for (int ci = 0; ci < g.cig; ci++) {
+                        int src = plane + ci * g.xc + in0 * inW + iw0 + c0;
+                        for (int ih = in0, dst = ci * stride + row0; ih < in1; ih++, src += inW, dst += pitch) {
+                            System.arraycopy(x, src, lines, dst, c1 - c0);
+                        }
+                    }
+                } else {   // channels-last: a pixel's channels are adjacent, so read them together
+                    for (int ih = in0, row = row0; ih < in1; ih++, row += pitch) {
+                        for (int c = c0, src = plane + (ih * inW + iw0 + c0) * g.xp; c < c1; c++, src += g.xp) {
+                            for (int ci = 0, dst = row + c - c0; ci < g.cig; ci++, dst += stride) lines[dst] = x[src + ci];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
