@@ -119,4 +119,71 @@ class GradientsTest {
             }
         }
     }
+
+    /**
+     * The weight gradient's matrix-product path (groups with enough input and output channels for register tiles:
+     * channel counts around the tile rows and the lane counts) against its definition, {@code gw[ci, co, t] =
+     * Σ_n Σ_i x[n, ci, i] · gy[n, co, i·s + t·d − p]}, in double and float, channels-first and -last, with each
+     * weight's tolerance scaled by its Σ|x·gy|; float gives the same bits on 1, 2 and 7 threads.
+     */
+    @Test
+    void manyChannelWeightGradientMatchesItsDefinition() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 43);
+        int[] around = {4, 5, 7, 8, 9, 12, 13, 16, 17, 24, 31, 33};
+        for (int i = 0; i < 24; i++) {
+            Case c0 = Case.random(r, 3, 1 + i % 3);
+            int groups = i % 4 == 3 ? 2 : 1;
+            Case c = new Case(1 + r.nextInt(2), groups * around[r.nextInt(around.length)], groups * around[r.nextInt(around.length)],
+                    groups, c0.in(), c0.k(), c0.s(), c0.p(), c0.op(), c0.d(), false, c0.seed());
+            double[][] d = c.data();
+            double[] gy = uniform(r, c.outputLength());
+            double[][] want = weightGradient(c, d[0], gy);
+            boolean last = i % 2 == 1;
+            int inPlane = Case.prod(c.in()), outPlane = Case.prod(c.outputSize());
+            double[] x = last ? ChannelsLastTest.transpose(d[0], c.batch(), c.cin(), inPlane, true) : d[0];
+            double[] g = last ? ChannelsLastTest.transpose(gy, c.batch(), c.cout(), outPlane, true) : gy;
+            ConvTransposeSpec spec = last ? ChannelsLastTest.spec(c) : c.spec();
+            double[] gw = new double[c.weightLength()];
+            Arrays.fill(gw, Double.NaN);
+            ConvTranspose.gradients(spec, d[1], Parallelism.threads(2)).weight(c.batch(), x, 0, g, 0, gw);
+            for (int j = 0; j < gw.length; j++) assertEquals(want[0][j], gw[j], 1e-13 * want[1][j] + 1e-300, "gw[" + j + "] " + c);
+            float[] xf = Check.toFloat(x), gf = Check.toFloat(g), w = Check.toFloat(d[1]), first = null;
+            for (int threads : new int[] {1, 2, 7}) {
+                float[] gwf = new float[c.weightLength()];
+                Arrays.fill(gwf, Float.NaN);
+                ConvTranspose.gradients(spec, w, Parallelism.threads(threads)).weight(c.batch(), xf, 0, gf, 0, gwf);
+                if (first == null) {
+                    first = gwf;
+                    for (int j = 0; j < gw.length; j++) assertEquals(want[0][j], gwf[j], 1e-6 * want[1][j] + 1e-30, "float gw[" + j + "] " + c);
+                } else {
+                    assertArrayEquals(first, gwf, threads + " threads, " + c);
+                }
+            }
+        }
+    }
+
+    /** gw by its definition, and per weight Σ|x·gy| (the scale of its rounding error). */
+    static double[][] weightGradient(Case c, double[] x, double[] gy) {
+        int inPlane = Case.prod(c.in()), kVol = Case.prod(c.k());
+        int[] out = c.outputSize();
+        int outPlane = Case.prod(out), cig = c.cin() / c.groups(), cog = c.cout() / c.groups();
+        double[][] gw = new double[2][c.weightLength()];
+        for (int n = 0; n < c.batch(); n++) {
+            for (int ci = 0; ci < c.cin(); ci++) {
+                for (int i = 0; i < inPlane; i++) {
+                    double xv = x[(n * c.cin() + ci) * inPlane + i];
+                    for (int t = 0; t < kVol; t++) {
+                        int o = Oracle.landing(c, i, t);
+                        if (o < 0) continue;
+                        for (int oc = 0; oc < cog; oc++) {
+                            double v = xv * gy[(n * c.cout() + ci / cig * cog + oc) * outPlane + o];
+                            gw[0][(ci * cog + oc) * kVol + t] += v;
+                            gw[1][(ci * cog + oc) * kVol + t] += Math.abs(v);
+                        }
+                    }
+                }
+            }
+        }
+        return gw;
+    }
 }

@@ -24,22 +24,16 @@ class MatrixViewTest {
             int rows = spec.outputElementsPerImage(), cols = spec.inputElementsPerImage();
             // The convolution y → x: x[ci, i] = Σ_{co in ci's group, t} w[ci, co, t] · y[co, i·s + t·d − p].
             double[] conv = new double[cols * rows];
-            int rank = c.rank(), cig = c.cin() / c.groups(), cog = c.cout() / c.groups();
+            int cig = c.cin() / c.groups(), cog = c.cout() / c.groups();
             int[] out = c.outputSize();
             int inPlane = Case.prod(c.in()), outPlane = Case.prod(out), kVol = Case.prod(c.k());
             for (int ci = 0; ci < c.cin(); ci++) {
                 for (int i = 0; i < inPlane; i++) {
-                    int[] ii = Oracle.unflatten(i, c.in());
                     for (int t = 0; t < kVol; t++) {
-                        int[] tt = Oracle.unflatten(t, c.k()), oo = new int[rank];
-                        boolean inside = true;
-                        for (int a = 0; a < rank; a++) {
-                            oo[a] = ii[a] * c.s()[a] + tt[a] * c.d()[a] - c.p()[a];
-                            inside &= oo[a] >= 0 && oo[a] < out[a];
-                        }
-                        if (!inside) continue;
+                        int o = Oracle.landing(c, i, t);
+                        if (o < 0) continue;
                         for (int co = 0; co < cog; co++) {
-                            int row = ci * inPlane + i, col = (ci / cig * cog + co) * outPlane + Oracle.flatten(oo, out);
+                            int row = ci * inPlane + i, col = (ci / cig * cog + co) * outPlane + o;
                             conv[row * rows + col] += d[1][(ci * cog + co) * kVol + t];
                         }
                     }

@@ -18,7 +18,6 @@ final class Oracle {
     }
 
     static Oracle compute(Case c, double[] x, double[] w, double[] bias) {
-        int rank = c.rank();
         int[] out = c.outputSize();
         int outPlane = Case.prod(out), inPlane = Case.prod(c.in()), kVol = Case.prod(c.k());
         int cig = c.cin() / c.groups(), cog = c.cout() / c.groups();
@@ -35,18 +34,10 @@ final class Oracle {
             for (int ci = 0; ci < c.cin(); ci++) {
                 int g = ci / cig;
                 for (int i = 0; i < inPlane; i++) {
-                    int[] iIdx = unflatten(i, c.in());
                     double xv = x[(n * c.cin() + ci) * inPlane + i];
                     for (int t = 0; t < kVol; t++) {
-                        int[] tIdx = unflatten(t, c.k());
-                        int[] oIdx = new int[rank];
-                        boolean inside = true;
-                        for (int a = 0; a < rank; a++) {
-                            oIdx[a] = iIdx[a] * c.s()[a] + tIdx[a] * c.d()[a] - c.p()[a];
-                            inside &= oIdx[a] >= 0 && oIdx[a] < out[a];
-                        }
-                        if (!inside) continue;
-                        int o = flatten(oIdx, out);
+                        int o = landing(c, i, t);
+                        if (o < 0) continue;
                         for (int oc = 0; oc < cog; oc++) {
                             double wv = w[(ci * cog + oc) * kVol + t];
                             int cell = (n * c.cout() + g * cog + oc) * outPlane + o;
@@ -59,6 +50,19 @@ final class Oracle {
             }
         }
         return r;
+    }
+
+    /**
+     * {@return the flat output cell that input pixel i (flat) reaches through tap t (flat), {@code i·s + t·d − p}
+     * per dimension, or −1 where the crop removes it}
+     */
+    static int landing(Case c, int i, int t) {
+        int[] in = unflatten(i, c.in()), tap = unflatten(t, c.k()), out = c.outputSize(), o = new int[c.rank()];
+        for (int a = 0; a < o.length; a++) {
+            o[a] = in[a] * c.s()[a] + tap[a] * c.d()[a] - c.p()[a];
+            if (o[a] < 0 || o[a] >= out[a]) return -1;
+        }
+        return flatten(o, out);
     }
 
     static int[] unflatten(int index, int[] dims) {

@@ -25,4 +25,17 @@ public interface DoubleOps {
 
     /** {@return Σ x[off + j] over j < n}, summed in an order fixed by n alone */
     double sum(double[] x, int off, int n);
+
+    /** As {@link FloatOps#tileRows}. */
+    int tileRows();
+
+    /** As {@link FloatOps#tileVectors}. */
+    int tileVectors();
+
+    /** As {@link FloatOps#lanes}. */
+    int lanes();
+
+    /** The double twin of {@link FloatOps#tile}. */
+    void tile(double[] a, int aOff, int[] aRow, double[] b, int bOff, int[] bRow, int k0, int kLen, int vectors, double[] c,
+              int cOff, int cStride, boolean accumulate);
 }

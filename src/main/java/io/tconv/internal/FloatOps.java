@@ -29,4 +29,21 @@ public interface FloatOps {
 
     /** {@return Σ x[off + j] over j < n}, summed in an order fixed by n alone */
     float sum(float[] x, int off, int n);
+
+    /** {@return the rows of a {@link #tile}} */
+    int tileRows();
+
+    /** {@return the most vectors of columns of a {@link #tile}} */
+    int tileVectors();
+
+    /** {@return the columns per vector: the lanes, or 1 for plain loops} */
+    int lanes();
+
+    /**
+     * A register tile of a matrix product, over row tables: for r below {@link #tileRows} and j below
+     * {@code vectors · lanes()}, {@code c[cOff + r·cStride + j] = (accumulate ? c[…] : 0) + Σ_k a[aOff + aRow[k] + r] ·
+     * b[bOff + bRow[k] + j]} over k in [k0, k0 + kLen), summed in increasing k.
+     */
+    void tile(float[] a, int aOff, int[] aRow, float[] b, int bOff, int[] bRow, int k0, int kLen, int vectors, float[] c,
+              int cOff, int cStride, boolean accumulate);
 }

@@ -46,6 +46,27 @@ public final class ScalarOps {
             for (int j = 0; j < n; j++) s += x[off + j];
             return s;
         }
+
+        @Override
+        public int tileRows() { return 4; }
+
+        @Override
+        public int tileVectors() { return 4; }
+
+        @Override
+        public int lanes() { return 1; }
+
+        @Override
+        public void tile(float[] a, int aOff, int[] aRow, float[] b, int bOff, int[] bRow, int k0, int kLen, int vectors, float[] c,
+                         int cOff, int cStride, boolean accumulate) {
+            for (int r = 0; r < 4; r++) {
+                for (int j = 0; j < vectors; j++) {
+                    float s = accumulate ? c[cOff + r * cStride + j] : 0;
+                    for (int k = k0; k < k0 + kLen; k++) s += a[aOff + aRow[k] + r] * b[bOff + bRow[k] + j];
+                    c[cOff + r * cStride + j] = s;
+                }
+            }
+        }
     };
 
     /** Double. */
@@ -89,6 +110,27 @@ public final class ScalarOps {
             double s = 0;
             for (int j = 0; j < n; j++) s += x[off + j];
             return s;
+        }
+
+        @Override
+        public int tileRows() { return 4; }
+
+        @Override
+        public int tileVectors() { return 4; }
+
+        @Override
+        public int lanes() { return 1; }
+
+        @Override
+        public void tile(double[] a, int aOff, int[] aRow, double[] b, int bOff, int[] bRow, int k0, int kLen, int vectors, double[] c,
+                         int cOff, int cStride, boolean accumulate) {
+            for (int r = 0; r < 4; r++) {
+                for (int j = 0; j < vectors; j++) {
+                    double s = accumulate ? c[cOff + r * cStride + j] : 0;
+                    for (int k = k0; k < k0 + kLen; k++) s += a[aOff + aRow[k] + r] * b[bOff + bRow[k] + j];
+                    c[cOff + r * cStride + j] = s;
+                }
+            }
         }
     };
 }

@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The weight gradient as long dot products. With {@code off(t) = t·d − pb = s·δ(t) + r(t)} per dimension,
+ * The weight gradient: as matrix products in register tiles where a group has the channels for them
+ * ({@link #tiled}), else as long dot products. With {@code off(t) = t·d − pb = s·δ(t) + r(t)} per dimension,
  * {@code gw[ci, co, t] = Σ_n Σ_i x[n, ci, i] · gy_r[n, co, i + δ(t)]} where {@code gy_r[q] = gy[q·s + r]}: a
  * correlation of x with the residue's part of gy at lag δ(t). Per call, x and each residue of gy are copied
  * into zero-padded planes that share one row pitch and rows per plane, so that every lag is a constant offset
@@ -97,6 +98,10 @@ public final class WeightGradientF32 {
     public void run(int batch, float[] x, int xOff, float[] gy, int gyOff, float[] gw, Parallel parallel) {
         java.util.Arrays.fill(gw, 0f);
         if (batch == 0 || residue.isEmpty()) return;
+        if (g.cig >= ops.tileRows() / 2 && g.cog >= ops.lanes()) {
+            tiled(batch, x, xOff, gy, gyOff, gw, parallel);
+            return;
+        }
         float[] xp = new float[batch * g.cin * planeLength];
         for (int p = 0; p < batch * g.cin; p++) {
             int n = p / g.cin, c = p % g.cin;
@@ -114,6 +119,115 @@ public final class WeightGradientF32 {
         long macs = (long) batch * g.cog * g.kVol * dotLength();
         int tasks = g.groups * ((g.cig + block() - 1) / block());
         parallel.run(tasks, Math.max(1, macs * block()), b -> weights(batch, b, xp, gp, gw));
+    }
+
+    /**
+     * The weight gradient as matrix products, where a group has enough channels on both sides for register
+     * tiles: for each tap, {@code gw[·, ·, t] = Σ_k xT[k][ci] · gyT_r[k + shift(t)][co]} over every (image,
+     * padded plane position) k. x and each residue of gy are first copied channels-last into panels of
+     * {@link FloatOps#tileRows} input channels and of a tile's width of output channels ({@code [panel][k][channel
+     * in panel]}, as the forward pass packs its weights), so that each tile streams two contiguous runs. A task
+     * owns {@link #BLOCKS_PER_TASK} panels of input channels, which share each chunk of a gy panel while it is in
+     * L1, and sums k in increasing order: results do not depend on the thread count.
+     */
+    private void tiled(int batch, float[] x, int xOff, float[] gy, int gyOff, float[] gw, Parallel parallel) {
+        int mr = ops.tileRows(), lanes = ops.lanes(), nr = ops.tileVectors() * lanes;
+        int xPanels = (g.cig + mr - 1) / mr, yPanels = (g.cog + nr - 1) / nr, width = yPanels * nr;
+        int positions = arrayLength((long) batch * planeLength, 1), yRows = arrayLength(positions + (long) planeLength, 1);
+        float[] xt = new float[arrayLength((long) g.groups * xPanels * positions, mr)];
+        for (int n = 0; n < batch; n++) {
+            for (int id = 0; id < g.in[0]; id++) {
+                for (int ih = 0; ih < g.in[1]; ih++) {
+                    toPanels(x, xOff + n * g.inImage() + (id * g.in[1] + ih) * g.in[2] * g.xp, g.xc, g.xp, g.in[2], g.cin, g.cig, mr,
+                            xPanels, xt, n * planeLength + (id * rowsPerPlane + ih) * pitch, positions);
+                }
+            }
+        }
+        float[][] gt = new float[residue.size()][];
+        for (int i = 0; i < gt.length; i++) {
+            gt[i] = new float[arrayLength((long) g.groups * yPanels * yRows, nr)];
+            int[] r = residue.get(i), q = count.get(i), min = minLag.get(i);
+            int c0 = Math.max(0, min[2]), c1 = Math.min(q[2], min[2] + pitch);
+            for (int n = 0; n < batch; n++) {
+                for (int a = Math.max(0, min[0]); a < Math.min(q[0], min[0] + planes); a++) {
+                    for (int b = Math.max(0, min[1]); b < Math.min(q[1], min[1] + rowsPerPlane); b++) {
+                        int src = gyOff + n * g.outImage() + (((a * g.s[0] + r[0]) * g.out[1] + b * g.s[1] + r[1]) * g.out[2] + r[2]
+                                + c0 * g.s[2]) * g.yp;
+                        int k = n * planeLength + ((a - min[0]) * rowsPerPlane + b - min[1]) * pitch + c0 - min[2];
+                        toPanels(gy, src, g.yc, g.s[2] * g.yp, c1 - c0, g.cout, g.cog, nr, yPanels, gt[i], k, yRows);
+                    }
+                }
+            }
+        }
+        int[] aRow = new int[positions], bRow = new int[positions];
+        for (int k = 0; k < positions; k++) {
+            aRow[k] = k * mr;
+            bRow[k] = k * nr;
+        }
+        int perGroup = (xPanels + BLOCKS_PER_TASK - 1) / BLOCKS_PER_TASK, tileSize = g.kVol * mr * width;
+        float[] c = new float[arrayLength((long) g.groups * perGroup * BLOCKS_PER_TASK, tileSize)];
+        parallel.run(g.groups * perGroup, Math.max(1, (long) positions * tileSize * BLOCKS_PER_TASK), task -> {
+            int grp = task / perGroup, first = task % perGroup * BLOCKS_PER_TASK, blocks = Math.min(BLOCKS_PER_TASK, xPanels - first);
+            int cTask = task * BLOCKS_PER_TASK * tileSize;
+            for (int k0 = 0; k0 < positions; k0 += CHUNK) {
+                int kLen = Math.min(CHUNK, positions - k0);
+                for (int i = 0; i < gt.length; i++) {
+                    int[] t = taps.get(i), sh = shift.get(i);
+                    for (int j = 0; j < t.length; j++) {
+                        for (int p = 0; p < yPanels; p++) {
+                            int vectors = Math.min(ops.tileVectors(), (g.cog - p * nr + lanes - 1) / lanes);
+                            int bOff = ((grp * yPanels + p) * yRows + sh[j]) * nr;
+                            for (int blk = 0; blk < blocks; blk++) {
+                                ops.tile(xt, (grp * xPanels + first + blk) * positions * mr, aRow, gt[i], bOff, bRow, k0, kLen, vectors,
+                                        c, cTask + blk * tileSize + t[j] * mr * width + p * nr, width, k0 > 0);
+                            }
+                        }
+                    }
+                }
+            }
+            for (int blk = 0; blk < blocks; blk++) {
+                for (int i = 0; i < gt.length; i++) {
+                    for (int tap : taps.get(i)) {
+                        for (int r = 0, ci = (first + blk) * mr; r < mr && ci < g.cig; r++, ci++) {
+                            int to = ((grp * g.cig + ci) * g.cog) * g.kVol + tap, from = cTask + blk * tileSize + (tap * mr + r) * width;
+                            for (int co = 0; co < g.cog; co++) gw[to + co * g.kVol] = c[from + co];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Input-channel panels per task of {@link #tiled}; positions per chunk of its sums (a chunk's panels in L1). */
+    private static final int BLOCKS_PER_TASK = 4, CHUNK = 256;
+
+    /** Positions per block of a copy into panels: the block's rows stay in L1 while every channel is written. */
+    private static final int TRANSPOSE_BLOCK = 16;
+
+    /**
+     * Copies a run of {@code length} positions of every channel ({@code src[from + c·channelStride + i·step]})
+     * into panels of {@code width} channels per group, {@code [group, panel][row][channel in panel]} with
+     * {@code rows} rows per panel, at rows {@code k …}.
+     */
+    private static void toPanels(float[] src, int from, int channelStride, int step, int length, int channels, int perGroup,
+                                 int width, int panelsPerGroup, float[] dst, int k, int rows) {
+        for (int i0 = 0; i0 < length; i0 += TRANSPOSE_BLOCK) {
+            int i1 = Math.min(length, i0 + TRANSPOSE_BLOCK);
+            for (int c = 0; c < channels; c++) {
+                int within = c % perGroup, panel = c / perGroup * panelsPerGroup + within / width;
+                int to = (panel * rows + k) * width + within % width, at = from + c * channelStride;
+                for (int i = i0; i < i1; i++) dst[to + i * width] = src[at + i * step];
+            }
+        }
+    }
+
+    /** {@return rows × width as an array length}, or a clear error where Java's arrays cannot hold it */
+    private static int arrayLength(long rows, long width) {
+        long n = rows * width;
+        if (n > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("the weight gradient needs a work array of " + n + " elements, over Java's limit");
+        }
+        return (int) n;
     }
 
     /** One residue of gy in padded planes: value {@code gy_r[n, co, q]} at planes coordinate {@code q − minLag}. */

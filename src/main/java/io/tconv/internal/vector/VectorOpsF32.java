@@ -143,6 +143,24 @@ final class VectorOpsF32 implements FloatOps {
         return s;
     }
 
+    /** The weight gradient's tile: 8×3 with 32 vector registers, 5×2 with 16. */
+    private static final TileShape TILE = VectorConstants.REGISTERS == 32 ? TileShape.M8x3 : TileShape.M5x2;
+
+    @Override
+    public int tileRows() { return TILE.mr; }
+
+    @Override
+    public int tileVectors() { return TILE.nv; }
+
+    @Override
+    public int lanes() { return L; }
+
+    @Override
+    public void tile(float[] a, int aOff, int[] aRow, float[] b, int bOff, int[] bRow, int k0, int kLen, int vectors, float[] c,
+                     int cOff, int cStride, boolean accumulate) {
+        MicroKernelsF32.run(TILE, vectors, a, aOff, aRow, b, bOff, bRow, k0, kLen, c, cOff, cStride, accumulate);
+    }
+
     /** Shuffles that fold the upper half of the live lanes onto the lower half: i → i + L/2, i + L/4, …, i + 1. */
     private static final VectorShuffle<Float>[] FOLD = folds();
 
