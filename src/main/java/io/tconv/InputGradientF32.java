@@ -2,41 +2,53 @@ package io.tconv;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The input gradient as forward plans, so that it runs on the same GEMM engine as the forward pass. With
+ * The input gradient as forward plans, so that it runs on the same engine as the forward pass. With
  * {@code off(t) = t·d − pb = s·δ(t) + r(t)}, the input gradient {@code gx[i] = Σ_t w[t]·gy[i·s + off(t)]} splits
  * by the residue r of each tap: {@code gx = Σ_r Σ_{t: r(t) = r} w[t]·gy_r[i + δ(t)]}, where
  * {@code gy_r[q] = gy[q·s + r]}. The taps of one residue are evenly spaced (by {@code d / gcd(s, d)} in δ), so
- * each residue is a stride-1 transposed convolution of {@code gy_r} with those taps flipped, channels swapped
- * (gy's channels in, x's channels out) and signed crops that make its output exactly the input's size. Per
- * call: gy is split into its residues, each residue's plan runs, and the results are summed.
+ * with {@code ĝ_r[u] = gy_r[u + δ_r]} (δ_r its first tap's δ) each residue is a stride-1 correlation of ĝ_r
+ * with its taps: a stride-1 transposed convolution with the taps flipped, channels swapped (gy's channels in,
+ * x's out) and crops that make its output exactly the input's size. Residues whose taps have the same count
+ * and spacing in every dimension (all of them when the kernel is a multiple of the stride) form one plan whose
+ * input channels are gy's channels × those residues: one GEMM with a reduction that many times longer, instead
+ * of one small plan per residue. Per call: gy is split into each class's ĝ, each class's plan runs, and the
+ * results are summed.
  */
 final class InputGradientF32 {
     private final ConvTransposeSpec spec;
-    /** Per residue with taps: its plan, and where its part of gy comes from (residue and count per dimension). */
+    /** Per class of residues: its plan, its residues and the extents of its ĝ (D, H, W). */
     private final List<FloatPlan> plans = new ArrayList<>();
-    /** Per residue with taps: for each of its pixels q (flat), the flat output pixel {@code q·s + r} it comes from. */
-    private final List<int[]> sources = new ArrayList<>();
-    /** Per thread: a residue of gy and a partial gx, grown to the largest batch seen (a call allocates nothing after). */
-    private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[2][0]);
+    private final List<List<Residue>> classes = new ArrayList<>();
+    private final List<int[]> extents = new ArrayList<>();
+    /** gy's extents (D, H, W) and strides. */
+    private final int[] out3 = new int[3], s3 = new int[3];
+    /** Per thread: each class's ĝ, then a partial gx; grown to the largest batch seen (a call allocates nothing after). */
+    private final ThreadLocal<float[][]> buffers;
+
+    /** One residue: its taps per dimension, and per dimension (D, H, W) its residue, first δ and count of q. */
+    private record Residue(int[][] taps, int[] r, int[] delta0, int[] q) {}
 
     InputGradientF32(ConvTransposeSpec spec, float[] w, Parallelism parallelism) {
         this.spec = spec;
         int rank = spec.rank();
         int[] s = spec.stride(), d = spec.dilation(), k = spec.kernel(), in = spec.inputSize(), out = spec.outputSize(), pb = spec.cropBegin();
-        int[] r = new int[rank];
+        Map<String, List<Residue>> byStructure = new LinkedHashMap<>();   // by taps' count and spacing per dimension
         int total = 1;
         for (int a = 0; a < rank; a++) total *= s[a];
         for (int code = 0; code < total; code++) {
+            int[] r = new int[rank];
             int rest = code;
             for (int a = rank - 1; a >= 0; a--) {
                 r[a] = rest % s[a];
                 rest /= s[a];
             }
             int[][] taps = new int[rank][];
-            int[] q = new int[rank], kSub = new int[rank], dSub = new int[rank], b = new int[rank], e = new int[rank];
+            int[] q = new int[rank], delta0 = new int[rank], kSub = new int[rank], dSub = new int[rank];
             boolean any = true;
             for (int a = 0; a < rank && any; a++) {
                 q[a] = out[a] > r[a] ? (out[a] - r[a] + s[a] - 1) / s[a] : 0;
@@ -45,57 +57,69 @@ final class InputGradientF32 {
                 any = q[a] > 0 && !list.isEmpty();
                 if (!any) break;
                 taps[a] = list.stream().mapToInt(Integer::intValue).toArray();
-                int j = taps[a].length;
-                long delta0 = Math.floorDiv((long) taps[a][0] * d[a] - pb[a], s[a]);
-                dSub[a] = j > 1 ? (int) (Math.floorDiv((long) taps[a][1] * d[a] - pb[a], s[a]) - delta0) : 1;
-                kSub[a] = j;
-                long begin = delta0 + (long) (j - 1) * dSub[a];
-                long full = (q[a] - 1) + (long) dSub[a] * (j - 1) + 1;
-                b[a] = Math.toIntExact(begin);
-                e[a] = Math.toIntExact(full - begin - in[a]);
+                delta0[a] = Math.toIntExact(Math.floorDiv((long) taps[a][0] * d[a] - pb[a], s[a]));
+                kSub[a] = taps[a].length;
+                dSub[a] = kSub[a] > 1 ? Math.toIntExact(Math.floorDiv((long) taps[a][1] * d[a] - pb[a], s[a]) - delta0[a]) : 1;
             }
-            if (!any) continue;
-            ConvTransposeSpec sub = ConvTransposeSpec.builder(spec.outChannels(), spec.inChannels()).groups(spec.groups())
-                    .inputSize(q).kernel(kSub).dilation(dSub).crops(b, e).channelsLast(spec.channelsLast()).build();
-            plans.add(ConvTranspose.plan(sub, subWeights(w, taps, kSub), null, parallelism));
-            sources.add(sourcePixels(r, q, s, out));
+            if (any) {
+                byStructure.computeIfAbsent(Arrays.toString(kSub) + Arrays.toString(dSub), key -> new ArrayList<>())
+                        .add(new Residue(taps, in3(r, 0), in3(delta0, 0), in3(q, 1)));
+            }
         }
+        int[] o = in3(out, 1), st = in3(s, 1);
+        System.arraycopy(o, 0, out3, 0, 3);
+        System.arraycopy(st, 0, s3, 0, 3);
+        for (List<Residue> members : byStructure.values()) {
+            int[] kSub = new int[rank], dSub = new int[rank], u = new int[rank], crop = new int[rank];
+            int[][] taps = members.get(0).taps();
+            for (int a = 0; a < rank; a++) {
+                kSub[a] = taps[a].length;
+                dSub[a] = kSub[a] > 1 ? (taps[a][1] - taps[a][0]) * d[a] / s[a] : 1;
+                crop[a] = Math.toIntExact((long) (kSub[a] - 1) * dSub[a]);   // ĝ reaches this far past the input
+                u[a] = Math.toIntExact(in[a] + (long) crop[a]);
+            }
+            ConvTransposeSpec sub = ConvTransposeSpec.builder(spec.outChannels() * members.size(), spec.inChannels())
+                    .groups(spec.groups()).inputSize(u).kernel(kSub).dilation(dSub).crops(crop, crop)
+                    .channelsLast(spec.channelsLast()).build();
+            plans.add(ConvTranspose.plan(sub, subWeights(w, members, kSub), null, parallelism));
+            classes.add(members);
+            extents.add(in3(u, 1));
+        }
+        int count = plans.size();
+        buffers = ThreadLocal.withInitial(() -> new float[count + 1][0]);
     }
 
-    private static int[] sourcePixels(int[] r, int[] q, int[] s, int[] out) {
-        int rank = q.length, qVol = 1;
-        for (int v : q) qVol *= v;
-        int[] from = new int[qVol], idx = new int[rank];
-        for (int j = 0; j < qVol; j++) {
-            int rest = j, o = 0;
-            for (int a = rank - 1; a >= 0; a--) {
-                idx[a] = rest % q[a];
-                rest /= q[a];
-            }
-            for (int a = 0; a < rank; a++) o = o * out[a] + idx[a] * s[a] + r[a];
-            from[j] = o;
-        }
-        return from;
+    /** {@code v} as three dimensions (D, H, W), leading ones filled with {@code fill}. */
+    private static int[] in3(int[] v, int fill) {
+        int[] r = {fill, fill, fill};
+        System.arraycopy(v, 0, r, 3 - v.length, v.length);
+        return r;
     }
 
-    /** {@code w'[co][ci][t']} = {@code w[ci][co][taps flipped]}, per group, as the sub-plan's [Cin', Cout'/g, k'…]. */
-    private float[] subWeights(float[] w, int[][] taps, int[] kSub) {
+    /**
+     * The class's weights as its plan's {@code [Cin', Cout'/g, k'…]}: input channel {@code (co, residue m)} of
+     * each group, output channel ci, tap t' = {@code w[ci][co][residue m's taps, flipped]}.
+     */
+    private float[] subWeights(float[] w, List<Residue> members, int[] kSub) {
         int rank = spec.rank(), g = spec.groups(), cig = spec.inChannelsPerGroup(), cog = spec.outChannelsPerGroup();
         int[] k = spec.kernel();
-        int kVol = (int) ConvTransposeSpec.product(k), subVol = (int) ConvTransposeSpec.product(kSub);
-        float[] r = new float[spec.outChannels() * cig * subVol];
+        int kVol = (int) ConvTransposeSpec.product(k), subVol = (int) ConvTransposeSpec.product(kSub), residues = members.size();
+        float[] r = new float[spec.outChannels() * residues * cig * subVol];
         int[] idx = new int[rank];
-        for (int tp = 0; tp < subVol; tp++) {
-            int rest = tp, t = 0;
-            for (int a = rank - 1; a >= 0; a--) {
-                idx[a] = rest % kSub[a];
-                rest /= kSub[a];
-            }
-            for (int a = 0; a < rank; a++) t = t * k[a] + taps[a][kSub[a] - 1 - idx[a]];
-            for (int grp = 0; grp < g; grp++) {
-                for (int co = 0; co < cog; co++) {
-                    for (int ci = 0; ci < cig; ci++) {
-                        r[((grp * cog + co) * cig + ci) * subVol + tp] = w[((grp * cig + ci) * cog + co) * kVol + t];
+        for (int m = 0; m < residues; m++) {
+            int[][] taps = members.get(m).taps();
+            for (int tp = 0; tp < subVol; tp++) {
+                int rest = tp, t = 0;
+                for (int a = rank - 1; a >= 0; a--) {
+                    idx[a] = rest % kSub[a];
+                    rest /= kSub[a];
+                }
+                for (int a = 0; a < rank; a++) t = t * k[a] + taps[a][kSub[a] - 1 - idx[a]];
+                for (int grp = 0; grp < g; grp++) {
+                    for (int co = 0; co < cog; co++) {
+                        for (int ci = 0; ci < cig; ci++) {
+                            r[((((grp * cog + co) * residues + m) * cig + ci) * subVol) + tp] = w[((grp * cig + ci) * cog + co) * kVol + t];
+                        }
                     }
                 }
             }
@@ -111,36 +135,62 @@ final class InputGradientF32 {
             return;
         }
         float[][] buf = buffers.get();
-        if (plans.size() > 1 && buf[1].length < inLen) buf[1] = new float[inLen];
-        float[] part = buf[1];
+        split(batch, gy, gyOff, buf);
+        if (plans.size() > 1 && buf[plans.size()].length < inLen) buf[plans.size()] = new float[inLen];
+        float[] part = buf[plans.size()];
         for (int p = 0; p < plans.size(); p++) {
-            float[] residue = split(batch, gy, gyOff, p, buf);
             if (p == 0) {
-                plans.get(p).execute(batch, residue, 0, gx, gxOff);
+                plans.get(p).execute(batch, buf[p], 0, gx, gxOff);
             } else {
-                plans.get(p).execute(batch, residue, 0, part, 0);
+                plans.get(p).execute(batch, buf[p], 0, part, 0);
                 for (int i = 0; i < inLen; i++) gx[gxOff + i] += part[i];
             }
         }
     }
 
-    /** {@code gy_r[n][co][q] = gy[n][co][q·s + r]} over every dimension, in the spec's layout. */
-    private float[] split(int batch, float[] gy, int gyOff, int p, float[][] buf) {
-        int[] from = sources.get(p);
-        int qVol = from.length, cout = spec.outChannels(), outPlane = spec.outputElementsPerImage() / cout;
-        if (buf[0].length < batch * cout * qVol) buf[0] = new float[batch * cout * qVol];
-        float[] res = buf[0];
-        if (spec.channelsLast()) {   // a pixel's channels are adjacent in both
-            for (int n = 0; n < batch; n++) {
-                int src = gyOff + n * cout * outPlane, dst = n * cout * qVol;
-                for (int j = 0; j < qVol; j++) System.arraycopy(gy, src + from[j] * cout, res, dst + j * cout, cout);
-            }
-        } else {
-            for (int plane = 0; plane < batch * cout; plane++) {
-                int src = gyOff + plane * outPlane, dst = plane * qVol;
-                for (int j = 0; j < qVol; j++) res[dst + j] = gy[src + from[j]];
+    /**
+     * Every class's input, {@code ĝ[n][co, m][u] = gy[n][co][(u + δ_m)·s + r_m]} (zero where that is outside gy)
+     * for its residues m, in the spec's layout, into {@code buf[class]}: row by row, each gy plane once for all
+     * classes while it is in cache.
+     */
+    private void split(int batch, float[] gy, int gyOff, float[][] buf) {
+        int cout = spec.outChannels(), outPlane = out3[0] * out3[1] * out3[2];
+        boolean last = spec.channelsLast();
+        for (int p = 0; p < classes.size(); p++) {
+            int[] u = extents.get(p);
+            int length = batch * cout * classes.get(p).size() * u[0] * u[1] * u[2];
+            if (buf[p].length < length) buf[p] = new float[length];
+        }
+        for (int n = 0; n < batch; n++) {
+            for (int co = 0; co < cout; co++) {
+                int gyPlane = gyOff + n * cout * outPlane + co * (last ? 1 : outPlane), gyPixel = last ? cout : 1;
+                for (int p = 0; p < classes.size(); p++) {
+                    List<Residue> members = classes.get(p);
+                    int[] u = extents.get(p);
+                    int residues = members.size(), uVol = u[0] * u[1] * u[2], channels = cout * residues;
+                    float[] res = buf[p];
+                    for (int m = 0; m < residues; m++) {
+                        Residue rs = members.get(m);
+                        int channel = co * residues + m, pixel = last ? channels : 1;
+                        int base = n * channels * uVol + channel * (last ? 1 : uVol);
+                        int w0 = Math.max(0, -rs.delta0()[2]), w1 = Math.max(w0, Math.min(u[2], rs.q()[2] - rs.delta0()[2]));
+                        for (int ud = 0, row = base; ud < u[0]; ud++) {
+                            for (int uh = 0; uh < u[1]; uh++, row += u[2] * pixel) {
+                                int qd = ud + rs.delta0()[0], qh = uh + rs.delta0()[1];
+                                boolean inside = qd >= 0 && qd < rs.q()[0] && qh >= 0 && qh < rs.q()[1];
+                                int a = inside ? w0 : u[2], e = inside ? w1 : u[2];
+                                for (int uw = 0; uw < a; uw++) res[row + uw * pixel] = 0f;
+                                if (inside) {
+                                    int from = gyPlane + (((qd * s3[0] + rs.r()[0]) * out3[1] + qh * s3[1] + rs.r()[1]) * out3[2]
+                                            + (w0 + rs.delta0()[2]) * s3[2] + rs.r()[2]) * gyPixel, step = s3[2] * gyPixel;
+                                    for (int uw = a; uw < e; uw++, from += step) res[row + uw * pixel] = gy[from];
+                                }
+                                for (int uw = e; uw < u[2]; uw++) res[row + uw * pixel] = 0f;
+                            }
+                        }
+                    }
+                }
             }
         }
-        return res;
     }
 }
