@@ -200,9 +200,11 @@ final class RowKernelF32 implements FloatKernel {
         FloatVector w2 = FloatVector.broadcast(S, tw[2]), w3 = FloatVector.broadcast(S, tw[3]);
         FloatVector v0 = FloatVector.broadcast(S, tw[4]), v1 = FloatVector.broadcast(S, tw[5]);
         FloatVector v2 = FloatVector.broadcast(S, tw[6]), v3 = FloatVector.broadcast(S, tw[7]);
-        for (int row = 0, p = 0; row < rows; row++, p += pitch, yRow += step) {
-            for (int q = 0, o = yRow; q < both; q += L, o += 2 * L) {
-                int at = p + q;
+        // Columns outer, rows inner: a depthwise row holds only a few vectors, too few for a loop of its own.
+        for (int q = 0; q < both; q += L) {
+            boolean whole = q + L <= both;
+            int cells = 2 * (both - q);
+            for (int row = 0, at = q, o = yRow + 2 * q; row < rows; row++, at += pitch, o += step) {
                 FloatVector e = FloatVector.fromArray(S, lines, x0 + at).mul(w0);
                 e = FloatVector.fromArray(S, lines, x1 + at).fma(w1, e);
                 e = FloatVector.fromArray(S, lines, x2 + at).fma(w2, e);
@@ -214,15 +216,16 @@ final class RowKernelF32 implements FloatKernel {
                 // zipped in line, not through a call: a call with vector arguments may not inline, and then boxes
                 FloatVector lo = e.rearrange(ZipF32.SPREAD_LO).blend(d.rearrange(ZipF32.SPREAD_LO), ZipF32.ODD).add(b);
                 FloatVector hi = e.rearrange(ZipF32.SPREAD_HI).blend(d.rearrange(ZipF32.SPREAD_HI), ZipF32.ODD).add(b);
-                if (q + L <= both) {
+                if (whole) {
                     lo.intoArray(y, o);
                     hi.intoArray(y, o + L);
                 } else {
-                    int cells = 2 * (both - q);
                     lo.intoArray(y, o, S.indexInRange(0, cells));
                     if (cells > L) hi.intoArray(y, o + L, S.indexInRange(L, cells));
                 }
             }
+        }
+        for (int row = 0, p = 0; row < rows; row++, p += pitch, yRow += step) {
             if (bd.wCount[0] > both) {   // an odd row: one more even cell
                 int at = p + both;
                 float e = lines[x0 + at] * tw[0];

@@ -200,9 +200,11 @@ final class RowKernelF64 implements DoubleKernel {
         DoubleVector w2 = DoubleVector.broadcast(S, tw[2]), w3 = DoubleVector.broadcast(S, tw[3]);
         DoubleVector v0 = DoubleVector.broadcast(S, tw[4]), v1 = DoubleVector.broadcast(S, tw[5]);
         DoubleVector v2 = DoubleVector.broadcast(S, tw[6]), v3 = DoubleVector.broadcast(S, tw[7]);
-        for (int row = 0, p = 0; row < rows; row++, p += pitch, yRow += step) {
-            for (int q = 0, o = yRow; q < both; q += L, o += 2 * L) {
-                int at = p + q;
+        // Columns outer, rows inner: a depthwise row holds only a few vectors, too few for a loop of its own.
+        for (int q = 0; q < both; q += L) {
+            boolean whole = q + L <= both;
+            int cells = 2 * (both - q);
+            for (int row = 0, at = q, o = yRow + 2 * q; row < rows; row++, at += pitch, o += step) {
                 DoubleVector e = DoubleVector.fromArray(S, lines, x0 + at).mul(w0);
                 e = DoubleVector.fromArray(S, lines, x1 + at).fma(w1, e);
                 e = DoubleVector.fromArray(S, lines, x2 + at).fma(w2, e);
@@ -214,15 +216,16 @@ final class RowKernelF64 implements DoubleKernel {
                 // zipped in line, not through a call: a call with vector arguments may not inline, and then boxes
                 DoubleVector lo = e.rearrange(ZipF64.SPREAD_LO).blend(d.rearrange(ZipF64.SPREAD_LO), ZipF64.ODD).add(b);
                 DoubleVector hi = e.rearrange(ZipF64.SPREAD_HI).blend(d.rearrange(ZipF64.SPREAD_HI), ZipF64.ODD).add(b);
-                if (q + L <= both) {
+                if (whole) {
                     lo.intoArray(y, o);
                     hi.intoArray(y, o + L);
                 } else {
-                    int cells = 2 * (both - q);
                     lo.intoArray(y, o, S.indexInRange(0, cells));
                     if (cells > L) hi.intoArray(y, o + L, S.indexInRange(L, cells));
                 }
             }
+        }
+        for (int row = 0, p = 0; row < rows; row++, p += pitch, yRow += step) {
             if (bd.wCount[0] > both) {   // an odd row: one more even cell
                 int at = p + both;
                 double e = lines[x0 + at] * tw[0];
