@@ -228,6 +228,10 @@ final class GemmKernelF64 implements DoubleKernel {
      * interleaved (a vector zip when kW is 2); cells a crop removes are skipped.
      */
     private void writeDepthToSpace(double[] c, int grp, int p0, int valid, double[] y, int yGroup) {
+        if (g.yp != 1) {
+            writeDepthToSpaceLast(c, grp, p0, valid, y, yGroup);
+            return;
+        }
         int nr = lay.nr, inH = g.in[1], inW = g.in[2], kh = g.k[1], kw = g.k[2], outW = g.out[2], yp = g.yp, pbw = g.pb[2];
         // input columns whose kW cells all lie inside the output row
         int inner0 = Math.floorDiv(pbw + kw - 1, kw), inner1 = Math.floorDiv(outW + pbw - kw, kw) + 1;
@@ -252,6 +256,25 @@ final class GemmKernelF64 implements DoubleKernel {
                 }
             }
             j += len;
+        }
+    }
+
+    /**
+     * {@link #writeDepthToSpace} for channels-last output: per input pixel and tap, the group's output channels
+     * of that output pixel are adjacent, so they are written together (read down C's rows, which stay in L1)
+     * instead of one channel's cells at a time across the output.
+     */
+    private void writeDepthToSpaceLast(double[] c, int grp, int p0, int valid, double[] y, int yGroup) {
+        int nr = lay.nr, inH = g.in[1], inW = g.in[2], kh = g.k[1], kw = g.k[2], cog = g.cog, rowStride = g.kVol * nr;
+        for (int j = 0; j < valid; j++) {
+            int p = p0 + j, id = p / (inH * inW), ih = p / inW % inH, iw = p % inW;
+            for (int t = 0; t < g.kVol; t++) {
+                int od = id * g.s[0] + t / (kh * kw) - g.pb[0], oh = ih * g.s[1] + t / kw % kh - g.pb[1];
+                int ow = iw * g.s[2] + t % kw - g.pb[2];
+                if (od < 0 || od >= g.out[0] || oh < 0 || oh >= g.out[1] || ow < 0 || ow >= g.out[2]) continue;
+                int o = yGroup + ((od * g.out[1] + oh) * g.out[2] + ow) * g.yp, b = grp * cog;
+                for (int co = 0, at = t * nr + j; co < cog; co++, at += rowStride) y[o + co] = bias[b + co] + c[at];
+            }
         }
     }
 
