@@ -186,4 +186,32 @@ class GradientsTest {
         }
         return gw;
     }
+
+    /**
+     * One gradients object called with batches 2, 1, 3 and 2 again (its copies are kept per thread between calls
+     * of the same batch) gives the weight gradient of a fresh object every time, on the tiled and the
+     * dot-product paths.
+     */
+    @Test
+    void weightGradientOfChangingBatches() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 44);
+        Case[] shapes = {
+            new Case(3, 16, 32, 1, new int[] {5, 6}, new int[] {4, 4}, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0},
+                    new int[] {1, 1}, false, 51),
+            new Case(3, 3, 2, 1, new int[] {7, 5}, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1},
+                    new int[] {1, 1}, false, 52)};
+        for (Case c : shapes) {
+            double[][] d = c.data();
+            float[] x = Check.toFloat(d[0]), w = Check.toFloat(d[1]), gy = Check.toFloat(uniform(r, c.outputLength()));
+            FloatGradients kept = ConvTranspose.gradients(c.spec(), w, Parallelism.threads(2));
+            int inImage = c.inputLength() / c.batch(), outImage = c.outputLength() / c.batch();
+            for (int batch : new int[] {2, 1, 3, 2}) {
+                float[] got = new float[c.weightLength()], want = new float[c.weightLength()];
+                int off = 3 - batch;   // the last images, so that the offsets are exercised too
+                kept.weight(batch, x, off * inImage, gy, off * outImage, got);
+                ConvTranspose.gradients(c.spec(), w, Parallelism.threads(2)).weight(batch, x, off * inImage, gy, off * outImage, want);
+                assertArrayEquals(want, got, "batch " + batch + ", " + c);
+            }
+        }
+    }
 }

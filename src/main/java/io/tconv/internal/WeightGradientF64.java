@@ -94,6 +94,33 @@ public final class WeightGradientF64 {
 
     private static int roundUp(int n) { return (n + 15) / 16 * 16; }
 
+    /**
+     * The copies of one call, kept per thread for the next call with the same batch: every call writes the same
+     * cells of them, so their padding stays zero (a new batch gets new, zeroed arrays).
+     */
+    private static final class Work {
+        final int batch;
+        final double[][] y;
+        double[] x, c;
+        int[] aRow, bRow;
+
+        Work(int batch, int residues) {
+            this.batch = batch;
+            this.y = new double[residues][];
+        }
+    }
+
+    private final ThreadLocal<Work> work = new ThreadLocal<>();
+
+    private Work work(int batch) {
+        Work w = work.get();
+        if (w == null || w.batch != batch) {
+            w = new Work(batch, residue.size());
+            work.set(w);
+        }
+        return w;
+    }
+
     /** gw for a batch, {@code [Cin, Cout/groups, k…]}: every element written; runs its tasks on {@code parallel}. */
     public void run(int batch, double[] x, int xOff, double[] gy, int gyOff, double[] gw, Parallel parallel) {
         java.util.Arrays.fill(gw, 0.0);
@@ -102,7 +129,8 @@ public final class WeightGradientF64 {
             tiled(batch, x, xOff, gy, gyOff, gw, parallel);
             return;
         }
-        double[] xp = new double[batch * g.cin * planeLength];
+        Work work = work(batch);
+        double[] xp = work.x = work.x != null ? work.x : new double[batch * g.cin * planeLength];
         for (int p = 0; p < batch * g.cin; p++) {
             int n = p / g.cin, c = p % g.cin;
             for (int id = 0; id < g.in[0]; id++) {
@@ -114,8 +142,12 @@ public final class WeightGradientF64 {
                 }
             }
         }
-        double[][] gp = new double[residue.size()][];
-        for (int i = 0; i < gp.length; i++) gp[i] = split(batch, gy, gyOff, i);
+        double[][] gp = work.y;
+        for (int i = 0; i < gp.length; i++) {
+            // slack: a lag reaches past the last plane by up to a plane's rows and the rounding, where x is zero
+            if (gp[i] == null) gp[i] = new double[batch * g.cout * planeLength + rowsPerPlane * pitch + 16];
+            split(batch, gy, gyOff, i, gp[i]);
+        }
         long macs = (long) batch * g.cog * g.kVol * dotLength();
         int tasks = g.groups * ((g.cig + block() - 1) / block());
         parallel.run(tasks, Math.max(1, macs * block()), b -> weights(batch, b, xp, gp, gw));
@@ -134,7 +166,8 @@ public final class WeightGradientF64 {
         int mr = ops.tileRows(), lanes = ops.lanes(), nr = Math.min(ops.tileVectors(), (g.cog + lanes - 1) / lanes) * lanes;
         int xPanels = (g.cig + mr - 1) / mr, yPanels = (g.cog + nr - 1) / nr, width = yPanels * nr;
         int positions = arrayLength((long) batch * planeLength, 1), yRows = arrayLength(positions + (long) planeLength, 1);
-        double[] xt = new double[arrayLength((long) g.groups * xPanels * positions, mr)];
+        Work work = work(batch);
+        double[] xt = work.x = work.x != null ? work.x : new double[arrayLength((long) g.groups * xPanels * positions, mr)];
         for (int n = 0; n < batch; n++) {
             for (int id = 0; id < g.in[0]; id++) {
                 for (int ih = 0; ih < g.in[1]; ih++) {
@@ -143,9 +176,9 @@ public final class WeightGradientF64 {
                 }
             }
         }
-        double[][] gt = new double[residue.size()][];
+        double[][] gt = work.y;
         for (int i = 0; i < gt.length; i++) {
-            gt[i] = new double[arrayLength((long) g.groups * yPanels * yRows, nr)];
+            if (gt[i] == null) gt[i] = new double[arrayLength((long) g.groups * yPanels * yRows, nr)];
             int[] r = residue.get(i), q = count.get(i), min = minLag.get(i);
             int c0 = Math.max(0, min[2]), c1 = Math.min(q[2], min[2] + pitch);
             for (int n = 0; n < batch; n++) {
@@ -159,13 +192,17 @@ public final class WeightGradientF64 {
                 }
             }
         }
-        int[] aRow = new int[positions], bRow = new int[positions];
-        for (int k = 0; k < positions; k++) {
-            aRow[k] = k * mr;
-            bRow[k] = k * nr;
+        if (work.aRow == null) {
+            work.aRow = new int[positions];
+            work.bRow = new int[positions];
+            for (int k = 0; k < positions; k++) {
+                work.aRow[k] = k * mr;
+                work.bRow[k] = k * nr;
+            }
         }
+        int[] aRow = work.aRow, bRow = work.bRow;
         int perGroup = (xPanels + BLOCKS_PER_TASK - 1) / BLOCKS_PER_TASK, tileSize = g.kVol * mr * width;
-        double[] c = new double[arrayLength((long) g.groups * perGroup * BLOCKS_PER_TASK, tileSize)];
+        double[] c = work.c = work.c != null ? work.c : new double[arrayLength((long) g.groups * perGroup * BLOCKS_PER_TASK, tileSize)];
         parallel.run(g.groups * perGroup, Math.max(1, (long) positions * tileSize * BLOCKS_PER_TASK), task -> {
             int grp = task / perGroup, first = task % perGroup * BLOCKS_PER_TASK, blocks = Math.min(BLOCKS_PER_TASK, xPanels - first);
             int cTask = task * BLOCKS_PER_TASK * tileSize;
@@ -240,10 +277,8 @@ public final class WeightGradientF64 {
     }
 
     /** One residue of gy in padded planes: value {@code gy_r[n, co, q]} at planes coordinate {@code q − minLag}. */
-    private double[] split(int batch, double[] gy, int gyOff, int i) {
+    private void split(int batch, double[] gy, int gyOff, int i, double[] buf) {
         int[] r = residue.get(i), q = count.get(i), min = minLag.get(i);
-        // slack: a lag reaches past the last plane by up to a plane's rows and the rounding, where x is zero
-        double[] buf = new double[batch * g.cout * planeLength + rowsPerPlane * pitch + 16];
         for (int p = 0; p < batch * g.cout; p++) {
             for (int a = 0; a < q[0]; a++) {
                 int pd = a - min[0];
@@ -260,7 +295,6 @@ public final class WeightGradientF64 {
                 }
             }
         }
-        return buf;
     }
 
     /** Input channels per task: a block of four shares each load of gy, where a group has four. */
