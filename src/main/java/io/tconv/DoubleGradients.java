@@ -25,7 +25,7 @@ public final class DoubleGradients {
         this.geometry = new Geometry(spec);
         this.ops = ops;
         this.parallel = new Parallel(parallelism.threads(), parallelism.executor());
-        this.input = new InputGradientF64(spec, weight, parallelism);
+        this.input = new InputGradientF64(spec, weight, parallelism, ops);
         this.weights = new io.tconv.internal.WeightGradientF64(geometry, ops);
     }
 

@@ -25,7 +25,7 @@ public final class FloatGradients {
         this.geometry = new Geometry(spec);
         this.ops = ops;
         this.parallel = new Parallel(parallelism.threads(), parallelism.executor());
-        this.input = new InputGradientF32(spec, weight, parallelism);
+        this.input = new InputGradientF32(spec, weight, parallelism, ops);
         this.weights = new io.tconv.internal.WeightGradientF32(geometry, ops);
     }
 

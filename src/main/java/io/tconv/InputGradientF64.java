@@ -1,5 +1,6 @@
 package io.tconv;
 
+import io.tconv.internal.DoubleOps;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import java.util.Map;
  */
 final class InputGradientF64 {
     private final ConvTransposeSpec spec;
+    private final DoubleOps ops;
     /** Per class of residues: its plan, its residues and the extents of its ĝ (D, H, W). */
     private final List<DoublePlan> plans = new ArrayList<>();
     private final List<List<Residue>> classes = new ArrayList<>();
@@ -33,8 +35,9 @@ final class InputGradientF64 {
     /** One residue: its taps per dimension, and per dimension (D, H, W) its residue, first δ and count of q. */
     private record Residue(int[][] taps, int[] r, int[] delta0, int[] q) {}
 
-    InputGradientF64(ConvTransposeSpec spec, double[] w, Parallelism parallelism) {
+    InputGradientF64(ConvTransposeSpec spec, double[] w, Parallelism parallelism, DoubleOps ops) {
         this.spec = spec;
+        this.ops = ops;
         int rank = spec.rank();
         int[] s = spec.stride(), d = spec.dilation(), k = spec.kernel(), in = spec.inputSize(), out = spec.outputSize(), pb = spec.cropBegin();
         Map<String, List<Residue>> byStructure = new LinkedHashMap<>();   // by taps' count and spacing per dimension
@@ -183,7 +186,8 @@ final class InputGradientF64 {
                                 if (inside) {
                                     int from = gyPlane + (((qd * s3[0] + rs.r()[0]) * out3[1] + qh * s3[1] + rs.r()[1]) * out3[2]
                                             + (w0 + rs.delta0()[2]) * s3[2] + rs.r()[2]) * gyPixel, step = s3[2] * gyPixel;
-                                    for (int uw = a; uw < e; uw++, from += step) res[row + uw * pixel] = gy[from];
+                                    if (pixel == 1) ops.gather(gy, from, step, res, row + a, e - a);
+                                    else for (int uw = a; uw < e; uw++, from += step) res[row + uw * pixel] = gy[from];
                                 }
                                 for (int uw = e; uw < u[2]; uw++) res[row + uw * pixel] = 0.0;
                             }

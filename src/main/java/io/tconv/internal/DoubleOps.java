@@ -38,4 +38,7 @@ public interface DoubleOps {
     /** The double twin of {@link FloatOps#tile}. */
     void tile(double[] a, int aOff, int[] aRow, double[] b, int bOff, int[] bRow, int k0, int kLen, int vectors, double[] c,
               int cOff, int cStride, boolean accumulate);
+
+    /** The double twin of {@link FloatOps#gather}. */
+    void gather(double[] src, int from, int step, double[] dst, int to, int n);
 }

@@ -46,4 +46,7 @@ public interface FloatOps {
      */
     void tile(float[] a, int aOff, int[] aRow, float[] b, int bOff, int[] bRow, int k0, int kLen, int vectors, float[] c,
               int cOff, int cStride, boolean accumulate);
+
+    /** {@code dst[to + i] = src[from + i·step]} for {@code i < n}: a strided run made contiguous. */
+    void gather(float[] src, int from, int step, float[] dst, int to, int n);
 }

@@ -48,6 +48,11 @@ public final class ScalarOps {
         }
 
         @Override
+        public void gather(float[] src, int from, int step, float[] dst, int to, int n) {
+            for (int i = 0; i < n; i++) dst[to + i] = src[from + i * step];
+        }
+
+        @Override
         public int tileRows() { return 4; }
 
         @Override
@@ -110,6 +115,11 @@ public final class ScalarOps {
             double s = 0;
             for (int j = 0; j < n; j++) s += x[off + j];
             return s;
+        }
+
+        @Override
+        public void gather(double[] src, int from, int step, double[] dst, int to, int n) {
+            for (int i = 0; i < n; i++) dst[to + i] = src[from + i * step];
         }
 
         @Override

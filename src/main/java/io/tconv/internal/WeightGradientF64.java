@@ -289,9 +289,8 @@ public final class WeightGradientF64 {
                     int src = gyOff + p / g.cout * g.outImage() + p % g.cout * g.yc
                             + (((a * g.s[0] + r[0]) * g.out[1] + b * g.s[1] + r[1]) * g.out[2] + r[2]) * g.yp;
                     int dst = p * planeLength + (pd * rowsPerPlane + ph) * pitch, step = g.s[2] * g.yp;
-                    for (int c = Math.max(0, min[2]), end = Math.min(q[2], min[2] + pitch); c < end; c++) {
-                        buf[dst + c - min[2]] = gy[src + c * step];
-                    }
+                    int c0 = Math.max(0, min[2]), c1 = Math.min(q[2], min[2] + pitch);
+                    if (c1 > c0) ops.gather(gy, src + c0 * step, step, buf, dst + c0 - min[2], c1 - c0);
                 }
             }
         }

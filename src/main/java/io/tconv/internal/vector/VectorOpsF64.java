@@ -2,6 +2,7 @@ package io.tconv.internal.vector;
 
 import io.tconv.internal.DoubleOps;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -141,6 +142,26 @@ final class VectorOpsF64 implements DoubleOps {
         double s = lanes(acc);
         for (; j < n; j++) s += x[off + j];
         return s;
+    }
+
+    /** Every other lane of two vectors, packed: even lanes ({@code EVENS}, then {@code UPPER} from the second). */
+    private static final VectorShuffle<Double> EVENS = VectorShuffle.fromOp(S, i -> 2 * i % L);
+    private static final VectorMask<Double> UPPER = VectorMask.fromLong(S, -1L << (L / 2));
+
+    @Override
+    public void gather(double[] src, int from, int step, double[] dst, int to, int n) {
+        if (step == 1) {
+            System.arraycopy(src, from, dst, to, n);
+            return;
+        }
+        int i = 0;
+        if (step == 2 && L >= 4) {   // two vectors' even lanes by one-vector shuffles and a blend, as in ZipF64
+            for (int at = from; i + L <= n && at + 2 * L <= src.length; i += L, at += 2 * L) {
+                DoubleVector v0 = DoubleVector.fromArray(S, src, at), v1 = DoubleVector.fromArray(S, src, at + L);
+                v0.rearrange(EVENS).blend(v1.rearrange(EVENS), UPPER).intoArray(dst, to + i);
+            }
+        }
+        for (; i < n; i++) dst[to + i] = src[from + i * step];
     }
 
     /** The weight gradient's tile: 8×3 with 32 vector registers, 5×2 with 16. */
