@@ -32,8 +32,11 @@ final class InputGradientF32 {
     /** Per thread: each class's ĝ, then a partial gx; grown to the largest batch seen (a call allocates nothing after). */
     private final ThreadLocal<float[][]> buffers;
 
-    /** One residue: its taps per dimension, and per dimension (D, H, W) its residue, first δ and count of q. */
-    private record Residue(int[][] taps, int[] r, int[] delta0, int[] q) {}
+    /**
+     * One residue: per dimension its taps, their count and spacing in δ; and per dimension (D, H, W) its residue,
+     * first δ and count of q.
+     */
+    private record Residue(int[][] taps, int[] kSub, int[] dSub, int[] r, int[] delta0, int[] q) {}
 
     InputGradientF32(ConvTransposeSpec spec, float[] w, Parallelism parallelism, FloatOps ops) {
         this.spec = spec;
@@ -66,18 +69,15 @@ final class InputGradientF32 {
             }
             if (any) {
                 byStructure.computeIfAbsent(Arrays.toString(kSub) + Arrays.toString(dSub), key -> new ArrayList<>())
-                        .add(new Residue(taps, in3(r, 0), in3(delta0, 0), in3(q, 1)));
+                        .add(new Residue(taps, kSub, dSub, in3(r, 0), in3(delta0, 0), in3(q, 1)));
             }
         }
         int[] o = in3(out, 1), st = in3(s, 1);
         System.arraycopy(o, 0, out3, 0, 3);
         System.arraycopy(st, 0, s3, 0, 3);
         for (List<Residue> members : byStructure.values()) {
-            int[] kSub = new int[rank], dSub = new int[rank], u = new int[rank], crop = new int[rank];
-            int[][] taps = members.get(0).taps();
+            int[] kSub = members.get(0).kSub(), dSub = members.get(0).dSub(), u = new int[rank], crop = new int[rank];
             for (int a = 0; a < rank; a++) {
-                kSub[a] = taps[a].length;
-                dSub[a] = kSub[a] > 1 ? (taps[a][1] - taps[a][0]) * d[a] / s[a] : 1;
                 crop[a] = Math.toIntExact((long) (kSub[a] - 1) * dSub[a]);   // ĝ reaches this far past the input
                 u[a] = Math.toIntExact(in[a] + (long) crop[a]);
             }
