@@ -12,7 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The float channels-last depthwise path (one input and one output channel per group): a pixel's channels are
  * adjacent in both tensors, so the vectors run across channels, with each channel's weights packed as
  * {@code [tap][channel]}. A task is an output row: it starts from the bias, then each tap that lands on the
- * row sweeps along it, adding weights times input pixels (no inserted zero is visited).
+ * row sweeps along it, adding weights times input pixels (no inserted zero is visited). The W taps of one
+ * residue (that reach the same output cells) sweep in pairs where both reach a cell: one load and store of the
+ * output for two taps, added in the same order.
  */
 final class DepthwiseLastF32 implements FloatKernel {
     static final VectorSpecies<Float> S = VectorConstants.FLOATS;
@@ -21,6 +23,8 @@ final class DepthwiseLastF32 implements FloatKernel {
     private final Geometry g;
     private final Taps tapsD, tapsH;
     private final WRuns runs;
+    /** Per W tap: the next tap of its residue when it leads a pair, −1 when it sweeps alone, −2 when it follows. */
+    private final int[] partner;
     private final float[] w, bias;
 
     DepthwiseLastF32(Geometry g, float[] weight, float[] bias, Workspace workspace) {
@@ -28,6 +32,18 @@ final class DepthwiseLastF32 implements FloatKernel {
         tapsD = new Taps(g.in[0], g.k[0], g.s[0], g.d[0], g.pb[0], g.out[0]);
         tapsH = new Taps(g.in[1], g.k[1], g.s[1], g.d[1], g.pb[1], g.out[1]);
         runs = new WRuns(g);
+        partner = new int[g.k[2]];
+        java.util.Arrays.fill(partner, -1);
+        for (int t = 0; t < g.k[2]; t++) {
+            if (partner[t] != -1) continue;
+            for (int u = t + 1; u < g.k[2]; u++) {
+                if ((long) (u - t) * g.d[2] % g.s[2] == 0 && partner[u] == -1) {
+                    partner[t] = u;
+                    partner[u] = -2;
+                    break;
+                }
+            }
+        }
         workspace.check(name(), sharedBytes(), 0);
         int c = g.cout;
         w = new float[g.kVol * c];
@@ -62,7 +78,7 @@ final class DepthwiseLastF32 implements FloatKernel {
     @Override
     public void run(int n, int task, float[] x, int xOff, float[] y, int yOff) {
         int od = task / g.out[1], oh = task % g.out[1], c = g.cout, inH = g.in[1], inW = g.in[2], kh = g.k[1], kw = g.k[2];
-        int outW = g.out[2], sw = g.s[2], full = c - c % L;
+        int outW = g.out[2];
         int xImage = xOff + n * g.inImage(), yRow = yOff + n * g.outImage() + (od * g.out[1] + oh) * outW * c;
         for (int ow = 0; ow < outW; ow++) System.arraycopy(bias, 0, y, yRow + ow * c, c);
         // Every tap that lands on this row, in (D, H, W) order, swept along the row: each output cell adds its
@@ -72,24 +88,60 @@ final class DepthwiseLastF32 implements FloatKernel {
                 int xRow = xImage + (tapsD.input[a] * inH + tapsH.input[b]) * inW * c;
                 int tRow = (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
                 for (int tw = 0; tw < kw; tw++) {
-                    int first = runs.first[tw], end = runs.end[tw];
-                    if (first >= end) continue;
-                    int wAt = (tRow + tw) * c, yStep = sw * c;
-                    for (int c0 = 0; c0 < full; c0 += L) {
-                        FloatVector wv = FloatVector.fromArray(S, w, wAt + c0);
-                        for (int iw = first, xa = xRow + iw * c + c0, ya = yRow + runs.firstOut[tw] * c + c0; iw < end;
-                             iw++, xa += c, ya += yStep) {
-                            FloatVector.fromArray(S, x, xa).fma(wv, FloatVector.fromArray(S, y, ya)).intoArray(y, ya);
-                        }
+                    int tv = partner[tw];
+                    if (tv == -2) continue;   // swept with its leader
+                    if (tv < 0) {
+                        sweep(x, y, xRow, yRow, tRow + tw, tw, runs.first[tw], runs.end[tw]);
+                        continue;
                     }
-                    for (int ch = full; ch < c; ch++) {   // the channels past the last whole vector
-                        float wc = w[wAt + ch];
-                        for (int iw = first, xa = xRow + iw * c + ch, ya = yRow + runs.firstOut[tw] * c + ch; iw < end;
-                             iw++, xa += c, ya += yStep) {
-                            y[ya] = Math.fma(wc, x[xa], y[ya]);
-                        }
-                    }
+                    // tap tv reaches the cell that tap tw reaches from input iw from input iw − m
+                    int m = (int) ((long) (tv - tw) * g.d[2] / g.s[2]);
+                    int lo = Math.max(runs.first[tw], runs.first[tv] + m), hi = Math.max(lo, Math.min(runs.end[tw], runs.end[tv] + m));
+                    sweep(x, y, xRow, yRow, tRow + tw, tw, runs.first[tw], Math.min(lo, runs.end[tw]));
+                    sweep(x, y, xRow, yRow, tRow + tw, tw, Math.max(hi, runs.first[tw]), runs.end[tw]);
+                    sweepPair(x, y, xRow, yRow, tRow, tw, tv, m, lo, hi);
+                    sweep(x, y, xRow, yRow, tRow + tv, tv, runs.first[tv], Math.min(lo - m, runs.end[tv]));
+                    sweep(x, y, xRow, yRow, tRow + tv, tv, Math.max(hi - m, runs.first[tv]), runs.end[tv]);
                 }
+            }
+        }
+    }
+
+    /** Tap tw (weights row {@code tRowTap}) swept along inputs [iw0, iw1) of input row xRow onto output row yRow. */
+    private void sweep(float[] x, float[] y, int xRow, int yRow, int tRowTap, int tw, int iw0, int iw1) {
+        if (iw0 >= iw1) return;
+        int c = g.cout, full = c - c % L, wAt = tRowTap * c, yStep = g.s[2] * c;
+        int out0 = iw0 * g.s[2] + tw * g.d[2] - g.pb[2];
+        for (int c0 = 0; c0 < full; c0 += L) {
+            FloatVector wv = FloatVector.fromArray(S, w, wAt + c0);
+            for (int iw = iw0, xa = xRow + iw * c + c0, ya = yRow + out0 * c + c0; iw < iw1; iw++, xa += c, ya += yStep) {
+                FloatVector.fromArray(S, x, xa).fma(wv, FloatVector.fromArray(S, y, ya)).intoArray(y, ya);
+            }
+        }
+        for (int ch = full; ch < c; ch++) {   // the channels past the last whole vector
+            float wc = w[wAt + ch];
+            for (int iw = iw0, xa = xRow + iw * c + ch, ya = yRow + out0 * c + ch; iw < iw1; iw++, xa += c, ya += yStep) {
+                y[ya] = Math.fma(wc, x[xa], y[ya]);
+            }
+        }
+    }
+
+    /** Taps tw and then tv (tv reading input iw − m where tw reads iw) swept together along inputs [iw0, iw1) of tw. */
+    private void sweepPair(float[] x, float[] y, int xRow, int yRow, int tRow, int tw, int tv, int m, int iw0, int iw1) {
+        if (iw0 >= iw1) return;
+        int c = g.cout, full = c - c % L, wAt = (tRow + tw) * c, vAt = (tRow + tv) * c, yStep = g.s[2] * c, back = m * c;
+        int out0 = iw0 * g.s[2] + tw * g.d[2] - g.pb[2];
+        for (int c0 = 0; c0 < full; c0 += L) {
+            FloatVector wv = FloatVector.fromArray(S, w, wAt + c0), vv = FloatVector.fromArray(S, w, vAt + c0);
+            for (int iw = iw0, xa = xRow + iw * c + c0, ya = yRow + out0 * c + c0; iw < iw1; iw++, xa += c, ya += yStep) {
+                FloatVector acc = FloatVector.fromArray(S, x, xa).fma(wv, FloatVector.fromArray(S, y, ya));
+                FloatVector.fromArray(S, x, xa - back).fma(vv, acc).intoArray(y, ya);
+            }
+        }
+        for (int ch = full; ch < c; ch++) {
+            float wc = w[wAt + ch], vc = w[vAt + ch];
+            for (int iw = iw0, xa = xRow + iw * c + ch, ya = yRow + out0 * c + ch; iw < iw1; iw++, xa += c, ya += yStep) {
+                y[ya] = Math.fma(vc, x[xa - back], Math.fma(wc, x[xa], y[ya]));
             }
         }
     }
