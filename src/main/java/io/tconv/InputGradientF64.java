@@ -176,7 +176,8 @@ final class InputGradientF64 {
                         Residue rs = members.get(m);
                         int channel = co * residues + m, pixel = last ? channels : 1;
                         int base = n * channels * uVol + channel * (last ? 1 : uVol);
-                        int w0 = Math.max(0, -rs.delta0()[2]), w1 = Math.max(w0, Math.min(u[2], rs.q()[2] - rs.delta0()[2]));
+                        // the u along W whose q lies in gy (none when a crop reaches past the kernel)
+                        int w0 = Math.min(u[2], Math.max(0, -rs.delta0()[2])), w1 = Math.max(w0, Math.min(u[2], rs.q()[2] - rs.delta0()[2]));
                         for (int ud = 0, row = base; ud < u[0]; ud++) {
                             for (int uh = 0; uh < u[1]; uh++, row += u[2] * pixel) {
                                 int qd = ud + rs.delta0()[0], qh = uh + rs.delta0()[1];

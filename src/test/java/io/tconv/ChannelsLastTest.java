@@ -120,4 +120,38 @@ class ChannelsLastTest {
             assertArrayEquals(gb, gbLast, 1e-12, "gb " + c);
         }
     }
+
+    /**
+     * The input gradient where padding reaches past the kernel (a residue of gy whose rows hold no cell the input
+     * reaches), channels-last against channels-first, over small 1-D geometries of every such kind.
+     */
+    @Test
+    void inputGradientWithCropsPastTheKernel() {
+        int checked = 0;
+        for (int in = 1; in <= 3; in++) {
+            for (int k = 1; k <= 4; k++) {
+                for (int s = 1; s <= 3; s++) {
+                    for (int d = 1; d <= 4; d++) {
+                        for (int p = 0; p <= 7; p++) {
+                            for (int op = 0; op < Math.max(s, d); op++) {
+                                if ((in - 1) * s - 2 * p + d * (k - 1) + 1 + op < 1) continue;
+                                Case c = new Case(2, 3, 2, 1, new int[] {in}, new int[] {k}, new int[] {s}, new int[] {p},
+                                        new int[] {op}, new int[] {d}, false, 60 + checked);
+                                double[][] x = c.data();
+                                int outPlane = Case.prod(c.outputSize());
+                                double[] gy = GradientsTest.uniform(new SplittableRandom(checked), c.outputLength());
+                                double[] gx = new double[c.inputLength()], gxLast = new double[c.inputLength()];
+                                ConvTranspose.gradients(c.spec(), x[1], Parallelism.callerOnly()).input(gy, gx);
+                                ConvTranspose.gradients(spec(c), x[1], Parallelism.callerOnly())
+                                        .input(transpose(gy, c.batch(), c.cout(), outPlane, true), gxLast);
+                                assertArrayEquals(gx, transpose(gxLast, c.batch(), c.cin(), in, false), 1e-12, "gx " + c);
+                                checked++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(checked > 100, "only " + checked + " geometries");
+    }
 }
