@@ -204,61 +204,42 @@ final class RowKernelF32 implements FloatKernel {
         // each term pair's second tap reads the buffer row above its first (a 4×4 kernel at stride 2: the H taps
         // are listed in increasing k, so decreasing δ), one row's first-tap loads are the next row's second-tap
         // loads: carried in registers, so each row loads four vectors, not eight.
-        if (x2 - x0 == -pitch && x3 - x1 == -pitch && z2 - z0 == -pitch && z3 - z1 == -pitch) {
-            for (int q = 0; q < both; q += L) {
-                boolean whole = q + L <= both;
-                int cells = 2 * (both - q);
-                FloatVector k0 = FloatVector.fromArray(S, lines, x2 + q), k1 = FloatVector.fromArray(S, lines, x3 + q);
-                FloatVector k2 = FloatVector.fromArray(S, lines, z2 + q), k3 = FloatVector.fromArray(S, lines, z3 + q);
-                for (int row = 0, at = q, o = yRow + 2 * q; row < rows; row++, at += pitch, o += step) {
-                    FloatVector n0 = FloatVector.fromArray(S, lines, x0 + at), n1 = FloatVector.fromArray(S, lines, x1 + at);
-                    FloatVector n2 = FloatVector.fromArray(S, lines, z0 + at), n3 = FloatVector.fromArray(S, lines, z1 + at);
-                    FloatVector e = n0.mul(w0);
-                    e = n1.fma(w1, e);
-                    e = k0.fma(w2, e);
-                    e = k1.fma(w3, e);
-                    FloatVector d = n2.mul(v0);
-                    d = n3.fma(v1, d);
-                    d = k2.fma(v2, d);
-                    d = k3.fma(v3, d);
-                    k0 = n0;
-                    k1 = n1;
-                    k2 = n2;
-                    k3 = n3;
-                    FloatVector lo = e.rearrange(ZipF32.SPREAD_LO).blend(d.rearrange(ZipF32.SPREAD_LO), ZipF32.ODD).add(b);
-                    FloatVector hi = e.rearrange(ZipF32.SPREAD_HI).blend(d.rearrange(ZipF32.SPREAD_HI), ZipF32.ODD).add(b);
-                    if (whole) {
-                        lo.intoArray(y, o);
-                        hi.intoArray(y, o + L);
-                    } else {
-                        lo.intoArray(y, o, S.indexInRange(0, cells));
-                        if (cells > L) hi.intoArray(y, o + L, S.indexInRange(L, cells));
-                    }
+        boolean carry = x2 - x0 == -pitch && x3 - x1 == -pitch && z2 - z0 == -pitch && z3 - z1 == -pitch;
+        for (int q = 0; q < both; q += L) {
+            boolean whole = q + L <= both;
+            int cells = 2 * (both - q);
+            FloatVector k0 = FloatVector.fromArray(S, lines, x2 + q), k1 = FloatVector.fromArray(S, lines, x3 + q);
+            FloatVector k2 = FloatVector.fromArray(S, lines, z2 + q), k3 = FloatVector.fromArray(S, lines, z3 + q);
+            for (int row = 0, at = q, o = yRow + 2 * q; row < rows; row++, at += pitch, o += step) {
+                FloatVector n0 = FloatVector.fromArray(S, lines, x0 + at), n1 = FloatVector.fromArray(S, lines, x1 + at);
+                FloatVector n2 = FloatVector.fromArray(S, lines, z0 + at), n3 = FloatVector.fromArray(S, lines, z1 + at);
+                if (!carry) {
+                    k0 = FloatVector.fromArray(S, lines, x2 + at);
+                    k1 = FloatVector.fromArray(S, lines, x3 + at);
+                    k2 = FloatVector.fromArray(S, lines, z2 + at);
+                    k3 = FloatVector.fromArray(S, lines, z3 + at);
                 }
-            }
-        } else {
-            for (int q = 0; q < both; q += L) {
-                boolean whole = q + L <= both;
-                int cells = 2 * (both - q);
-                for (int row = 0, at = q, o = yRow + 2 * q; row < rows; row++, at += pitch, o += step) {
-                    FloatVector e = FloatVector.fromArray(S, lines, x0 + at).mul(w0);
-                    e = FloatVector.fromArray(S, lines, x1 + at).fma(w1, e);
-                    e = FloatVector.fromArray(S, lines, x2 + at).fma(w2, e);
-                    e = FloatVector.fromArray(S, lines, x3 + at).fma(w3, e);
-                    FloatVector d = FloatVector.fromArray(S, lines, z0 + at).mul(v0);
-                    d = FloatVector.fromArray(S, lines, z1 + at).fma(v1, d);
-                    d = FloatVector.fromArray(S, lines, z2 + at).fma(v2, d);
-                    d = FloatVector.fromArray(S, lines, z3 + at).fma(v3, d);
-                    // zipped in line, not through a call: a call with vector arguments may not inline, and then boxes
-                    FloatVector lo = e.rearrange(ZipF32.SPREAD_LO).blend(d.rearrange(ZipF32.SPREAD_LO), ZipF32.ODD).add(b);
-                    FloatVector hi = e.rearrange(ZipF32.SPREAD_HI).blend(d.rearrange(ZipF32.SPREAD_HI), ZipF32.ODD).add(b);
-                    if (whole) {
-                        lo.intoArray(y, o);
-                        hi.intoArray(y, o + L);
-                    } else {
-                        lo.intoArray(y, o, S.indexInRange(0, cells));
-                        if (cells > L) hi.intoArray(y, o + L, S.indexInRange(L, cells));
-                    }
+                FloatVector e = n0.mul(w0);
+                e = n1.fma(w1, e);
+                e = k0.fma(w2, e);
+                e = k1.fma(w3, e);
+                FloatVector d = n2.mul(v0);
+                d = n3.fma(v1, d);
+                d = k2.fma(v2, d);
+                d = k3.fma(v3, d);
+                k0 = n0;
+                k1 = n1;
+                k2 = n2;
+                k3 = n3;
+                // zipped in line, not through a call: a call with vector arguments may not inline, and then boxes
+                FloatVector lo = e.rearrange(ZipF32.SPREAD_LO).blend(d.rearrange(ZipF32.SPREAD_LO), ZipF32.ODD).add(b);
+                FloatVector hi = e.rearrange(ZipF32.SPREAD_HI).blend(d.rearrange(ZipF32.SPREAD_HI), ZipF32.ODD).add(b);
+                if (whole) {
+                    lo.intoArray(y, o);
+                    hi.intoArray(y, o + L);
+                } else {
+                    lo.intoArray(y, o, S.indexInRange(0, cells));
+                    if (cells > L) hi.intoArray(y, o + L, S.indexInRange(L, cells));
                 }
             }
         }

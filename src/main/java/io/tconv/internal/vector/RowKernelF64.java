@@ -204,61 +204,42 @@ final class RowKernelF64 implements DoubleKernel {
         // each term pair's second tap reads the buffer row above its first (a 4×4 kernel at stride 2: the H taps
         // are listed in increasing k, so decreasing δ), one row's first-tap loads are the next row's second-tap
         // loads: carried in registers, so each row loads four vectors, not eight.
-        if (x2 - x0 == -pitch && x3 - x1 == -pitch && z2 - z0 == -pitch && z3 - z1 == -pitch) {
-            for (int q = 0; q < both; q += L) {
-                boolean whole = q + L <= both;
-                int cells = 2 * (both - q);
-                DoubleVector k0 = DoubleVector.fromArray(S, lines, x2 + q), k1 = DoubleVector.fromArray(S, lines, x3 + q);
-                DoubleVector k2 = DoubleVector.fromArray(S, lines, z2 + q), k3 = DoubleVector.fromArray(S, lines, z3 + q);
-                for (int row = 0, at = q, o = yRow + 2 * q; row < rows; row++, at += pitch, o += step) {
-                    DoubleVector n0 = DoubleVector.fromArray(S, lines, x0 + at), n1 = DoubleVector.fromArray(S, lines, x1 + at);
-                    DoubleVector n2 = DoubleVector.fromArray(S, lines, z0 + at), n3 = DoubleVector.fromArray(S, lines, z1 + at);
-                    DoubleVector e = n0.mul(w0);
-                    e = n1.fma(w1, e);
-                    e = k0.fma(w2, e);
-                    e = k1.fma(w3, e);
-                    DoubleVector d = n2.mul(v0);
-                    d = n3.fma(v1, d);
-                    d = k2.fma(v2, d);
-                    d = k3.fma(v3, d);
-                    k0 = n0;
-                    k1 = n1;
-                    k2 = n2;
-                    k3 = n3;
-                    DoubleVector lo = e.rearrange(ZipF64.SPREAD_LO).blend(d.rearrange(ZipF64.SPREAD_LO), ZipF64.ODD).add(b);
-                    DoubleVector hi = e.rearrange(ZipF64.SPREAD_HI).blend(d.rearrange(ZipF64.SPREAD_HI), ZipF64.ODD).add(b);
-                    if (whole) {
-                        lo.intoArray(y, o);
-                        hi.intoArray(y, o + L);
-                    } else {
-                        lo.intoArray(y, o, S.indexInRange(0, cells));
-                        if (cells > L) hi.intoArray(y, o + L, S.indexInRange(L, cells));
-                    }
+        boolean carry = x2 - x0 == -pitch && x3 - x1 == -pitch && z2 - z0 == -pitch && z3 - z1 == -pitch;
+        for (int q = 0; q < both; q += L) {
+            boolean whole = q + L <= both;
+            int cells = 2 * (both - q);
+            DoubleVector k0 = DoubleVector.fromArray(S, lines, x2 + q), k1 = DoubleVector.fromArray(S, lines, x3 + q);
+            DoubleVector k2 = DoubleVector.fromArray(S, lines, z2 + q), k3 = DoubleVector.fromArray(S, lines, z3 + q);
+            for (int row = 0, at = q, o = yRow + 2 * q; row < rows; row++, at += pitch, o += step) {
+                DoubleVector n0 = DoubleVector.fromArray(S, lines, x0 + at), n1 = DoubleVector.fromArray(S, lines, x1 + at);
+                DoubleVector n2 = DoubleVector.fromArray(S, lines, z0 + at), n3 = DoubleVector.fromArray(S, lines, z1 + at);
+                if (!carry) {
+                    k0 = DoubleVector.fromArray(S, lines, x2 + at);
+                    k1 = DoubleVector.fromArray(S, lines, x3 + at);
+                    k2 = DoubleVector.fromArray(S, lines, z2 + at);
+                    k3 = DoubleVector.fromArray(S, lines, z3 + at);
                 }
-            }
-        } else {
-            for (int q = 0; q < both; q += L) {
-                boolean whole = q + L <= both;
-                int cells = 2 * (both - q);
-                for (int row = 0, at = q, o = yRow + 2 * q; row < rows; row++, at += pitch, o += step) {
-                    DoubleVector e = DoubleVector.fromArray(S, lines, x0 + at).mul(w0);
-                    e = DoubleVector.fromArray(S, lines, x1 + at).fma(w1, e);
-                    e = DoubleVector.fromArray(S, lines, x2 + at).fma(w2, e);
-                    e = DoubleVector.fromArray(S, lines, x3 + at).fma(w3, e);
-                    DoubleVector d = DoubleVector.fromArray(S, lines, z0 + at).mul(v0);
-                    d = DoubleVector.fromArray(S, lines, z1 + at).fma(v1, d);
-                    d = DoubleVector.fromArray(S, lines, z2 + at).fma(v2, d);
-                    d = DoubleVector.fromArray(S, lines, z3 + at).fma(v3, d);
-                    // zipped in line, not through a call: a call with vector arguments may not inline, and then boxes
-                    DoubleVector lo = e.rearrange(ZipF64.SPREAD_LO).blend(d.rearrange(ZipF64.SPREAD_LO), ZipF64.ODD).add(b);
-                    DoubleVector hi = e.rearrange(ZipF64.SPREAD_HI).blend(d.rearrange(ZipF64.SPREAD_HI), ZipF64.ODD).add(b);
-                    if (whole) {
-                        lo.intoArray(y, o);
-                        hi.intoArray(y, o + L);
-                    } else {
-                        lo.intoArray(y, o, S.indexInRange(0, cells));
-                        if (cells > L) hi.intoArray(y, o + L, S.indexInRange(L, cells));
-                    }
+                DoubleVector e = n0.mul(w0);
+                e = n1.fma(w1, e);
+                e = k0.fma(w2, e);
+                e = k1.fma(w3, e);
+                DoubleVector d = n2.mul(v0);
+                d = n3.fma(v1, d);
+                d = k2.fma(v2, d);
+                d = k3.fma(v3, d);
+                k0 = n0;
+                k1 = n1;
+                k2 = n2;
+                k3 = n3;
+                // zipped in line, not through a call: a call with vector arguments may not inline, and then boxes
+                DoubleVector lo = e.rearrange(ZipF64.SPREAD_LO).blend(d.rearrange(ZipF64.SPREAD_LO), ZipF64.ODD).add(b);
+                DoubleVector hi = e.rearrange(ZipF64.SPREAD_HI).blend(d.rearrange(ZipF64.SPREAD_HI), ZipF64.ODD).add(b);
+                if (whole) {
+                    lo.intoArray(y, o);
+                    hi.intoArray(y, o + L);
+                } else {
+                    lo.intoArray(y, o, S.indexInRange(0, cells));
+                    if (cells > L) hi.intoArray(y, o + L, S.indexInRange(L, cells));
                 }
             }
         }
