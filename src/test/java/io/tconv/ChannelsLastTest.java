@@ -1,6 +1,8 @@
 package io.tconv;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tconv.internal.Provider;
 import io.tconv.internal.Providers;
@@ -86,10 +88,24 @@ class ChannelsLastTest {
             kernels.add(check(c, Parallelism.threads(1 + i % 3), i % 5 == 4 ? scalar : current));
         }
         System.out.println("channels-last kernels: " + kernels);
-        if (Providers.fallback() == null) {
-            for (String path : new String[] {"depthwise channels-last", "channels-last rows", "few-channel planes", "phase gemm", "stride=kernel gemm", "scalar"}) {
-                org.junit.jupiter.api.Assertions.assertTrue(kernels.toString().contains(path), path + " never ran: " + kernels);
-            }
+    }
+
+    /** One channels-last geometry aimed at each vector path, with the kernel that ran asserted. */
+    @Test
+    void eachPathRunsWhereItIsAimed() {
+        assumeTrue(Providers.fallback() == null, "vector provider not in use: " + Providers.fallback());
+        int[] in = {5, 21}, k4 = {4, 4}, s2 = {2, 2}, one = {1, 1}, zero = {0, 0};
+        String[] expected = {"depthwise channels-last", "channels-last rows", "few-channel planes", "phase gemm",
+            "stride=kernel gemm"};
+        Case[] cases = {
+            new Case(2, 8, 8, 8, in, k4, s2, one, one, one, true, 61),          // one channel per group
+            new Case(1, 8, 40, 1, in, k4, s2, one, zero, one, true, 62),        // few inputs, many outputs
+            new Case(1, 32, 3, 1, in, k4, s2, one, zero, one, true, 63),        // many inputs, three outputs
+            new Case(1, 24, 24, 1, in, new int[] {3, 3}, s2, one, one, one, false, 64),
+            new Case(2, 24, 20, 1, in, new int[] {2, 2}, s2, zero, one, one, true, 65)};
+        for (int i = 0; i < cases.length; i++) {
+            String k = check(cases[i], Parallelism.threads(1 + i % 2), Providers.current());
+            assertTrue(k.contains(expected[i]), cases[i] + ": expected " + expected[i] + ", used " + k);
         }
     }
 
@@ -153,6 +169,6 @@ class ChannelsLastTest {
                 }
             }
         }
-        org.junit.jupiter.api.Assertions.assertTrue(checked > 100, "only " + checked + " geometries");
+        assertTrue(checked > 100, "only " + checked + " geometries");
     }
 }
