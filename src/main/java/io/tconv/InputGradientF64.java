@@ -1,6 +1,7 @@
 package io.tconv;
 
 import io.tconv.internal.DoubleOps;
+import io.tconv.internal.Parallel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,6 +20,12 @@ import java.util.Map;
  * input channels are gy's channels × those residues: one GEMM with a reduction that many times longer, instead
  * of one small plan per residue. Per call: gy is split into each class's ĝ, each class's plan runs, and the
  * results are summed.
+ *
+ * <p>Where the class plans' weights are small (few channels: rereading them costs nothing), the work is cut
+ * into blocks of rows along the first spatial dimension instead, one task per image and block on every
+ * thread: a task splits only the gy rows its block reaches into a per-thread ĝ that stays in L2, runs each
+ * class's plan for the block on its own thread, and copies the block into gx. Without blocks, ĝ for the
+ * whole batch is written and read back from memory (on few-channel layers, gy is most of the traffic).
  */
 final class InputGradientF64 {
     private final ConvTransposeSpec spec;
@@ -29,8 +36,22 @@ final class InputGradientF64 {
     private final List<int[]> extents = new ArrayList<>();
     /** gy's extents (D, H, W) and strides. */
     private final int[] out3 = new int[3], s3 = new int[3];
-    /** Per thread: each class's ĝ, then a partial gx; grown to the largest batch seen (a call allocates nothing after). */
+    /**
+     * Per thread: each class's ĝ, then a partial gx, then (in blocks) a block of gx; grown to the largest batch
+     * seen (a call allocates nothing after).
+     */
     private final ThreadLocal<double[][]> buffers;
+    /** Class plans whose weights take at most this many bytes together run in blocks of rows. */
+    static final long BLOCKED_WEIGHT_BYTES = 64 << 10;
+    /** The size a block's ĝ (every class) is kept near, in bytes: well inside L2 (by default). */
+    static final long BLOCK_BYTES = 512 << 10;
+    /** Rows of gx (along the first spatial dimension) per block and blocks per image; all and 1 without blocks. */
+    private final int blockRows, blocks;
+    private final boolean blocked;
+    /** The first spatial dimension's index in the (D, H, W) extents. */
+    private final int blockAxis;
+    /** The threads of the blocks (without blocks, each class's plan runs on them itself). */
+    private final Parallel parallel;
 
     /**
      * One residue: per dimension its taps, their count and spacing in δ; and per dimension (D, H, W) its residue,
@@ -39,6 +60,11 @@ final class InputGradientF64 {
     private record Residue(int[][] taps, int[] kSub, int[] dSub, int[] r, int[] delta0, int[] q) {}
 
     InputGradientF64(ConvTransposeSpec spec, double[] w, Parallelism parallelism, DoubleOps ops) {
+        this(spec, w, parallelism, ops, BLOCK_BYTES);
+    }
+
+    /** @param blockBytes the size of ĝ beyond which an image runs in blocks of about this size */
+    InputGradientF64(ConvTransposeSpec spec, double[] w, Parallelism parallelism, DoubleOps ops, long blockBytes) {
         this.spec = spec;
         this.ops = ops;
         int rank = spec.rank();
@@ -75,21 +101,52 @@ final class InputGradientF64 {
         int[] o = in3(out, 1), st = in3(s, 1);
         System.arraycopy(o, 0, out3, 0, 3);
         System.arraycopy(st, 0, s3, 0, 3);
+        // Without blocks each class's ĝ spans the input plus its crop; in blocks, blockRows plus the crop along
+        // the first dimension. Weights and the bytes of one ĝ row (all classes) decide.
+        long weightBytes = 0, rowBytes = 0;
+        int maxCrop = 0;
+        for (List<Residue> members : byStructure.values()) {
+            Residue first = members.get(0);
+            long rest = Double.BYTES * (long) spec.outChannels() * members.size();
+            for (int a = 1; a < rank; a++) rest *= in[a] + (long) (first.kSub()[a] - 1) * first.dSub()[a];
+            rowBytes += rest;
+            weightBytes += Double.BYTES * (long) spec.outChannels() * members.size() * spec.inChannelsPerGroup()
+                    * ConvTransposeSpec.product(first.kSub());
+            maxCrop = Math.max(maxCrop, (first.kSub()[0] - 1) * first.dSub()[0]);
+        }
+        // (ĝ of one image, every class: the input's rows plus the largest crop, a bound)
+        blocked = !byStructure.isEmpty() && weightBytes <= BLOCKED_WEIGHT_BYTES && rowBytes * (in[0] + maxCrop) > blockBytes;
+        int rows = in[0];
+        if (blocked) {
+            // near blockBytes of ĝ, at least four blocks where there are rows for them, blocks of equal size
+            long byCache = Math.max(1, blockBytes / Math.max(1, rowBytes) - maxCrop);
+            int count = (int) Math.max(Math.min(4, in[0]), (in[0] + byCache - 1) / byCache);
+            rows = (in[0] + count - 1) / count;
+        }
+        blockRows = rows;
+        blocks = (in[0] + rows - 1) / rows;
+        blockAxis = 3 - rank;
+        parallel = new Parallel(parallelism.threads(), parallelism.executor());
         for (List<Residue> members : byStructure.values()) {
             int[] kSub = members.get(0).kSub(), dSub = members.get(0).dSub(), u = new int[rank], crop = new int[rank];
             for (int a = 0; a < rank; a++) {
                 crop[a] = Math.toIntExact((long) (kSub[a] - 1) * dSub[a]);   // ĝ reaches this far past the input
-                u[a] = Math.toIntExact(in[a] + (long) crop[a]);
+                u[a] = Math.toIntExact((a == 0 ? blockRows : in[a]) + (long) crop[a]);
             }
             ConvTransposeSpec sub = ConvTransposeSpec.builder(spec.outChannels() * members.size(), spec.inChannels())
                     .groups(spec.groups()).inputSize(u).kernel(kSub).dilation(dSub).crops(crop, crop)
                     .channelsLast(spec.channelsLast()).build();
-            plans.add(ConvTranspose.plan(sub, subWeights(w, members, kSub), null, parallelism));
+            plans.add(ConvTranspose.plan(sub, subWeights(w, members, kSub), null, blocked ? Parallelism.threads(1) : parallelism));
             classes.add(members);
             extents.add(in3(u, 1));
         }
         int count = plans.size();
-        buffers = ThreadLocal.withInitial(() -> new double[count + 1][0]);
+        buffers = ThreadLocal.withInitial(() -> new double[count + 2][0]);
+    }
+
+    /** {@return whether the input gradient runs in blocks of rows} */
+    boolean blocked() {
+        return blocked;
     }
 
     /** {@code v} as three dimensions (D, H, W), leading ones filled with {@code fill}. */
@@ -135,63 +192,103 @@ final class InputGradientF64 {
         int inLen = batch * spec.inputElementsPerImage();
         if (plans.isEmpty()) {
             Arrays.fill(gx, gxOff, gxOff + inLen, 0.0);
-            return;
+        } else if (blocked) {
+            // a block's work: its multiply-adds, and moving its part of gy (twice: split, band copy) at a few
+            // multiply-adds' cost per element (these layers run at a fifth of the forward's GFLOP/s)
+            long work = (long) spec.inputElementsPerImage() * spec.outChannelsPerGroup() * ConvTransposeSpec.product(spec.kernel())
+                    + 4L * spec.outputElementsPerImage();
+            parallel.run(batch * blocks, Math.max(1, work / blocks), task -> block(task / blocks, task % blocks, gy, gyOff, gx, gxOff));
+        } else {
+            double[][] buf = buffers.get();
+            int outImage = spec.outputElementsPerImage();
+            for (int p = 0; p < classes.size(); p++) {
+                int length = batch * ghatLength(p);
+                if (buf[p].length < length) buf[p] = new double[length];
+            }
+            for (int n = 0; n < batch; n++) split(gy, gyOff + n * outImage, 0, buf, n);
+            sum(batch, buf, gx, gxOff);
         }
-        double[][] buf = buffers.get();
-        split(batch, gy, gyOff, buf);
-        if (plans.size() > 1 && buf[plans.size()].length < inLen) buf[plans.size()] = new double[inLen];
+    }
+
+    /** The elements of one image's ĝ of class p (for a block, in blocks). */
+    private int ghatLength(int p) {
+        int[] u = extents.get(p);
+        return spec.outChannels() * classes.get(p).size() * u[0] * u[1] * u[2];
+    }
+
+    /** Runs every class's plan on its ĝ in {@code buf} and sums them into {@code y}. */
+    private void sum(int batch, double[][] buf, double[] y, int yOff) {
+        int len = batch * (int) ConvTransposeSpec.product(plans.get(0).spec().outputSize()) * spec.inChannels();
+        if (plans.size() > 1 && buf[plans.size()].length < len) buf[plans.size()] = new double[len];
         double[] part = buf[plans.size()];
         for (int p = 0; p < plans.size(); p++) {
             if (p == 0) {
-                plans.get(p).execute(batch, buf[p], 0, gx, gxOff);
+                plans.get(p).execute(batch, buf[p], 0, y, yOff);
             } else {
                 plans.get(p).execute(batch, buf[p], 0, part, 0);
-                for (int i = 0; i < inLen; i++) gx[gxOff + i] += part[i];
+                for (int i = 0; i < len; i++) y[yOff + i] += part[i];
             }
         }
     }
 
+    /** One block of rows of image n: split, run the class plans into a block of gx, copy its rows into gx. */
+    private void block(int n, int b, double[] gy, int gyOff, double[] gx, int gxOff) {
+        double[][] buf = buffers.get();
+        for (int p = 0; p < classes.size(); p++) {
+            if (buf[p].length < ghatLength(p)) buf[p] = new double[ghatLength(p)];
+        }
+        int row0 = b * blockRows, cin = spec.inChannels(), image = spec.inputElementsPerImage();
+        split(gy, gyOff + n * spec.outputElementsPerImage(), row0, buf, 0);
+        int rest = image / cin / spec.inputSize()[0], blockLen = cin * blockRows * rest;
+        double[] out = buf[plans.size() + 1];
+        if (out.length < blockLen) out = buf[plans.size() + 1] = new double[blockLen];
+        sum(1, buf, out, 0);
+        int rows = Math.min(blockRows, spec.inputSize()[0] - row0), at = gxOff + n * image;
+        if (spec.channelsLast()) {
+            System.arraycopy(out, 0, gx, at + row0 * rest * cin, rows * rest * cin);
+        } else {
+            int plane = image / cin;
+            for (int c = 0; c < cin; c++) System.arraycopy(out, c * blockRows * rest, gx, at + c * plane + row0 * rest, rows * rest);
+        }
+    }
+
     /**
-     * Every class's input, {@code ĝ[n][co, m][u] = gy[n][co][(u + δ_m)·s + r_m]} (zero where that is outside gy)
-     * for its residues m, in the spec's layout, into {@code buf[class]}: row by row, each gy plane once for all
-     * classes while it is in cache.
+     * One image's input of every class, {@code ĝ[co, m][u] = gy[co][(u + δ_m)·s + r_m]} (zero where that is
+     * outside gy) for its residues m, in the spec's layout, into {@code buf[class]} at image {@code slot}: row by
+     * row, each gy plane once for all classes while it is in cache. In blocks, u along the first spatial
+     * dimension starts at {@code row0}.
      */
-    private void split(int batch, double[] gy, int gyOff, double[][] buf) {
+    private void split(double[] gy, int gyImage, int row0, double[][] buf, int slot) {
         int cout = spec.outChannels(), outPlane = out3[0] * out3[1] * out3[2];
         boolean last = spec.channelsLast();
-        for (int p = 0; p < classes.size(); p++) {
-            int[] u = extents.get(p);
-            int length = batch * cout * classes.get(p).size() * u[0] * u[1] * u[2];
-            if (buf[p].length < length) buf[p] = new double[length];
-        }
-        for (int n = 0; n < batch; n++) {
-            for (int co = 0; co < cout; co++) {
-                int gyPlane = gyOff + n * cout * outPlane + co * (last ? 1 : outPlane), gyPixel = last ? cout : 1;
-                for (int p = 0; p < classes.size(); p++) {
-                    List<Residue> members = classes.get(p);
-                    int[] u = extents.get(p);
-                    int residues = members.size(), uVol = u[0] * u[1] * u[2], channels = cout * residues;
-                    double[] res = buf[p];
-                    for (int m = 0; m < residues; m++) {
-                        Residue rs = members.get(m);
-                        int channel = co * residues + m, pixel = last ? channels : 1;
-                        int base = n * channels * uVol + channel * (last ? 1 : uVol);
-                        // the u along W whose q lies in gy (none when a crop reaches past the kernel)
-                        int w0 = Math.min(u[2], Math.max(0, -rs.delta0()[2])), w1 = Math.max(w0, Math.min(u[2], rs.q()[2] - rs.delta0()[2]));
-                        for (int ud = 0, row = base; ud < u[0]; ud++) {
-                            for (int uh = 0; uh < u[1]; uh++, row += u[2] * pixel) {
-                                int qd = ud + rs.delta0()[0], qh = uh + rs.delta0()[1];
-                                boolean inside = qd >= 0 && qd < rs.q()[0] && qh >= 0 && qh < rs.q()[1];
-                                int a = inside ? w0 : u[2], e = inside ? w1 : u[2];
-                                for (int uw = 0; uw < a; uw++) res[row + uw * pixel] = 0.0;
-                                if (inside) {
-                                    int from = gyPlane + (((qd * s3[0] + rs.r()[0]) * out3[1] + qh * s3[1] + rs.r()[1]) * out3[2]
-                                            + (w0 + rs.delta0()[2]) * s3[2] + rs.r()[2]) * gyPixel, step = s3[2] * gyPixel;
-                                    if (pixel == 1) ops.gather(gy, from, step, res, row + a, e - a);
-                                    else for (int uw = a; uw < e; uw++, from += step) res[row + uw * pixel] = gy[from];
-                                }
-                                for (int uw = e; uw < u[2]; uw++) res[row + uw * pixel] = 0.0;
+        int od = blockAxis == 0 ? row0 : 0, oh = blockAxis == 1 ? row0 : 0, ow = blockAxis == 2 ? row0 : 0;
+        for (int co = 0; co < cout; co++) {
+            int gyPlane = gyImage + co * (last ? 1 : outPlane), gyPixel = last ? cout : 1;
+            for (int p = 0; p < classes.size(); p++) {
+                List<Residue> members = classes.get(p);
+                int[] u = extents.get(p);
+                int residues = members.size(), uVol = u[0] * u[1] * u[2], channels = cout * residues;
+                double[] res = buf[p];
+                for (int m = 0; m < residues; m++) {
+                    Residue rs = members.get(m);
+                    int dd = rs.delta0()[0] + od, dh = rs.delta0()[1] + oh, dw = rs.delta0()[2] + ow;   // q of u = 0
+                    int channel = co * residues + m, pixel = last ? channels : 1;
+                    int base = slot * channels * uVol + channel * (last ? 1 : uVol);
+                    // the u along W whose q lies in gy (none when a crop reaches past the kernel)
+                    int w0 = Math.min(u[2], Math.max(0, -dw)), w1 = Math.max(w0, Math.min(u[2], rs.q()[2] - dw));
+                    for (int ud = 0, row = base; ud < u[0]; ud++) {
+                        for (int uh = 0; uh < u[1]; uh++, row += u[2] * pixel) {
+                            int qd = ud + dd, qh = uh + dh;
+                            boolean inside = qd >= 0 && qd < rs.q()[0] && qh >= 0 && qh < rs.q()[1];
+                            int a = inside ? w0 : u[2], e = inside ? w1 : u[2];
+                            for (int uw = 0; uw < a; uw++) res[row + uw * pixel] = 0.0;
+                            if (e > a) {
+                                int from = gyPlane + (((qd * s3[0] + rs.r()[0]) * out3[1] + qh * s3[1] + rs.r()[1]) * out3[2]
+                                        + (w0 + dw) * s3[2] + rs.r()[2]) * gyPixel, step = s3[2] * gyPixel;
+                                if (pixel == 1) ops.gather(gy, from, step, res, row + a, e - a);
+                                else for (int uw = a; uw < e; uw++, from += step) res[row + uw * pixel] = gy[from];
                             }
+                            for (int uw = e; uw < u[2]; uw++) res[row + uw * pixel] = 0.0;
                         }
                     }
                 }

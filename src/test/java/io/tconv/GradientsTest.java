@@ -162,6 +162,87 @@ class GradientsTest {
         }
     }
 
+    /**
+     * The input gradient in blocks of rows, forced small here (from one row to a few per block), against its
+     * definition {@code gx[n, ci, i] = Σ_t Σ_co w[ci, co, t] · gy[n, co, i·s + t·d − p]}, in double and float,
+     * channels-first and -last, each cell's tolerance scaled by its Σ|w·gy|; float gives the same bits on 1, 2
+     * and 7 threads. (The default block size leaves these small cases unblocked: the tests above cover that.)
+     */
+    @Test
+    void inputGradientInBlocksMatchesItsDefinition() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 45);
+        io.tconv.internal.Provider provider = io.tconv.internal.Providers.current();
+        for (int i = 0; i < 150; i++) {
+            Case c0 = Case.random(r, 4, 1 + i % 3);
+            Case c = new Case(Math.max(1, c0.batch()), c0.cin(), c0.cout(), c0.groups(), c0.in(), c0.k(), c0.s(), c0.p(), c0.op(),
+                    c0.d(), c0.bias(), c0.seed());
+            boolean last = i % 2 == 1;
+            ConvTransposeSpec spec = last ? ChannelsLastTest.spec(c) : c.spec();
+            int inPlane = Case.prod(c.in()), outPlane = Case.prod(c.outputSize());
+            double[][] d = c.data();
+            double[] gy = uniform(r, c.outputLength()), gyIn = last ? ChannelsLastTest.transpose(gy, c.batch(), c.cout(), outPlane, true) : gy;
+            double[][] ref = inputGradient(c, d[1], gy);
+            long blockBytes = i % 3 == 0 ? 1 : 1 + r.nextInt(3000);   // one row per block, or a few
+            String context = c + (last ? " channels-last" : "") + ", blocks of " + blockBytes + " bytes";
+            InputGradientF64 gd = new InputGradientF64(spec, d[1], Parallelism.threads(1 + i % 3), provider.doubleOps(), blockBytes);
+            if (blockBytes == 1) assertTrue(gd.blocked() || Arrays.stream(ref[1]).allMatch(v -> v == 0), "not in blocks: " + context);
+            double[] gx = new double[c.inputLength()];
+            Arrays.fill(gx, Double.NaN);
+            gd.run(c.batch(), gyIn, 0, gx, 0);
+            if (last) gx = ChannelsLastTest.transpose(gx, c.batch(), c.cin(), inPlane, false);
+            for (int k = 0; k < gx.length; k++) {
+                assertEquals(ref[0][k], gx[k], 1e-12 * ref[1][k] + 1e-300, "gx[" + k + "] (f64), " + context);
+            }
+            float[] first = null;
+            for (int threads : new int[] {1, 2, 7}) {
+                InputGradientF32 gf = new InputGradientF32(spec, Check.toFloat(d[1]), Parallelism.threads(threads), provider.floatOps(), blockBytes);
+                float[] gxf = new float[c.inputLength()];
+                Arrays.fill(gxf, Float.NaN);
+                gf.run(c.batch(), Check.toFloat(gyIn), 0, gxf, 0);
+                if (first == null) {
+                    first = gxf;
+                    double[] back = ChannelsLastTest.toDouble(gxf);
+                    if (last) back = ChannelsLastTest.transpose(back, c.batch(), c.cin(), inPlane, false);
+                    for (int k = 0; k < back.length; k++) {
+                        assertEquals(ref[0][k], back[k], 1e-5 * ref[1][k] + 1e-30, "gx[" + k + "] (f32), " + context);
+                    }
+                } else {
+                    assertArrayEquals(first, gxf, threads + " threads, gx, " + context);
+                }
+            }
+        }
+        // By default: a few-channel layer with big planes (img3) runs in blocks, a many-channel one does not.
+        ConvTransposeSpec img3 = ConvTransposeSpec.builder(3, 16).inputSize(256, 256).kernel(3, 3).stride(2, 2).padding(1, 1)
+                .outputPadding(1, 1).build();
+        ConvTransposeSpec dcgan128 = ConvTransposeSpec.builder(128, 64).inputSize(32, 32).kernel(4, 4).stride(2, 2).padding(1, 1).build();
+        assertTrue(new InputGradientF32(img3, new float[3 * 16 * 9], Parallelism.callerOnly(), provider.floatOps()).blocked());
+        assertTrue(!new InputGradientF32(dcgan128, new float[128 * 64 * 16], Parallelism.callerOnly(), provider.floatOps()).blocked());
+    }
+
+    /** gx by its definition, and per cell Σ|w·gy| (the scale of its rounding error). */
+    static double[][] inputGradient(Case c, double[] w, double[] gy) {
+        int inPlane = Case.prod(c.in()), kVol = Case.prod(c.k()), outPlane = Case.prod(c.outputSize());
+        int cig = c.cin() / c.groups(), cog = c.cout() / c.groups();
+        double[][] gx = new double[2][c.inputLength()];
+        for (int n = 0; n < c.batch(); n++) {
+            for (int ci = 0; ci < c.cin(); ci++) {
+                for (int i = 0; i < inPlane; i++) {
+                    int at = (n * c.cin() + ci) * inPlane + i;
+                    for (int t = 0; t < kVol; t++) {
+                        int o = Oracle.landing(c, i, t);
+                        if (o < 0) continue;
+                        for (int oc = 0; oc < cog; oc++) {
+                            double v = w[(ci * cog + oc) * kVol + t] * gy[(n * c.cout() + ci / cig * cog + oc) * outPlane + o];
+                            gx[0][at] += v;
+                            gx[1][at] += Math.abs(v);
+                        }
+                    }
+                }
+            }
+        }
+        return gx;
+    }
+
     /** gw by its definition, and per weight Σ|x·gy| (the scale of its rounding error). */
     static double[][] weightGradient(Case c, double[] x, double[] gy) {
         int inPlane = Case.prod(c.in()), kVol = Case.prod(c.k());
