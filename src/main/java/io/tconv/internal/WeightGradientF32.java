@@ -7,12 +7,13 @@ import java.util.List;
  * The weight gradient: as matrix products in register tiles where a group has the channels for them
  * ({@link #tiled}), else as long dot products. With {@code off(t) = t·d − pb = s·δ(t) + r(t)} per dimension,
  * {@code gw[ci, co, t] = Σ_n Σ_i x[n, ci, i] · gy_r[n, co, i + δ(t)]} where {@code gy_r[q] = gy[q·s + r]}: a
- * correlation of x with the residue's part of gy at lag δ(t). Per call, x and each residue of gy are copied
- * into zero-padded planes that share one row pitch and rows per plane, so that every lag is a constant offset
- * and each weight is one dot product over a whole plane (zeros in x's padding cancel what lies beyond the
- * input). The dot products are computed in register blocks: four input channels × five (output channel, tap)
- * pairs share each pass (one channel × four pairs where a group has fewer than four channels). Tasks own a block
- * of input channels' weights: the order of every sum is fixed.
+ * correlation of x with the residue's part of gy at lag δ(t). x and each residue of gy are copied into
+ * zero-padded planes that share one row pitch and rows per plane, so that every lag is a constant offset and
+ * each weight is a dot product over the planes (zeros in x's padding cancel what lies beyond the input). The
+ * dot products ({@link #bands}) are computed in register blocks: four input channels × five (output channel,
+ * tap) pairs share each pass (one channel × four pairs where a group has fewer than four channels), over bands
+ * of rows whose copies stay in L2, one band (of one group and image, or of several whole images) per task.
+ * The order of every sum is fixed.
  */
 public final class WeightGradientF32 {
     private final Geometry g;
@@ -22,8 +23,22 @@ public final class WeightGradientF32 {
     private final List<int[]> minLag = new ArrayList<>();
     /** Padded extents shared by x and every residue: planes of rowsPerPlane rows of pitch elements. */
     private final int planes, rowsPerPlane, pitch, planeLength;
+    /**
+     * The dot products' bands: x's rows (plane × row, padding included) per band, the bands of an image, and the
+     * rows a lag reaches past a band's last row.
+     */
+    private final int bandRows, bandCount, haloRows;
+    /** The bytes of one image's band copies, and the bytes a task's copies aim for. */
+    private final long imageBandBytes, bandLimit;
+    /** The bytes of a band's copies (x's and every residue's rows of a group) that {@link #bands} aims for. */
+    public static final long BAND_BYTES = 768 << 10;
 
     public WeightGradientF32(Geometry g, FloatOps ops) {
+        this(g, ops, BAND_BYTES);
+    }
+
+    /** @param bandBytes the bytes of the copies a task of the dot products aims for (smaller in tests) */
+    public WeightGradientF32(Geometry g, FloatOps ops, long bandBytes) {
         this.g = g;
         this.ops = ops;
         int[] span = new int[3];
@@ -74,16 +89,26 @@ public final class WeightGradientF32 {
         rowsPerPlane = g.in[1] + span[1];
         pitch = g.in[2] + span[2];
         planeLength = roundUp(Math.max(planes * rowsPerPlane * pitch, dotLength()));
+        int maxShift = 0;
         for (int i = 0; i < lags.size(); i++) {
             int[][] list = lags.get(i);
             int[] min = minLag.get(i), t = new int[list.length], sh = new int[list.length];
             for (int j = 0; j < list.length; j++) {
                 t[j] = list[j][0];
                 sh[j] = ((list[j][1] - min[0]) * rowsPerPlane + list[j][2] - min[1]) * pitch + list[j][3] - min[2];
+                maxShift = Math.max(maxShift, sh[j]);
             }
             taps.add(t);
             shift.add(sh);
         }
+        haloRows = maxShift / pitch + 1;
+        int xRows = g.in[0] * rowsPerPlane;
+        long rowBytes = (long) Float.BYTES * pitch * (g.cig + (long) g.cog * lags.size());
+        int rows = (int) Math.max(1, Math.min(xRows, bandBytes / Math.max(1, rowBytes) - haloRows));
+        bandCount = (xRows + rows - 1) / rows;
+        bandRows = (xRows + bandCount - 1) / bandCount;
+        imageBandBytes = rowBytes * (bandRows + haloRows);
+        bandLimit = bandBytes;
     }
 
     /**
@@ -129,28 +154,34 @@ public final class WeightGradientF32 {
             tiled(batch, x, xOff, gy, gyOff, gw, parallel);
             return;
         }
+        bands(batch, x, xOff, gy, gyOff, gw, parallel);
+    }
+
+    /**
+     * The weight gradient as dot products, for groups too narrow for register tiles. A task is one band of rows
+     * of one image and one group: it copies the band's rows of x and of each residue of gy (with the rows its
+     * lags reach past the band) into buffers of its own thread, which stay in L2, and writes the band's dot
+     * products of every weight of the group into its own slot of partial sums. Those are then added band by
+     * band, image by image: the order of every sum is fixed, whatever the thread count.
+     */
+    private void bands(int batch, float[] x, int xOff, float[] gy, int gyOff, float[] gw, Parallel parallel) {
+        // whole images per task where one image's band is the whole image, as many as fit the band's bytes
+        int images = bandCount > 1 ? 1 : (int) Math.max(1, Math.min(batch, bandLimit / Math.max(1, imageBandBytes)));
+        int imageBlocks = (batch + images - 1) / images, perTask = imageBlocks * bandCount;
+        int perGroup = g.cig * g.cog * g.kVol, tasks = g.groups * perTask;
         Work work = work(batch);
-        float[] xp = work.x = work.x != null ? work.x : new float[batch * g.cin * planeLength];
-        for (int p = 0; p < batch * g.cin; p++) {
-            int n = p / g.cin, c = p % g.cin;
-            for (int id = 0; id < g.in[0]; id++) {
-                for (int ih = 0; ih < g.in[1]; ih++) {
-                    int src = xOff + n * g.inImage() + c * g.xc + (id * g.in[1] + ih) * g.in[2] * g.xp;
-                    int dst = p * planeLength + (id * rowsPerPlane + ih) * pitch;
-                    if (g.xp == 1) System.arraycopy(x, src, xp, dst, g.in[2]);
-                    else for (int iw = 0; iw < g.in[2]; iw++) xp[dst + iw] = x[src + iw * g.xp];
-                }
+        float[] partial = work.c = work.c != null ? work.c : new float[arrayLength(tasks, perGroup)];
+        long macs = (long) images * g.cig * g.cog * g.kVol * bandRows * pitch;
+        parallel.run(tasks, Math.max(1, macs), task -> band(task / perTask, task % perTask / bandCount * images,
+                Math.min(images, batch - task % perTask / bandCount * images), task % bandCount, x, xOff, gy, gyOff, partial,
+                task * perGroup));
+        parallel.run(g.groups, (long) perTask * perGroup, grp -> {
+            for (int j = 0; j < perGroup; j++) {
+                float sum = 0;
+                for (int t = grp * perTask; t < (grp + 1) * perTask; t++) sum += partial[t * perGroup + j];
+                gw[grp * perGroup + j] = sum;
             }
-        }
-        float[][] gp = work.y;
-        for (int i = 0; i < gp.length; i++) {
-            // slack: a lag reaches past the last plane by up to a plane's rows and the rounding, where x is zero
-            if (gp[i] == null) gp[i] = new float[batch * g.cout * planeLength + rowsPerPlane * pitch + 16];
-            split(batch, gy, gyOff, i, gp[i]);
-        }
-        long macs = (long) batch * g.cog * g.kVol * dotLength();
-        int tasks = g.groups * ((g.cig + block() - 1) / block());
-        parallel.run(tasks, Math.max(1, macs * block()), b -> weights(batch, b, xp, gp, gw));
+        });
     }
 
     /**
@@ -276,44 +307,91 @@ public final class WeightGradientF32 {
         return (int) n;
     }
 
-    /** One residue of gy in padded planes: value {@code gy_r[n, co, q]} at planes coordinate {@code q − minLag}. */
-    private void split(int batch, float[] gy, int gyOff, int i, float[] buf) {
-        int[] r = residue.get(i), q = count.get(i), min = minLag.get(i);
-        for (int p = 0; p < batch * g.cout; p++) {
-            for (int a = 0; a < q[0]; a++) {
-                int pd = a - min[0];
-                if (pd < 0 || pd >= planes) continue;
-                for (int b = 0; b < q[1]; b++) {
-                    int ph = b - min[1];
-                    if (ph < 0 || ph >= rowsPerPlane) continue;
-                    int src = gyOff + p / g.cout * g.outImage() + p % g.cout * g.yc
-                            + (((a * g.s[0] + r[0]) * g.out[1] + b * g.s[1] + r[1]) * g.out[2] + r[2]) * g.yp;
-                    int dst = p * planeLength + (pd * rowsPerPlane + ph) * pitch, step = g.s[2] * g.yp;
-                    int c0 = Math.max(0, min[2]), c1 = Math.min(q[2], min[2] + pitch);
-                    if (c1 > c0) ops.gather(gy, src + c0 * step, step, buf, dst + c0 - min[2], c1 - c0);
+    /** Per thread: a band's copies of x ({@code [ci][position]}) and of each residue of gy ({@code [co][position]}). */
+    private final ThreadLocal<float[][]> bandCopies = new ThreadLocal<>();
+
+    /** {@return a band's positions, rounded up to whole vectors of any width (x is zero there)} */
+    private int bandLength() { return roundUp(bandRows * pitch); }
+
+    /** {@return the positions of a band's copy of a residue: its rows, the rows its lags reach and the rounding} */
+    private int residueLength() { return roundUp((bandRows + haloRows) * pitch) + 16; }
+
+    /**
+     * One task of {@link #bands}: group grp, images {@code n0 …} (several only where a band is a whole image),
+     * band b. Copies the band (x's rows {@code [R0, R0 + bandRows)} of the padded planes, zero past x; each
+     * residue's rows from R0 on, zero past gy), image after image, and writes the dot products of every weight of
+     * the group, summed over the images, into {@code out[outOff …]}, {@code [ci in group][co][tap]}.
+     */
+    private void band(int grp, int n0, int images, int b, float[] x, int xOff, float[] gy, int gyOff, float[] out, int outOff) {
+        int xLen = bandLength(), yLen = residueLength(), xImage = g.cig * xLen, yImage = g.cog * yLen;
+        float[][] copies = bandCopies.get();
+        if (copies == null || copies[0].length < images * xImage) {
+            copies = new float[1 + residue.size()][];
+            copies[0] = new float[images * xImage];
+            for (int i = 0; i < residue.size(); i++) copies[1 + i] = new float[images * yImage];
+            bandCopies.set(copies);
+        }
+        int r0 = b * bandRows;
+        float[] xb = copies[0];
+        for (int ci = 0; ci < g.cig * images; ci++) {
+            int plane = xOff + (n0 + ci / g.cig) * g.inImage() + (grp * g.cig + ci % g.cig) * g.xc;
+            for (int row = 0; row < xLen / pitch + 1; row++) {
+                int dst = ci * xLen + row * pitch, end = Math.min(dst + pitch, (ci + 1) * xLen), at = 0;
+                if (dst >= end) break;
+                int rr = r0 + row, id = rr / rowsPerPlane, ih = rr % rowsPerPlane;
+                if (row < bandRows && id < g.in[0] && ih < g.in[1]) {
+                    int src = plane + (id * g.in[1] + ih) * g.in[2] * g.xp;
+                    at = g.in[2];
+                    if (g.xp == 1) System.arraycopy(x, src, xb, dst, at);
+                    else for (int iw = 0; iw < at; iw++) xb[dst + iw] = x[src + iw * g.xp];
+                }
+                java.util.Arrays.fill(xb, dst + at, end, 0f);
+            }
+        }
+        for (int i = 0; i < residue.size(); i++) {
+            int[] r = residue.get(i), q = count.get(i), min = minLag.get(i);
+            int c0 = Math.max(0, min[2]), c1 = Math.min(q[2], min[2] + pitch), step = g.s[2] * g.yp;
+            float[] yb = copies[1 + i];
+            for (int co = 0; co < g.cog * images; co++) {
+                int plane = gyOff + (n0 + co / g.cog) * g.outImage() + (grp * g.cog + co % g.cog) * g.yc;
+                for (int row = 0; row < yLen / pitch + 1; row++) {
+                    int dst = co * yLen + row * pitch, end = Math.min(dst + pitch, (co + 1) * yLen);
+                    if (dst >= end) break;
+                    int rr = r0 + row, a = rr / rowsPerPlane + min[0], bq = rr % rowsPerPlane + min[1];
+                    if (rr < planes * rowsPerPlane && a >= 0 && a < q[0] && bq >= 0 && bq < q[1] && c1 > c0) {
+                        int src = plane + (((a * g.s[0] + r[0]) * g.out[1] + bq * g.s[1] + r[1]) * g.out[2] + r[2]) * g.yp;
+                        // (the last row of a copy may be cut short by the rounding)
+                        int from = Math.min(end, dst + c0 - min[2]), to = Math.min(end, from + c1 - c0);
+                        java.util.Arrays.fill(yb, dst, from, 0f);
+                        if (to > from) ops.gather(gy, src + c0 * step, step, yb, from, to - from);
+                        java.util.Arrays.fill(yb, to, end, 0f);
+                    } else {
+                        java.util.Arrays.fill(yb, dst, end, 0f);
+                    }
                 }
             }
         }
+        java.util.Arrays.fill(out, outOff, outOff + g.cig * g.cog * g.kVol, 0f);
+        for (int ci0 = 0; ci0 < g.cig; ci0 += block()) weights(ci0, images, copies, out, outOff);
     }
 
-    /** Input channels per task: a block of four shares each load of gy, where a group has four. */
+    /** Input channels per block: a block of four shares each load of gy, where a group has four. */
     private int block() { return g.cig >= 4 ? 4 : 1; }
 
     /**
-     * The weights of a block of input channels of one group (task {@code b}): for each residue, the dot products
-     * of their x planes with the residue's (output channel, tap) pairs over every image, in blocks of 4 × 5
-     * (or 1 × 4 where a group has fewer than four input channels). A block past the group's end repeats its last
+     * The dot products over a band, summed over its images, of a block of input channels from ci0 (of a group)
+     * with every (output channel, tap) pair, in blocks of 4 × 5 (or 1 × 4 where a group has fewer than four input
+     * channels), added into {@code out[outOff + (ci·Cout/g + co)·kVol + tap]}. A block past the group's end repeats its last
      * channel, and the repeats are dropped.
      */
-    private void weights(int batch, int b, float[] xp, float[][] gp, float[] gw) {
-        int size = block(), perGroup = (g.cig + size - 1) / size;
-        int grp = b / perGroup, ci0 = grp * g.cig + b % perGroup * size, len = dotLength();
-        int channels = Math.min(size, (grp + 1) * g.cig - ci0);
+    private void weights(int ci0, int images, float[][] copies, float[] out, int outOff) {
+        int size = block(), len = bandLength(), yLen = residueLength(), xImage = g.cig * len, yImage = g.cog * yLen;
+        int channels = Math.min(size, g.cig - ci0);
         float[] acc = new float[20];
         int[] xs = new int[4], ys = new int[5], col = new int[5], tap = new int[5];
-        for (int a = 0; a < 4; a++) xs[a] = (ci0 + Math.min(a, channels - 1)) * planeLength;
+        for (int a = 0; a < 4; a++) xs[a] = (ci0 + Math.min(a, channels - 1)) * len;
         int pairWidth = size == 4 ? 5 : 4;
-        for (int i = 0; i < gp.length; i++) {
+        for (int i = 0; i < residue.size(); i++) {
             int[] t = taps.get(i), sh = shift.get(i);
             int pairs = g.cog * t.length;
             for (int first = 0; first < pairs; first += pairWidth) {
@@ -323,16 +401,15 @@ public final class WeightGradientF32 {
                     int pair = first + Math.min(u, m - 1);
                     col[u] = pair / t.length;
                     tap[u] = t[pair % t.length];
-                    ys[u] = (grp * g.cog + col[u]) * planeLength + sh[pair % t.length];
+                    ys[u] = col[u] * yLen + sh[pair % t.length];
                 }
                 if (size == 4) {
-                    ops.dots4x5(xp, xs, g.cin * planeLength, gp[i], ys, g.cout * planeLength, batch, len, acc, 0);
+                    ops.dots4x5(copies[0], xs, xImage, copies[1 + i], ys, yImage, images, len, acc, 0);
                 } else {
-                    ops.dot4(xp, xs[0], g.cin * planeLength, gp[i], ys[0], ys[1], ys[2], ys[3], g.cout * planeLength, batch, len,
-                            acc, 0);
+                    ops.dot4(copies[0], xs[0], xImage, copies[1 + i], ys[0], ys[1], ys[2], ys[3], yImage, images, len, acc, 0);
                 }
                 for (int a = 0; a < channels; a++) {
-                    for (int u = 0; u < m; u++) gw[((ci0 + a) * g.cog + col[u]) * g.kVol + tap[u]] += acc[a * pairWidth + u];
+                    for (int u = 0; u < m; u++) out[outOff + ((ci0 + a) * g.cog + col[u]) * g.kVol + tap[u]] += acc[a * pairWidth + u];
                 }
             }
         }
