@@ -12,6 +12,11 @@ record Case(int batch, int cin, int cout, int groups, int[] in, int[] k, int[] s
 
     int rank() { return k.length; }
 
+    /** {@return this case with another batch} */
+    Case withBatch(int n) {
+        return new Case(n, cin, cout, groups, in, k, s, p, op, d, bias, seed);
+    }
+
     ConvTransposeSpec spec() {
         return ConvTransposeSpec.builder(cin, cout).inputSize(in).kernel(k).stride(s).padding(p)
                 .outputPadding(op).dilation(d).groups(groups).bias(bias).build();

@@ -45,8 +45,7 @@ class GradientsTest {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 41);
         for (int i = 0; i < 200; i++) {
             Case c0 = Case.random(r, 3, 1 + i % 3);
-            Case c = new Case(Math.max(1, c0.batch()), c0.cin(), c0.cout(), c0.groups(), c0.in(), c0.k(), c0.s(), c0.p(), c0.op(),
-                    c0.d(), c0.bias(), c0.seed());
+            Case c = c0.withBatch(Math.max(1, c0.batch()));
             double[][] d = c.data();
             double[] gy = uniform(r, c.outputLength());
             DoubleGradients grads = ConvTranspose.gradients(c.spec(), d[1], Parallelism.threads(1 + i % 3));
@@ -87,8 +86,7 @@ class GradientsTest {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 42);
         for (int i = 0; i < 60; i++) {
             Case c0 = Case.random(r, 4, 1 + i % 3);
-            Case c = new Case(Math.max(1, c0.batch()), c0.cin(), c0.cout(), c0.groups(), c0.in(), c0.k(), c0.s(), c0.p(), c0.op(),
-                    c0.d(), c0.bias(), c0.seed());
+            Case c = c0.withBatch(Math.max(1, c0.batch()));
             double[][] d = c.data();
             double[] gy = uniform(r, c.outputLength());
             double[] gxd = new double[c.inputLength()], gwd = new double[c.weightLength()];
@@ -174,8 +172,7 @@ class GradientsTest {
         io.tconv.internal.Provider provider = io.tconv.internal.Providers.current();
         for (int i = 0; i < 150; i++) {
             Case c0 = Case.random(r, 4, 1 + i % 3);
-            Case c = new Case(Math.max(1, c0.batch()), c0.cin(), c0.cout(), c0.groups(), c0.in(), c0.k(), c0.s(), c0.p(), c0.op(),
-                    c0.d(), c0.bias(), c0.seed());
+            Case c = c0.withBatch(Math.max(1, c0.batch()));
             boolean last = i % 2 == 1;
             ConvTransposeSpec spec = last ? ChannelsLastTest.spec(c) : c.spec();
             int inPlane = Case.prod(c.in()), outPlane = Case.prod(c.outputSize());
@@ -231,8 +228,7 @@ class GradientsTest {
         io.tconv.internal.Provider provider = io.tconv.internal.Providers.current();
         for (int i = 0; i < 150; i++) {
             Case c0 = Case.random(r, 3, 1 + i % 3);
-            Case c = new Case(1 + r.nextInt(3), c0.cin(), c0.cout(), c0.groups(), c0.in(), c0.k(), c0.s(), c0.p(), c0.op(),
-                    c0.d(), c0.bias(), c0.seed());
+            Case c = c0.withBatch(1 + r.nextInt(3));
             boolean last = i % 2 == 1;
             ConvTransposeSpec spec = last ? ChannelsLastTest.spec(c) : c.spec();
             int inPlane = Case.prod(c.in()), outPlane = Case.prod(c.outputSize());
