@@ -67,7 +67,7 @@ final class ChannelsLastRowsF64 implements DoubleKernel {
         int od = task / g.out[1], oh = task % g.out[1], cin = g.cin, cout = g.cout, cog = g.cog;
         int inH = g.in[1], inW = g.in[2], kh = g.k[1], kw = g.k[2], outW = g.out[2], full = cog - cog % L;
         int xImage = xOff + n * g.inImage(), yRow = yOff + n * g.outImage() + (od * g.out[1] + oh) * outW * cout;
-        for (int ow = 0; ow < outW; ow++) System.arraycopy(bias, 0, y, yRow + ow * cout, cout);
+        VectorOpsF64.fillPixels(y, yRow, bias, outW);
         int yStep = g.s[2] * cout;
         for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
             for (int b = tapsH.start[oh]; b < tapsH.start[oh + 1]; b++) {

@@ -80,7 +80,7 @@ final class DepthwiseLastF64 implements DoubleKernel {
         int od = task / g.out[1], oh = task % g.out[1], c = g.cout, inH = g.in[1], inW = g.in[2], kh = g.k[1], kw = g.k[2];
         int outW = g.out[2];
         int xImage = xOff + n * g.inImage(), yRow = yOff + n * g.outImage() + (od * g.out[1] + oh) * outW * c;
-        for (int ow = 0; ow < outW; ow++) System.arraycopy(bias, 0, y, yRow + ow * c, c);
+        VectorOpsF64.fillPixels(y, yRow, bias, outW);
         // Every tap that lands on this row, in (D, H, W) order, swept along the row: each output cell adds its
         // taps in that fixed order, the bias first.
         for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {

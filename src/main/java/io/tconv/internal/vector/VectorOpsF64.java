@@ -145,6 +145,22 @@ final class VectorOpsF64 implements DoubleOps {
     }
 
     /** Every other lane of two vectors, packed: even lanes ({@code EVENS}, then {@code UPPER} from the second). */
+    /**
+     * {@code values} (one per channel) into each of n channels-last pixels from {@code at}: by vectors, one
+     * channel block at a time (a copy per pixel cost a quarter of channels-last dw32's time).
+     */
+    static void fillPixels(double[] y, int at, double[] values, int n) {
+        int c = values.length, full = c - c % L;
+        for (int c0 = 0; c0 < full; c0 += L) {
+            DoubleVector v = DoubleVector.fromArray(S, values, c0);
+            for (int p = 0, to = at + c0; p < n; p++, to += c) v.intoArray(y, to);
+        }
+        for (int ch = full; ch < c; ch++) {
+            double v = values[ch];
+            for (int p = 0, to = at + ch; p < n; p++, to += c) y[to] = v;
+        }
+    }
+
     private static final VectorShuffle<Double> EVENS = VectorShuffle.fromOp(S, i -> 2 * i % L);
     private static final VectorMask<Double> UPPER = VectorMask.fromLong(S, -1L << (L / 2));
 
