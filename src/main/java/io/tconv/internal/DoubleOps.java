@@ -5,9 +5,6 @@ package io.tconv.internal;
  * plain loops otherwise. One implementation is in use per JVM, so calls through this interface inline.
  */
 public interface DoubleOps {
-    /** {@code y[yOff + j] += a · x[xOff + j]} for {@code j < n}. */
-    void axpy(double[] y, int yOff, double a, double[] x, int xOff, int n);
-
     /** {@return Σ x[xOff + j] · y[yOff + j] over j < n}, summed in an order fixed by n alone */
     double dot(double[] x, int xOff, double[] y, int yOff, int n);
 

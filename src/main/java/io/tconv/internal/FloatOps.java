@@ -5,9 +5,6 @@ package io.tconv.internal;
  * plain loops otherwise. One implementation is in use per JVM, so calls through this interface inline.
  */
 public interface FloatOps {
-    /** {@code y[yOff + j] += a · x[xOff + j]} for {@code j < n}. */
-    void axpy(float[] y, int yOff, float a, float[] x, int xOff, int n);
-
     /** {@return Σ x[xOff + j] · y[yOff + j] over j < n}, summed in an order fixed by n alone */
     float dot(float[] x, int xOff, float[] y, int yOff, int n);
 

@@ -17,16 +17,6 @@ final class VectorOpsF32 implements FloatOps {
     static final int L = S.length();
 
     @Override
-    public void axpy(float[] y, int yOff, float a, float[] x, int xOff, int n) {
-        FloatVector av = FloatVector.broadcast(S, a);
-        int j = 0;
-        for (; j <= n - L; j += L) {
-            FloatVector.fromArray(S, x, xOff + j).fma(av, FloatVector.fromArray(S, y, yOff + j)).intoArray(y, yOff + j);
-        }
-        for (; j < n; j++) y[yOff + j] = Math.fma(a, x[xOff + j], y[yOff + j]);
-    }
-
-    @Override
     public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
         FloatVector acc = FloatVector.zero(S);
         int j = 0;

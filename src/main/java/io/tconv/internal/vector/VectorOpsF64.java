@@ -17,16 +17,6 @@ final class VectorOpsF64 implements DoubleOps {
     static final int L = S.length();
 
     @Override
-    public void axpy(double[] y, int yOff, double a, double[] x, int xOff, int n) {
-        DoubleVector av = DoubleVector.broadcast(S, a);
-        int j = 0;
-        for (; j <= n - L; j += L) {
-            DoubleVector.fromArray(S, x, xOff + j).fma(av, DoubleVector.fromArray(S, y, yOff + j)).intoArray(y, yOff + j);
-        }
-        for (; j < n; j++) y[yOff + j] = Math.fma(a, x[xOff + j], y[yOff + j]);
-    }
-
-    @Override
     public double dot(double[] x, int xOff, double[] y, int yOff, int n) {
         DoubleVector acc = DoubleVector.zero(S);
         int j = 0;
