@@ -21,11 +21,12 @@ import java.util.Map;
  * of one small plan per residue. Per call: gy is split into each class's ĝ, each class's plan runs, and the
  * results are summed.
  *
- * <p>Where the class plans' weights are small (few channels: rereading them costs nothing), the work is cut
- * into blocks of rows along the first spatial dimension instead, one task per image and block on every
- * thread: a task splits only the gy rows its block reaches into a per-thread ĝ that stays in L2, runs each
- * class's plan for the block on its own thread, and copies the block into gx. Without blocks, ĝ for the
- * whole batch is written and read back from memory (on few-channel layers, gy is most of the traffic).
+ * <p>Where the class plans' weights are small (few channels: rereading them costs nothing) and an image's ĝ
+ * would not stay in L2, the work is cut into blocks of rows along the first spatial dimension instead, one
+ * task per image and block on every thread: a task splits only the gy rows its block reaches into a
+ * per-thread ĝ that stays in L2, runs each class's plan for the block on its own thread, and copies the block
+ * into gx. Without blocks, ĝ for the whole batch is written and read back (on few-channel layers with big
+ * planes, from memory: gy is most of the traffic).
  */
 final class InputGradientF64 {
     private final ConvTransposeSpec spec;

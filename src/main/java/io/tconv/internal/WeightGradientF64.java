@@ -159,10 +159,11 @@ public final class WeightGradientF64 {
 
     /**
      * The weight gradient as dot products, for groups too narrow for register tiles. A task is one band of rows
-     * of one image and one group: it copies the band's rows of x and of each residue of gy (with the rows its
-     * lags reach past the band) into buffers of its own thread, which stay in L2, and writes the band's dot
-     * products of every weight of the group into its own slot of partial sums. Those are then added band by
-     * band, image by image: the order of every sum is fixed, whatever the thread count.
+     * of one group and one image (or several whole images, where a band is a whole image): it copies the band's
+     * rows of x and of each residue of gy (with the rows its lags reach past the band) into buffers of its own
+     * thread, which stay in L2, and writes the band's dot products of every weight of the group into its own
+     * slot of partial sums. Those are then added band by band, image by image: the order of every sum is fixed,
+     * whatever the thread count.
      */
     private void bands(int batch, double[] x, int xOff, double[] gy, int gyOff, double[] gw, Parallel parallel) {
         // whole images per task where one image's band is the whole image, as many as fit the band's bytes
@@ -381,8 +382,8 @@ public final class WeightGradientF64 {
     /**
      * The dot products over a band, summed over its images, of a block of input channels from ci0 (of a group)
      * with every (output channel, tap) pair, in blocks of 4 × 5 (or 1 × 4 where a group has fewer than four input
-     * channels), added into {@code out[outOff + (ci·Cout/g + co)·kVol + tap]}. A block past the group's end repeats its last
-     * channel, and the repeats are dropped.
+     * channels), added into {@code out[outOff + (ci·Cout/g + co)·kVol + tap]}. A block past the group's end
+     * repeats its last channel, and the repeats are dropped.
      */
     private void weights(int ci0, int images, double[][] copies, double[] out, int outOff) {
         int size = block(), len = bandLength(), yLen = residueLength(), xImage = g.cig * len, yImage = g.cog * yLen;
