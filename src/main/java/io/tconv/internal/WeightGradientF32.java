@@ -88,7 +88,7 @@ public final class WeightGradientF32 {
         planes = g.in[0] + span[0];
         rowsPerPlane = g.in[1] + span[1];
         pitch = g.in[2] + span[2];
-        planeLength = roundUp(Math.max(planes * rowsPerPlane * pitch, dotLength()));
+        planeLength = roundUp(planes * rowsPerPlane * pitch);
         int maxShift = 0;
         for (int i = 0; i < lags.size(); i++) {
             int[][] list = lags.get(i);
@@ -110,12 +110,6 @@ public final class WeightGradientF32 {
         imageBandBytes = rowBytes * (bandRows + haloRows);
         bandLimit = bandBytes;
     }
-
-    /**
-     * {@return the length of the dot products: x's planes (its rows and padding) per image, rounded up to whole
-     * vectors of any width (x is zero there), so that no dot product has a scalar tail}
-     */
-    private int dotLength() { return roundUp(g.in[0] * rowsPerPlane * pitch); }
 
     private static int roundUp(int n) { return (n + 15) / 16 * 16; }
 
