@@ -327,6 +327,9 @@ public final class WeightGradientF32 {
             bandCopies.set(copies);
         }
         int r0 = b * bandRows;
+        // With one band per image every task writes the same cells of the copies: the others stay zero from
+        // their allocation. With several bands, what lies outside x and gy moves from band to band.
+        boolean zero = bandCount > 1;
         float[] xb = copies[0];
         for (int ci = 0; ci < g.cig * images; ci++) {
             int plane = xOff + (n0 + ci / g.cig) * g.inImage() + (grp * g.cig + ci % g.cig) * g.xc;
@@ -340,7 +343,7 @@ public final class WeightGradientF32 {
                     if (g.xp == 1) System.arraycopy(x, src, xb, dst, at);
                     else for (int iw = 0; iw < at; iw++) xb[dst + iw] = x[src + iw * g.xp];
                 }
-                java.util.Arrays.fill(xb, dst + at, end, 0f);
+                if (zero) java.util.Arrays.fill(xb, dst + at, end, 0f);
             }
         }
         for (int i = 0; i < residue.size(); i++) {
@@ -357,10 +360,10 @@ public final class WeightGradientF32 {
                         int src = plane + (((a * g.s[0] + r[0]) * g.out[1] + bq * g.s[1] + r[1]) * g.out[2] + r[2]) * g.yp;
                         // (the last row of a copy may be cut short by the rounding)
                         int from = Math.min(end, dst + c0 - min[2]), to = Math.min(end, from + c1 - c0);
-                        java.util.Arrays.fill(yb, dst, from, 0f);
+                        if (zero) java.util.Arrays.fill(yb, dst, from, 0f);
                         if (to > from) ops.gather(gy, src + c0 * step, step, yb, from, to - from);
-                        java.util.Arrays.fill(yb, to, end, 0f);
-                    } else {
+                        if (zero) java.util.Arrays.fill(yb, to, end, 0f);
+                    } else if (zero) {
                         java.util.Arrays.fill(yb, dst, end, 0f);
                     }
                 }
