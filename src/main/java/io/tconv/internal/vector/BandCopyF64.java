@@ -3,10 +3,15 @@ package io.tconv.internal.vector;
 import io.tconv.internal.Geometry;
 import io.tconv.internal.Taps;
 import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /** Fills a thread's {@link Bands} buffer with a band's double input rows. */
 final class BandCopyF64 {
     private BandCopyF64() {}
+
+    private static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
+    private static final int L = S.length();
 
     /**
      * Copies the input rows of band b of {@code bd}, of every input channel of the group at {@code x[xGroup …]},
@@ -45,9 +50,17 @@ final class BandCopyF64 {
                             System.arraycopy(x, src, lines, dst, c1 - c0);
                         }
                     }
-                } else {   // channels-last: a pixel's channels are adjacent, so read them together
+                } else {   // channels-last: a channel's run of pixels is gathered, a vector at a time, into its row
+                    int[] across = bd.pixelOffsets;
+                    int whole = c0 + (c1 - c0) / L * L;
                     for (int ih = in0, row = row0; ih < in1; ih++, row += pitch) {
-                        for (int c = c0, src = plane + (ih * inW + iw0 + c0) * g.xp; c < c1; c++, src += g.xp) {
+                        int pixel = plane + (ih * inW + iw0) * g.xp;
+                        for (int c = c0; c < whole; c += L) {
+                            for (int ci = 0, src = pixel + c * g.xp, dst = row + c - c0; ci < g.cig; ci++, dst += stride) {
+                                DoubleVector.fromArray(S, x, src + ci, across, 0).intoArray(lines, dst);
+                            }
+                        }
+                        for (int c = whole, src = pixel + whole * g.xp; c < c1; c++, src += g.xp) {
                             for (int ci = 0, dst = row + c - c0; ci < g.cig; ci++, dst += stride) lines[dst] = x[src + ci];
                         }
                     }

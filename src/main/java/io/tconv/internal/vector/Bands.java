@@ -46,6 +46,11 @@ final class Bands {
     /** Bands of a group: D plane, first and end qh, first and end qw. */
     final int[] bandOd, bandQ0, bandQ1, bandW0, bandW1;
     final int bandsPerGroup;
+    /**
+     * Channels-last input: where one channel of successive pixels lies, {@code {0, xp, 2·xp, …}} (as many as a
+     * float vector has lanes), the index map of the gathers that copy a channel's run of pixels into its row.
+     */
+    final int[] pixelOffsets;
 
     /**
      * @param bytes    bytes per element
@@ -101,6 +106,8 @@ final class Bands {
         channelStride = dTaps * wCopies * rowsPerSlot * pitch;
 
         bandsPerGroup = g.out[0] * perPlane * windowsPerRow;
+        pixelOffsets = new int[VectorConstants.FLOATS.length()];
+        for (int i = 0; i < pixelOffsets.length; i++) pixelOffsets[i] = i * g.xp;
         bandOd = new int[bandsPerGroup];
         bandQ0 = new int[bandsPerGroup];
         bandQ1 = new int[bandsPerGroup];

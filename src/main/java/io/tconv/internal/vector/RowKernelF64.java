@@ -302,14 +302,17 @@ final class RowKernelF64 implements DoubleKernel {
     }
 
     /**
-     * Channels-last: output row {@code y[yRow …]} for {@code channels} adjacent channels (from {@code co0}) at once,
-     * pixel by pixel, from the W residues' sums of row offset {@code at}.
+     * Channels-last: output row {@code y[yRow …]} for {@code channels} adjacent channels (from {@code co0}), one W
+     * residue and channel at a time (no division per pixel), from the W residues' sums of row offset {@code at}.
      */
     private void writePixels(double[] sums, int at, int channels, int co0, double[] y, int yRow) {
-        int outW = g.out[2], sw = g.s[2], stride = lay.block * lay.sumsLength;
-        for (int ow = 0, o = yRow; ow < outW; ow++, o += g.yp) {
-            int q = at + ow % sw * stride + ow / sw;
-            for (int c = 0; c < channels; c++) y[o + c] = bias[co0 + c] + sums[q + c * lay.sumsLength];
+        int outW = g.out[2], sw = g.s[2], stride = lay.block * lay.sumsLength, step = sw * g.yp;
+        for (int rw = 0; rw < Math.min(sw, outW); rw++) {
+            for (int c = 0; c < channels; c++) {
+                double b = bias[co0 + c];
+                int q = at + rw * stride + c * lay.sumsLength;
+                for (int ow = rw, o = yRow + rw * g.yp + c; ow < outW; ow += sw, o += step, q++) y[o] = b + sums[q];
+            }
         }
     }
 
