@@ -90,6 +90,29 @@ class ChannelsLastTest {
         System.out.println("channels-last kernels: " + kernels);
     }
 
+    /**
+     * Depthwise layers with channel counts around the lane counts and rows long enough for the depthwise path's
+     * runs of whole terms, so that its cells at the rows' ends, inside, and its channels past the last vector
+     * are all checked; with the vector provider, the depthwise path must be the one that ran.
+     */
+    @Test
+    void depthwiseMatchesTheOracle() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 53);
+        for (int i = 0, done = 0; done < 60; i++) {
+            int rank = 1 + i % 3;
+            Case c = Case.random(r, 4, rank);
+            int channels = VectorPathTest.pick(r, 40);
+            int[] in = c.in().clone();
+            in[rank - 1] = Math.max(in[rank - 1], VectorPathTest.pick(r, 33));
+            Case dw = new Case(Math.max(1, c.batch()), channels, channels, channels, in, c.k(), c.s(), c.p(), c.op(), c.d(),
+                    c.bias(), c.seed());
+            if (dw.outputLength() > 200_000) continue;
+            String k = check(dw, Parallelism.threads(1 + i % 2), Providers.current());
+            if (Providers.fallback() == null) assertTrue(k.contains("depthwise channels-last"), dw + ": used " + k);
+            done++;
+        }
+    }
+
     /** One channels-last geometry aimed at each vector path, with the kernel that ran asserted. */
     @Test
     void eachPathRunsWhereItIsAimed() {

@@ -3,7 +3,6 @@ package io.tconv.internal.vector;
 import io.tconv.internal.DoubleKernel;
 import io.tconv.internal.Geometry;
 import io.tconv.internal.Taps;
-import io.tconv.internal.WRuns;
 import io.tconv.internal.Workspace;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -11,10 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The double channels-last depthwise path (one input and one output channel per group): a pixel's channels are
  * adjacent in both tensors, so the vectors run across channels, with each channel's weights packed as
- * {@code [tap][channel]}. A task is an output row: it starts from the bias, then each tap that lands on the
- * row sweeps along it, adding weights times input pixels (no inserted zero is visited). The W taps of one
- * residue (that reach the same output cells) sweep in pairs where both reach a cell: one load and store of the
- * output for two taps, added in the same order.
+ * {@code [tap][channel]}. A task is an output row. Per W residue, the terms that reach the residue's cells (the
+ * row's D and H taps × the residue's W taps, in that order) are summed onto the bias four at a time with their
+ * weights in registers, each cell loaded and stored once per four terms; the cells where a term falls outside
+ * the input (the row's ends) sum their valid terms one cell at a time, in the same order. No inserted zero is
+ * visited.
  */
 final class DepthwiseLastF64 implements DoubleKernel {
     static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
@@ -22,27 +22,31 @@ final class DepthwiseLastF64 implements DoubleKernel {
 
     private final Geometry g;
     private final Taps tapsD, tapsH;
-    private final WRuns runs;
-    /** Per W tap: the next tap of its residue when it leads a pair, −1 when it sweeps alone, −2 when it follows. */
-    private final int[] partner;
+    /** Per W residue: the W taps that reach its cells (increasing), their input offsets δ, and its cell count. */
+    private final int[][] wTap, wDelta;
+    private final int[] wCount;
     private final double[] w, bias;
 
     DepthwiseLastF64(Geometry g, double[] weight, double[] bias, Workspace workspace) {
         this.g = g;
         tapsD = new Taps(g.in[0], g.k[0], g.s[0], g.d[0], g.pb[0], g.out[0]);
         tapsH = new Taps(g.in[1], g.k[1], g.s[1], g.d[1], g.pb[1], g.out[1]);
-        runs = new WRuns(g);
-        partner = new int[g.k[2]];
-        java.util.Arrays.fill(partner, -1);
-        for (int t = 0; t < g.k[2]; t++) {
-            if (partner[t] != -1) continue;
-            for (int u = t + 1; u < g.k[2]; u++) {
-                if ((long) (u - t) * g.d[2] % g.s[2] == 0 && partner[u] == -1) {
-                    partner[t] = u;
-                    partner[u] = -2;
-                    break;
-                }
+        int sw = g.s[2];
+        wTap = new int[sw][];
+        wDelta = new int[sw][];
+        wCount = new int[sw];
+        for (int r = 0; r < sw; r++) {
+            wCount[r] = g.out[2] > r ? (g.out[2] - r + sw - 1) / sw : 0;
+            int[] taps = new int[g.k[2]], deltas = new int[g.k[2]];
+            int count = 0;
+            for (int t = 0; t < g.k[2]; t++) {
+                long off = (long) r + g.pb[2] - (long) t * g.d[2];   // output r + s·q reads input q + off / s
+                if (Math.floorMod(off, sw) != 0) continue;
+                taps[count] = t;
+                deltas[count++] = Math.toIntExact(Math.floorDiv(off, sw));
             }
+            wTap[r] = java.util.Arrays.copyOf(taps, count);
+            wDelta[r] = java.util.Arrays.copyOf(deltas, count);
         }
         workspace.check(name(), sharedBytes(), 0);
         int c = g.cout;
@@ -68,7 +72,7 @@ final class DepthwiseLastF64 implements DoubleKernel {
 
     @Override
     public long sharedBytes() {
-        long tables = 4L * (tapsD.start.length + tapsH.start.length + 2L * (tapsD.tap.length + tapsH.tap.length)) + runs.bytes();
+        long tables = 4L * (tapsD.start.length + tapsH.start.length + 2L * (tapsD.tap.length + tapsH.tap.length) + 2L * g.k[2] + g.s[2]);
         return (long) Double.BYTES * ((long) g.kVol * g.cout + g.cout) + tables;
     }
 
@@ -77,72 +81,113 @@ final class DepthwiseLastF64 implements DoubleKernel {
 
     @Override
     public void run(int n, int task, double[] x, int xOff, double[] y, int yOff) {
-        int od = task / g.out[1], oh = task % g.out[1], c = g.cout, inH = g.in[1], inW = g.in[2], kh = g.k[1], kw = g.k[2];
-        int outW = g.out[2];
-        int xImage = xOff + n * g.inImage(), yRow = yOff + n * g.outImage() + (od * g.out[1] + oh) * outW * c;
-        VectorOpsF64.fillPixels(y, yRow, bias, outW);
-        // Every tap that lands on this row, in (D, H, W) order, swept along the row: each output cell adds its
-        // taps in that fixed order, the bias first.
-        for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
-            for (int b = tapsH.start[oh]; b < tapsH.start[oh + 1]; b++) {
-                int xRow = xImage + (tapsD.input[a] * inH + tapsH.input[b]) * inW * c;
-                int tRow = (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
-                for (int tw = 0; tw < kw; tw++) {
-                    int tv = partner[tw];
-                    if (tv == -2) continue;   // swept with its leader
-                    if (tv < 0) {
-                        sweep(x, y, xRow, yRow, tRow + tw, tw, runs.first[tw], runs.end[tw]);
-                        continue;
-                    }
-                    // tap tv reaches the cell that tap tw reaches from input iw from input iw − m
-                    int m = (int) ((long) (tv - tw) * g.d[2] / g.s[2]);
-                    int lo = Math.max(runs.first[tw], runs.first[tv] + m), hi = Math.max(lo, Math.min(runs.end[tw], runs.end[tv] + m));
-                    sweep(x, y, xRow, yRow, tRow + tw, tw, runs.first[tw], Math.min(lo, runs.end[tw]));
-                    sweep(x, y, xRow, yRow, tRow + tw, tw, Math.max(hi, runs.first[tw]), runs.end[tw]);
-                    sweepPair(x, y, xRow, yRow, tRow, tw, tv, m, lo, hi);
-                    sweep(x, y, xRow, yRow, tRow + tv, tv, runs.first[tv], Math.min(lo - m, runs.end[tv]));
-                    sweep(x, y, xRow, yRow, tRow + tv, tv, Math.max(hi - m, runs.first[tv]), runs.end[tv]);
+        int od = task / g.out[1], oh = task % g.out[1], c = g.cout, full = c - c % L, inW = g.in[2];
+        int xImage = xOff + n * g.inImage(), yRow = yOff + n * g.outImage() + (od * g.out[1] + oh) * g.out[2] * c;
+        int rows = (tapsD.start[od + 1] - tapsD.start[od]) * (tapsH.start[oh + 1] - tapsH.start[oh]);
+        for (int r = 0; r < g.s[2]; r++) {
+            int[] delta = wDelta[r];
+            int terms = rows * delta.length, cells = wCount[r];
+            // the cells whose every term reads inside the input
+            int q0 = 0, q1 = cells;
+            for (int dl : delta) {
+                q0 = Math.max(q0, -dl);
+                q1 = Math.min(q1, inW - dl);
+            }
+            q0 = Math.min(q0, cells);
+            q1 = Math.max(q1, q0);
+            int yCells = yRow + r * c, yStep = g.s[2] * c;
+            if (terms == 0 || full == 0) q1 = q0;
+            for (int j = 0; j < terms; j += 4) {
+                int count = Math.min(4, terms - j);
+                int x0 = termX(od, oh, r, j, xImage), x1 = termX(od, oh, r, j + Math.min(1, count - 1), xImage);
+                int x2 = termX(od, oh, r, j + Math.min(2, count - 1), xImage), x3 = termX(od, oh, r, j + Math.min(3, count - 1), xImage);
+                int w0 = termW(od, oh, r, j), w1 = termW(od, oh, r, j + Math.min(1, count - 1));
+                int w2 = termW(od, oh, r, j + Math.min(2, count - 1)), w3 = termW(od, oh, r, j + Math.min(3, count - 1));
+                for (int c0 = 0; c0 < full; c0 += L) {
+                    if (count == 4) four(x, y, j == 0, c0, x0, x1, x2, x3, w0, w1, w2, w3, q0, q1, yCells, yStep);
+                    else for (int i = 0; i < count; i++) one(x, y, j + i == 0, c0, i == 0 ? x0 : i == 1 ? x1 : x2, i == 0 ? w0 : i == 1 ? w1 : w2, q0, q1, yCells, yStep);
                 }
             }
-        }
-    }
-
-    /** Tap tw (weights row {@code tRowTap}) swept along inputs [iw0, iw1) of input row xRow onto output row yRow. */
-    private void sweep(double[] x, double[] y, int xRow, int yRow, int tRowTap, int tw, int iw0, int iw1) {
-        if (iw0 >= iw1) return;
-        int c = g.cout, full = c - c % L, wAt = tRowTap * c, yStep = g.s[2] * c;
-        int out0 = iw0 * g.s[2] + tw * g.d[2] - g.pb[2];
-        for (int c0 = 0; c0 < full; c0 += L) {
-            DoubleVector wv = DoubleVector.fromArray(S, w, wAt + c0);
-            for (int iw = iw0, xa = xRow + iw * c + c0, ya = yRow + out0 * c + c0; iw < iw1; iw++, xa += c, ya += yStep) {
-                DoubleVector.fromArray(S, x, xa).fma(wv, DoubleVector.fromArray(S, y, ya)).intoArray(y, ya);
+            for (int q = 0; q < cells; q++) {
+                if (q == q0) q = q1;   // the interior is done
+                if (q < cells) cell(x, y, od, oh, r, q, 0, c, xImage, yCells + q * yStep);
             }
-        }
-        for (int ch = full; ch < c; ch++) {   // the channels past the last whole vector
-            double wc = w[wAt + ch];
-            for (int iw = iw0, xa = xRow + iw * c + ch, ya = yRow + out0 * c + ch; iw < iw1; iw++, xa += c, ya += yStep) {
-                y[ya] = Math.fma(wc, x[xa], y[ya]);
+            if (full < c && q0 < q1) {
+                for (int q = q0; q < q1; q++) cell(x, y, od, oh, r, q, full, c, xImage, yCells + q * yStep);
             }
         }
     }
 
-    /** Taps tw and then tv (tv reading input iw − m where tw reads iw) swept together along inputs [iw0, iw1) of tw. */
-    private void sweepPair(double[] x, double[] y, int xRow, int yRow, int tRow, int tw, int tv, int m, int iw0, int iw1) {
-        if (iw0 >= iw1) return;
-        int c = g.cout, full = c - c % L, wAt = (tRow + tw) * c, vAt = (tRow + tv) * c, yStep = g.s[2] * c, back = m * c;
-        int out0 = iw0 * g.s[2] + tw * g.d[2] - g.pb[2];
-        for (int c0 = 0; c0 < full; c0 += L) {
-            DoubleVector wv = DoubleVector.fromArray(S, w, wAt + c0), vv = DoubleVector.fromArray(S, w, vAt + c0);
-            for (int iw = iw0, xa = xRow + iw * c + c0, ya = yRow + out0 * c + c0; iw < iw1; iw++, xa += c, ya += yStep) {
-                DoubleVector acc = DoubleVector.fromArray(S, x, xa).fma(wv, DoubleVector.fromArray(S, y, ya));
-                DoubleVector.fromArray(S, x, xa - back).fma(vv, acc).intoArray(y, ya);
-            }
+    /** Where term j of W residue r (D tap, H tap, W tap of the residue, in that order) reads the input for q = 0. */
+    private int termX(int od, int oh, int r, int j, int xImage) {
+        int nW = wTap[r].length, nH = tapsH.start[oh + 1] - tapsH.start[oh];
+        int a = tapsD.start[od] + j / nW / nH, b = tapsH.start[oh] + j / nW % nH;
+        return xImage + ((tapsD.input[a] * g.in[1] + tapsH.input[b]) * g.in[2] + wDelta[r][j % nW]) * g.cout;
+    }
+
+    /** Where term j's weights start. */
+    private int termW(int od, int oh, int r, int j) {
+        int nW = wTap[r].length, nH = tapsH.start[oh + 1] - tapsH.start[oh];
+        int a = tapsD.start[od] + j / nW / nH, b = tapsH.start[oh] + j / nW % nH;
+        return ((tapsD.tap[a] * g.k[1] + tapsH.tap[b]) * g.k[2] + wTap[r][j % nW]) * g.cout;
+    }
+
+    /** Four terms onto cells [q0, q1) of channels [c0, c0 + L): from the bias when {@code first}, else from y. */
+    private void four(double[] x, double[] y, boolean first, int c0, int x0, int x1, int x2, int x3, int w0, int w1, int w2, int w3,
+                      int q0, int q1, int yCells, int yStep) {
+        int c = g.cout;
+        DoubleVector v0 = DoubleVector.fromArray(S, w, w0 + c0), v1 = DoubleVector.fromArray(S, w, w1 + c0);
+        DoubleVector v2 = DoubleVector.fromArray(S, w, w2 + c0), v3 = DoubleVector.fromArray(S, w, w3 + c0);
+        DoubleVector b = DoubleVector.fromArray(S, bias, c0);
+        for (int q = q0, xq = q0 * c + c0, ya = yCells + q0 * yStep + c0; q < q1; q++, xq += c, ya += yStep) {
+            DoubleVector acc = first ? b : DoubleVector.fromArray(S, y, ya);
+            acc = DoubleVector.fromArray(S, x, x0 + xq).fma(v0, acc);
+            acc = DoubleVector.fromArray(S, x, x1 + xq).fma(v1, acc);
+            acc = DoubleVector.fromArray(S, x, x2 + xq).fma(v2, acc);
+            DoubleVector.fromArray(S, x, x3 + xq).fma(v3, acc).intoArray(y, ya);
         }
-        for (int ch = full; ch < c; ch++) {
-            double wc = w[wAt + ch], vc = w[vAt + ch];
-            for (int iw = iw0, xa = xRow + iw * c + ch, ya = yRow + out0 * c + ch; iw < iw1; iw++, xa += c, ya += yStep) {
-                y[ya] = Math.fma(vc, x[xa - back], Math.fma(wc, x[xa], y[ya]));
+    }
+
+    /** One term onto cells [q0, q1) of channels [c0, c0 + L): from the bias when {@code first}, else from y. */
+    private void one(double[] x, double[] y, boolean first, int c0, int x0, int w0, int q0, int q1, int yCells, int yStep) {
+        int c = g.cout;
+        DoubleVector v0 = DoubleVector.fromArray(S, w, w0 + c0), b = DoubleVector.fromArray(S, bias, c0);
+        for (int q = q0, xq = q0 * c + c0, ya = yCells + q0 * yStep + c0; q < q1; q++, xq += c, ya += yStep) {
+            DoubleVector.fromArray(S, x, x0 + xq).fma(v0, first ? b : DoubleVector.fromArray(S, y, ya)).intoArray(y, ya);
+        }
+    }
+
+    /** Cell q of W residue r, channels [c0, c1): the bias plus its terms that read inside the input, in order. */
+    private void cell(double[] x, double[] y, int od, int oh, int r, int q, int c0, int c1, int xImage, int ya) {
+        int c = g.cout, inW = g.in[2], kh = g.k[1], kw = g.k[2];
+        int[] tw = wTap[r], dl = wDelta[r];
+        int ch = c0;
+        for (; ch + L <= c1; ch += L) {
+            DoubleVector acc = DoubleVector.fromArray(S, bias, ch);
+            for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
+                for (int b = tapsH.start[oh]; b < tapsH.start[oh + 1]; b++) {
+                    int xRow = xImage + (tapsD.input[a] * g.in[1] + tapsH.input[b]) * inW * c, tRow = (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
+                    for (int t = 0; t < tw.length; t++) {
+                        int iw = q + dl[t];
+                        if (iw < 0 || iw >= inW) continue;
+                        acc = DoubleVector.fromArray(S, x, xRow + iw * c + ch).fma(DoubleVector.fromArray(S, w, (tRow + tw[t]) * c + ch), acc);
+                    }
+                }
             }
+            acc.intoArray(y, ya + ch);
+        }
+        for (; ch < c1; ch++) {
+            double acc = bias[ch];
+            for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
+                for (int b = tapsH.start[oh]; b < tapsH.start[oh + 1]; b++) {
+                    int xRow = xImage + (tapsD.input[a] * g.in[1] + tapsH.input[b]) * inW * c, tRow = (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
+                    for (int t = 0; t < tw.length; t++) {
+                        int iw = q + dl[t];
+                        if (iw >= 0 && iw < inW) acc = Math.fma(x[xRow + iw * c + ch], w[(tRow + tw[t]) * c + ch], acc);
+                    }
+                }
+            }
+            y[ya + ch] = acc;
         }
     }
 }
