@@ -327,8 +327,10 @@ final class RowKernelF64 implements DoubleKernel {
             int q = outW / (2 * L) * L;   // whole vectors only: the sums end at the row
             ZipF64.runs(sums, at, at + stride, q, b, y, yRow);
             for (int ow = 2 * q; ow < outW; ow++) y[yRow + ow] = b + sums[at + (ow & 1) * stride + (ow >> 1)];
-        } else {
-            for (int ow = 0; ow < outW; ow++) y[yRow + ow] = b + sums[at + ow % sw * stride + ow / sw];
+        } else {   // one W residue at a time: no division per cell
+            for (int rw = 0; rw < Math.min(sw, outW); rw++) {
+                for (int ow = rw, q = at + rw * stride; ow < outW; ow += sw, q++) y[yRow + ow] = b + sums[q];
+            }
         }
     }
 }

@@ -41,7 +41,10 @@ final class RowLayout {
         // The last vectors of a band run past its rows, by up to a row and two vectors: slack so that they
         // read the buffer, never beyond (what they compute is dropped).
         bufferLength = bands.bufferLength(pitch + 2 * lanes);
-        macsPerTask = Math.max(1, macsPerQRow * rows);
+        // A task's work for the parallelism: its multiply-adds, and writing its output cells, each at about four
+        // multiply-adds' cost on these layers (a depthwise layer writes as much as it computes)
+        long cellsPerQRow = (long) g.cog * g.out[2] * g.s[1];
+        macsPerTask = Math.max(1, (macsPerQRow + 4 * cellsPerQRow) * rows);
     }
 
     /** {@return packed weights and bias, for elements of {@code bytes} bytes} */
