@@ -20,6 +20,7 @@ PAIRS = [
     ("internal/vector/VectorOpsF32.java", "internal/vector/VectorOpsF64.java"),
     ("internal/vector/ZipF32.java", "internal/vector/ZipF64.java"),
     ("internal/vector/BandCopyF32.java", "internal/vector/BandCopyF64.java"),
+    ("internal/vector/InputGradientRowsF32.java", "internal/vector/InputGradientRowsF64.java"),
     ("internal/WeightGradientF32.java", "internal/WeightGradientF64.java"),
     ("InputGradientF32.java", "InputGradientF64.java"),
     ("FloatGradients.java", "DoubleGradients.java"),
@@ -29,7 +30,8 @@ PAIRS = [
 def twin(text):
     for a, b in [("F32", "F64"), ("FloatVector", "DoubleVector"), ("FloatKernel", "DoubleKernel"), ("FloatOps", "DoubleOps"),
                  ("FloatPlan", "DoublePlan"), ("FloatGradients", "DoubleGradients"), ("<Float>", "<Double>"),
-                 ("FLOATS", "DOUBLES"), ("Float.BYTES", "Double.BYTES")]:
+                 ("FLOATS", "DOUBLES"), ("Float.BYTES", "Double.BYTES"),
+                 ("floatOps()", "doubleOps()"), ("floatInputGradient", "doubleInputGradient")]:
         text = text.replace(a, b)
     text = re.sub(r"\bfloat\b", "double", text)
     text = re.sub(r"\bFloat (input|gradients|GEMM|few-channel)", r"Double \1", text)

@@ -92,7 +92,7 @@ public final class ConvTranspose {
      */
     public static FloatGradients gradients(ConvTransposeSpec spec, float[] weight, Parallelism parallelism) {
         checkParameters(spec, weight == null ? -1 : weight.length, spec != null && spec.hasBias() ? spec.outChannels() : -1, parallelism);
-        return FloatGradients.create(spec, weight, parallelism, Providers.current().floatOps());
+        return FloatGradients.create(spec, weight, parallelism, Providers.current());
     }
 
     /**
@@ -105,7 +105,7 @@ public final class ConvTranspose {
      */
     public static DoubleGradients gradients(ConvTransposeSpec spec, double[] weight, Parallelism parallelism) {
         checkParameters(spec, weight == null ? -1 : weight.length, spec != null && spec.hasBias() ? spec.outChannels() : -1, parallelism);
-        return DoubleGradients.create(spec, weight, parallelism, Providers.current().doubleOps());
+        return DoubleGradients.create(spec, weight, parallelism, Providers.current());
     }
 
     /** A float plan from a given provider (tests compare providers in one JVM). */

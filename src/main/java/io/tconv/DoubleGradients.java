@@ -20,12 +20,12 @@ public final class DoubleGradients {
     private final InputGradientF64 input;
     private final io.tconv.internal.WeightGradientF64 weights;
 
-    private DoubleGradients(ConvTransposeSpec spec, double[] weight, Parallelism parallelism, io.tconv.internal.DoubleOps ops) {
+    private DoubleGradients(ConvTransposeSpec spec, double[] weight, Parallelism parallelism, io.tconv.internal.Provider provider) {
         this.spec = spec;
         this.geometry = new Geometry(spec);
-        this.ops = ops;
+        this.ops = provider.doubleOps();
         this.parallel = new Parallel(parallelism.threads(), parallelism.executor());
-        this.input = new InputGradientF64(spec, weight, parallelism, ops);
+        this.input = new InputGradientF64(spec, weight, parallelism, provider);
         this.weights = new io.tconv.internal.WeightGradientF64(geometry, ops);
     }
 
@@ -111,7 +111,7 @@ public final class DoubleGradients {
         return s;
     }
 
-    static DoubleGradients create(ConvTransposeSpec spec, double[] weight, Parallelism parallelism, io.tconv.internal.DoubleOps ops) {
-        return new DoubleGradients(spec, weight, parallelism, ops);
+    static DoubleGradients create(ConvTransposeSpec spec, double[] weight, Parallelism parallelism, io.tconv.internal.Provider provider) {
+        return new DoubleGradients(spec, weight, parallelism, provider);
     }
 }

@@ -20,12 +20,12 @@ public final class FloatGradients {
     private final InputGradientF32 input;
     private final io.tconv.internal.WeightGradientF32 weights;
 
-    private FloatGradients(ConvTransposeSpec spec, float[] weight, Parallelism parallelism, io.tconv.internal.FloatOps ops) {
+    private FloatGradients(ConvTransposeSpec spec, float[] weight, Parallelism parallelism, io.tconv.internal.Provider provider) {
         this.spec = spec;
         this.geometry = new Geometry(spec);
-        this.ops = ops;
+        this.ops = provider.floatOps();
         this.parallel = new Parallel(parallelism.threads(), parallelism.executor());
-        this.input = new InputGradientF32(spec, weight, parallelism, ops);
+        this.input = new InputGradientF32(spec, weight, parallelism, provider);
         this.weights = new io.tconv.internal.WeightGradientF32(geometry, ops);
     }
 
@@ -111,7 +111,7 @@ public final class FloatGradients {
         return s;
     }
 
-    static FloatGradients create(ConvTransposeSpec spec, float[] weight, Parallelism parallelism, io.tconv.internal.FloatOps ops) {
-        return new FloatGradients(spec, weight, parallelism, ops);
+    static FloatGradients create(ConvTransposeSpec spec, float[] weight, Parallelism parallelism, io.tconv.internal.Provider provider) {
+        return new FloatGradients(spec, weight, parallelism, provider);
     }
 }

@@ -1,7 +1,11 @@
 package io.tconv;
 
+import io.tconv.internal.FloatKernel;
 import io.tconv.internal.FloatOps;
+import io.tconv.internal.Geometry;
 import io.tconv.internal.Parallel;
+import io.tconv.internal.Provider;
+import io.tconv.internal.Workspace;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,12 +25,9 @@ import java.util.Map;
  * of one small plan per residue. Per call: gy is split into each class's ĝ, each class's plan runs, and the
  * results are summed.
  *
- * <p>Where the class plans' weights are small (few channels: rereading them costs nothing) and an image's ĝ
- * would not stay in L2, the work is cut into blocks of rows along the first spatial dimension instead, one
- * task per image and block on every thread: a task splits only the gy rows its block reaches into a
- * per-thread ĝ that stays in L2, runs each class's plan for the block on its own thread, and copies the block
- * into gx. Without blocks, ĝ for the whole batch is written and read back (on few-channel layers with big
- * planes, from memory: gy is most of the traffic).
+ * <p>Where the weights are small (few channels) and the provider has one, a kernel that computes gx straight
+ * from gy row by row runs instead ({@code InputGradientRows}: gy split by residue as it is buffered, every tap
+ * summed in registers): no ĝ, no plans, no partial sums.
  */
 final class InputGradientF32 {
     private final ConvTransposeSpec spec;
@@ -37,21 +38,15 @@ final class InputGradientF32 {
     private final List<int[]> extents = new ArrayList<>();
     /** gy's extents (D, H, W) and strides. */
     private final int[] out3 = new int[3], s3 = new int[3];
-    /**
-     * Per thread: each class's ĝ, then a partial gx, then (in blocks) a block of gx; grown to the largest batch
-     * seen (a call allocates nothing after).
-     */
+    /** Per thread: each class's ĝ, then a partial gx; grown to the largest batch seen (a call allocates nothing after). */
     private final ThreadLocal<float[][]> buffers;
-    /** Class plans whose weights take at most this many bytes together run in blocks of rows. */
-    static final long BLOCKED_WEIGHT_BYTES = 64 << 10;
-    /** The size a block's ĝ (every class) is kept near, in bytes: well inside L2 (by default). */
-    static final long BLOCK_BYTES = 512 << 10;
-    /** Rows of gx (along the first spatial dimension) per block and blocks per image; all and 1 without blocks. */
-    private final int blockRows, blocks;
-    private final boolean blocked;
-    /** The first spatial dimension's index in the (D, H, W) extents. */
-    private final int blockAxis;
-    /** The threads of the blocks (without blocks, each class's plan runs on them itself). */
+    /** Layers with at most this many weights run on the provider's row kernel, where it has one. */
+    static final long ROWS_MAX_WEIGHTS = 16 << 10;
+    /** The size the row kernel's buffer of gy rows is kept near, in bytes: well inside L2. */
+    static final long BAND_BYTES = 512 << 10;
+    /** The row kernel, or null (class plans). */
+    private final FloatKernel rows;
+    /** The threads of the row kernel (the class plans run on them themselves). */
     private final Parallel parallel;
 
     /**
@@ -60,14 +55,19 @@ final class InputGradientF32 {
      */
     private record Residue(int[][] taps, int[] kSub, int[] dSub, int[] r, int[] delta0, int[] q) {}
 
-    InputGradientF32(ConvTransposeSpec spec, float[] w, Parallelism parallelism, FloatOps ops) {
-        this(spec, w, parallelism, ops, BLOCK_BYTES);
+    InputGradientF32(ConvTransposeSpec spec, float[] w, Parallelism parallelism, Provider provider) {
+        this(spec, w, parallelism, provider, BAND_BYTES);
     }
 
-    /** @param blockBytes the size of ĝ beyond which an image runs in blocks of about this size */
-    InputGradientF32(ConvTransposeSpec spec, float[] w, Parallelism parallelism, FloatOps ops, long blockBytes) {
+    /** @param bandBytes the size the row kernel keeps its buffer near (small values: one gx row per band) */
+    InputGradientF32(ConvTransposeSpec spec, float[] w, Parallelism parallelism, Provider provider, long bandBytes) {
         this.spec = spec;
-        this.ops = ops;
+        this.ops = provider.floatOps();
+        parallel = new Parallel(parallelism.threads(), parallelism.executor());
+        rows = spec.weightElements() <= ROWS_MAX_WEIGHTS
+                ? provider.floatInputGradient(new Geometry(spec), w, new Workspace(parallelism.threads()), bandBytes) : null;
+        buffers = ThreadLocal.withInitial(() -> new float[plans.size() + 1][0]);
+        if (rows != null) return;
         int rank = spec.rank();
         int[] s = spec.stride(), d = spec.dilation(), k = spec.kernel(), in = spec.inputSize(), out = spec.outputSize(), pb = spec.cropBegin();
         Map<String, List<Residue>> byStructure = new LinkedHashMap<>();   // by taps' count and spacing per dimension
@@ -102,52 +102,24 @@ final class InputGradientF32 {
         int[] o = in3(out, 1), st = in3(s, 1);
         System.arraycopy(o, 0, out3, 0, 3);
         System.arraycopy(st, 0, s3, 0, 3);
-        // Without blocks each class's ĝ spans the input plus its crop; in blocks, blockRows plus the crop along
-        // the first dimension. Weights and the bytes of one ĝ row (all classes) decide.
-        long weightBytes = 0, rowBytes = 0;
-        int maxCrop = 0;
-        for (List<Residue> members : byStructure.values()) {
-            Residue first = members.get(0);
-            long rest = Float.BYTES * (long) spec.outChannels() * members.size();
-            for (int a = 1; a < rank; a++) rest *= in[a] + (long) (first.kSub()[a] - 1) * first.dSub()[a];
-            rowBytes += rest;
-            weightBytes += Float.BYTES * (long) spec.outChannels() * members.size() * spec.inChannelsPerGroup()
-                    * ConvTransposeSpec.product(first.kSub());
-            maxCrop = Math.max(maxCrop, (first.kSub()[0] - 1) * first.dSub()[0]);
-        }
-        // (ĝ of one image, every class: the input's rows plus the largest crop, a bound)
-        blocked = !byStructure.isEmpty() && weightBytes <= BLOCKED_WEIGHT_BYTES && rowBytes * (in[0] + maxCrop) > blockBytes;
-        int rows = in[0];
-        if (blocked) {
-            // near blockBytes of ĝ, at least four blocks where there are rows for them, blocks of equal size
-            long byCache = Math.max(1, blockBytes / Math.max(1, rowBytes) - maxCrop);
-            int count = (int) Math.max(Math.min(4, in[0]), (in[0] + byCache - 1) / byCache);
-            rows = (in[0] + count - 1) / count;
-        }
-        blockRows = rows;
-        blocks = (in[0] + rows - 1) / rows;
-        blockAxis = 3 - rank;
-        parallel = new Parallel(parallelism.threads(), parallelism.executor());
         for (List<Residue> members : byStructure.values()) {
             int[] kSub = members.get(0).kSub(), dSub = members.get(0).dSub(), u = new int[rank], crop = new int[rank];
             for (int a = 0; a < rank; a++) {
                 crop[a] = Math.toIntExact((long) (kSub[a] - 1) * dSub[a]);   // ĝ reaches this far past the input
-                u[a] = Math.toIntExact((a == 0 ? blockRows : in[a]) + (long) crop[a]);
+                u[a] = Math.toIntExact(in[a] + (long) crop[a]);
             }
             ConvTransposeSpec sub = ConvTransposeSpec.builder(spec.outChannels() * members.size(), spec.inChannels())
                     .groups(spec.groups()).inputSize(u).kernel(kSub).dilation(dSub).crops(crop, crop)
                     .channelsLast(spec.channelsLast()).build();
-            plans.add(ConvTranspose.plan(sub, subWeights(w, members, kSub), null, blocked ? Parallelism.threads(1) : parallelism));
+            plans.add(ConvTranspose.plan(sub, subWeights(w, members, kSub), null, parallelism));
             classes.add(members);
             extents.add(in3(u, 1));
         }
-        int count = plans.size();
-        buffers = ThreadLocal.withInitial(() -> new float[count + 2][0]);
     }
 
-    /** {@return whether the input gradient runs in blocks of rows} */
-    boolean blocked() {
-        return blocked;
+    /** {@return the row kernel's name, or null where the class plans run} */
+    String rowKernel() {
+        return rows == null ? null : rows.name();
     }
 
     /** {@code v} as three dimensions (D, H, W), leading ones filled with {@code fill}. */
@@ -191,14 +163,11 @@ final class InputGradientF32 {
     /** gx for a batch: every element written. */
     void run(int batch, float[] gy, int gyOff, float[] gx, int gxOff) {
         int inLen = batch * spec.inputElementsPerImage();
-        if (plans.isEmpty()) {
+        if (rows != null) {
+            int perImage = rows.tasksPerImage();
+            parallel.run(batch * perImage, rows.macsPerTask(), task -> rows.run(task % batch, task / batch, gy, gyOff, gx, gxOff));
+        } else if (plans.isEmpty()) {
             Arrays.fill(gx, gxOff, gxOff + inLen, 0f);
-        } else if (blocked) {
-            // a block's work: its multiply-adds, and moving its part of gy (twice: split, band copy) at a few
-            // multiply-adds' cost per element (these layers run at a fifth of the forward's GFLOP/s)
-            long work = (long) spec.inputElementsPerImage() * spec.outChannelsPerGroup() * ConvTransposeSpec.product(spec.kernel())
-                    + 4L * spec.outputElementsPerImage();
-            parallel.run(batch * blocks, Math.max(1, work / blocks), task -> block(task / blocks, task % blocks, gy, gyOff, gx, gxOff));
         } else {
             float[][] buf = buffers.get();
             int outImage = spec.outputElementsPerImage();
@@ -206,12 +175,12 @@ final class InputGradientF32 {
                 int length = batch * ghatLength(p);
                 if (buf[p].length < length) buf[p] = new float[length];
             }
-            for (int n = 0; n < batch; n++) split(gy, gyOff + n * outImage, 0, buf, n);
+            for (int n = 0; n < batch; n++) split(gy, gyOff + n * outImage, buf, n);
             sum(batch, buf, gx, gxOff);
         }
     }
 
-    /** The elements of one image's ĝ of class p (for a block, in blocks). */
+    /** The elements of one image's ĝ of class p. */
     private int ghatLength(int p) {
         int[] u = extents.get(p);
         return spec.outChannels() * classes.get(p).size() * u[0] * u[1] * u[2];
@@ -232,37 +201,14 @@ final class InputGradientF32 {
         }
     }
 
-    /** One block of rows of image n: split, run the class plans into a block of gx, copy its rows into gx. */
-    private void block(int n, int b, float[] gy, int gyOff, float[] gx, int gxOff) {
-        float[][] buf = buffers.get();
-        for (int p = 0; p < classes.size(); p++) {
-            if (buf[p].length < ghatLength(p)) buf[p] = new float[ghatLength(p)];
-        }
-        int row0 = b * blockRows, cin = spec.inChannels(), image = spec.inputElementsPerImage();
-        split(gy, gyOff + n * spec.outputElementsPerImage(), row0, buf, 0);
-        int rest = image / cin / spec.inputSize()[0], blockLen = cin * blockRows * rest;
-        float[] out = buf[plans.size() + 1];
-        if (out.length < blockLen) out = buf[plans.size() + 1] = new float[blockLen];
-        sum(1, buf, out, 0);
-        int rows = Math.min(blockRows, spec.inputSize()[0] - row0), at = gxOff + n * image;
-        if (spec.channelsLast()) {
-            System.arraycopy(out, 0, gx, at + row0 * rest * cin, rows * rest * cin);
-        } else {
-            int plane = image / cin;
-            for (int c = 0; c < cin; c++) System.arraycopy(out, c * blockRows * rest, gx, at + c * plane + row0 * rest, rows * rest);
-        }
-    }
-
     /**
      * One image's input of every class, {@code ĝ[co, m][u] = gy[co][(u + δ_m)·s + r_m]} (zero where that is
      * outside gy) for its residues m, in the spec's layout, into {@code buf[class]} at image {@code slot}: row by
-     * row, each gy plane once for all classes while it is in cache. In blocks, u along the first spatial
-     * dimension starts at {@code row0}.
+     * row, each gy plane once for all classes while it is in cache.
      */
-    private void split(float[] gy, int gyImage, int row0, float[][] buf, int slot) {
+    private void split(float[] gy, int gyImage, float[][] buf, int slot) {
         int cout = spec.outChannels(), outPlane = out3[0] * out3[1] * out3[2];
         boolean last = spec.channelsLast();
-        int od = blockAxis == 0 ? row0 : 0, oh = blockAxis == 1 ? row0 : 0, ow = blockAxis == 2 ? row0 : 0;
         for (int co = 0; co < cout; co++) {
             int gyPlane = gyImage + co * (last ? 1 : outPlane), gyPixel = last ? cout : 1;
             for (int p = 0; p < classes.size(); p++) {
@@ -272,7 +218,7 @@ final class InputGradientF32 {
                 float[] res = buf[p];
                 for (int m = 0; m < residues; m++) {
                     Residue rs = members.get(m);
-                    int dd = rs.delta0()[0] + od, dh = rs.delta0()[1] + oh, dw = rs.delta0()[2] + ow;   // q of u = 0
+                    int dd = rs.delta0()[0], dh = rs.delta0()[1], dw = rs.delta0()[2];   // q of u = 0
                     int channel = co * residues + m, pixel = last ? channels : 1;
                     int base = slot * channels * uVol + channel * (last ? 1 : uVol);
                     // the u along W whose q lies in gy (none when a crop reaches past the kernel)

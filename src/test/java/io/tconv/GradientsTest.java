@@ -2,6 +2,7 @@ package io.tconv;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -161,28 +162,40 @@ class GradientsTest {
     }
 
     /**
-     * The input gradient in blocks of rows, forced small here (from one row to a few per block), against its
+     * The input gradient of layers with small weights, which the vector provider computes straight from gy row by
+     * row (the scalar one by forward plans), with its bands forced small here (one gx row per band, or a few)
+     * and at the default size, on geometries whose channels and rows straddle the lane counts, against its
      * definition {@code gx[n, ci, i] = Σ_t Σ_co w[ci, co, t] · gy[n, co, i·s + t·d − p]}, in double and float,
      * channels-first and -last, each cell's tolerance scaled by its Σ|w·gy|; float gives the same bits on 1, 2
-     * and 7 threads. (The default block size leaves these small cases unblocked: the tests above cover that.)
+     * and 7 threads.
      */
     @Test
-    void inputGradientInBlocksMatchesItsDefinition() {
+    void inputGradientByRowsMatchesItsDefinition() {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 45);
         io.tconv.internal.Provider provider = io.tconv.internal.Providers.current();
+        boolean vector = io.tconv.internal.Providers.fallback() == null;
         for (int i = 0; i < 150; i++) {
-            Case c0 = Case.random(r, 4, 1 + i % 3);
+            int rank = 1 + i % 3;
+            Case c0 = Case.random(r, 4, rank);
             Case c = c0.withBatch(Math.max(1, c0.batch()));
+            if (i % 4 == 1) {   // wide rows and input channels around the lane counts
+                int[] in = c.in().clone();
+                in[rank - 1] = Math.max(in[rank - 1], VectorPathTest.pick(r, 49));
+                c = new Case(c.batch(), c.groups() * VectorPathTest.pick(r, 9), c.cout(), c.groups(), in, c.k(), c.s(), c.p(), c.op(),
+                        c.d(), c.bias(), c.seed());
+                if (c.outputLength() > 200_000) continue;
+            }
             boolean last = i % 2 == 1;
             ConvTransposeSpec spec = last ? ChannelsLastTest.spec(c) : c.spec();
             int inPlane = Case.prod(c.in()), outPlane = Case.prod(c.outputSize());
             double[][] d = c.data();
             double[] gy = uniform(r, c.outputLength()), gyIn = last ? ChannelsLastTest.transpose(gy, c.batch(), c.cout(), outPlane, true) : gy;
             double[][] ref = inputGradient(c, d[1], gy);
-            long blockBytes = i % 3 == 0 ? 1 : 1 + r.nextInt(3000);   // one row per block, or a few
-            String context = c + (last ? " channels-last" : "") + ", blocks of " + blockBytes + " bytes";
-            InputGradientF64 gd = new InputGradientF64(spec, d[1], Parallelism.threads(1 + i % 3), provider.doubleOps(), blockBytes);
-            if (blockBytes == 1) assertTrue(gd.blocked() || Arrays.stream(ref[1]).allMatch(v -> v == 0), "not in blocks: " + context);
+            long bandBytes = i % 3 == 0 ? 1 : i % 3 == 1 ? 1 + r.nextInt(3000) : InputGradientF32.BAND_BYTES;
+            String context = c + (last ? " channels-last" : "") + ", bands of " + bandBytes + " bytes";
+            InputGradientF64 gd = new InputGradientF64(spec, d[1], Parallelism.threads(1 + i % 3), provider, bandBytes);
+            boolean small = c.weightLength() <= InputGradientF32.ROWS_MAX_WEIGHTS;
+            assertEquals(vector && small, gd.rowKernel() != null, "row kernel: " + gd.rowKernel() + ", " + context);
             double[] gx = new double[c.inputLength()];
             Arrays.fill(gx, Double.NaN);
             gd.run(c.batch(), gyIn, 0, gx, 0);
@@ -192,7 +205,7 @@ class GradientsTest {
             }
             float[] first = null;
             for (int threads : new int[] {1, 2, 7}) {
-                InputGradientF32 gf = new InputGradientF32(spec, Check.toFloat(d[1]), Parallelism.threads(threads), provider.floatOps(), blockBytes);
+                InputGradientF32 gf = new InputGradientF32(spec, Check.toFloat(d[1]), Parallelism.threads(threads), provider, bandBytes);
                 float[] gxf = new float[c.inputLength()];
                 Arrays.fill(gxf, Float.NaN);
                 gf.run(c.batch(), Check.toFloat(gyIn), 0, gxf, 0);
@@ -208,12 +221,13 @@ class GradientsTest {
                 }
             }
         }
-        // By default: a few-channel layer with big planes (img3) runs in blocks, a many-channel one does not.
+        // By default a layer with small weights (img3) runs on the row kernel, where the provider has one; a
+        // many-channel layer runs as forward plans.
         ConvTransposeSpec img3 = ConvTransposeSpec.builder(3, 16).inputSize(256, 256).kernel(3, 3).stride(2, 2).padding(1, 1)
                 .outputPadding(1, 1).build();
         ConvTransposeSpec dcgan128 = ConvTransposeSpec.builder(128, 64).inputSize(32, 32).kernel(4, 4).stride(2, 2).padding(1, 1).build();
-        assertTrue(new InputGradientF32(img3, new float[3 * 16 * 9], Parallelism.callerOnly(), provider.floatOps()).blocked());
-        assertTrue(!new InputGradientF32(dcgan128, new float[128 * 64 * 16], Parallelism.callerOnly(), provider.floatOps()).blocked());
+        assertEquals(vector, new InputGradientF32(img3, new float[3 * 16 * 9], Parallelism.callerOnly(), provider).rowKernel() != null);
+        assertNull(new InputGradientF32(dcgan128, new float[128 * 64 * 16], Parallelism.callerOnly(), provider).rowKernel());
     }
 
     /**

@@ -14,6 +14,18 @@ public interface Provider {
     /** A double kernel for {@code g}; same layouts and checks as {@link #floatKernel}. */
     DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias, Workspace workspace);
 
+    /**
+     * A kernel for the input gradient of {@code g} (its input gy, its output gx) that computes it straight from gy,
+     * for layers with small weights; or null where this provider has none for g (the input gradient then runs as
+     * forward plans). Weights as for {@link #floatKernel}.
+     *
+     * @param bandBytes the size its per-thread buffer is kept near (small values: one gx row per task)
+     */
+    FloatKernel floatInputGradient(Geometry g, float[] weight, Workspace workspace, long bandBytes);
+
+    /** The double twin of {@link #floatInputGradient}. */
+    DoubleKernel doubleInputGradient(Geometry g, double[] weight, Workspace workspace, long bandBytes);
+
     /** {@return the vector primitives of the gradient kernels, float} */
     FloatOps floatOps();
 

@@ -15,6 +15,14 @@ public final class ScalarProvider implements Provider {
         return new ScalarKernels.F64(g, weight, bias, workspace);
     }
 
+    /** None: the input gradient runs as forward plans. */
+    @Override
+    public FloatKernel floatInputGradient(Geometry g, float[] weight, Workspace workspace, long bandBytes) { return null; }
+
+    /** None: the input gradient runs as forward plans. */
+    @Override
+    public DoubleKernel doubleInputGradient(Geometry g, double[] weight, Workspace workspace, long bandBytes) { return null; }
+
     @Override
     public FloatOps floatOps() { return ScalarOps.F32; }
 

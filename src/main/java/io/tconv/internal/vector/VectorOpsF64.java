@@ -2,7 +2,6 @@ package io.tconv.internal.vector;
 
 import io.tconv.internal.DoubleOps;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -134,7 +133,6 @@ final class VectorOpsF64 implements DoubleOps {
         return s;
     }
 
-    /** Every other lane of two vectors, packed: even lanes ({@code EVENS}, then {@code UPPER} from the second). */
     /**
      * {@code values} (one per channel) into each of n channels-last pixels from {@code at}: by vectors, one
      * channel block at a time (a copy per pixel cost a quarter of channels-last dw32's time).
@@ -151,9 +149,6 @@ final class VectorOpsF64 implements DoubleOps {
         }
     }
 
-    private static final VectorShuffle<Double> EVENS = VectorShuffle.fromOp(S, i -> 2 * i % L);
-    private static final VectorMask<Double> UPPER = VectorMask.fromLong(S, -1L << (L / 2));
-
     @Override
     public void gather(double[] src, int from, int step, double[] dst, int to, int n) {
         if (step == 1) {
@@ -164,7 +159,7 @@ final class VectorOpsF64 implements DoubleOps {
         if (step == 2 && L >= 4) {   // two vectors' even lanes by one-vector shuffles and a blend, as in ZipF64
             for (int at = from; i + L <= n && at + 2 * L <= src.length; i += L, at += 2 * L) {
                 DoubleVector v0 = DoubleVector.fromArray(S, src, at), v1 = DoubleVector.fromArray(S, src, at + L);
-                v0.rearrange(EVENS).blend(v1.rearrange(EVENS), UPPER).intoArray(dst, to + i);
+                v0.rearrange(ZipF64.EVENS).blend(v1.rearrange(ZipF64.EVENS), ZipF64.UPPER).intoArray(dst, to + i);
             }
         }
         for (; i < n; i++) dst[to + i] = src[from + i * step];

@@ -61,6 +61,26 @@ public final class VectorProvider implements Provider {
         return new GemmKernelF64(layout(g, MicroKernelsF64.L, Double.BYTES), weight, bias, workspace);
     }
 
+    /** The row kernel where the weights are finite (zeros stand in for taps outside gy) and its buffer is modest. */
+    @Override
+    public FloatKernel floatInputGradient(Geometry g, float[] weight, Workspace workspace, long bandBytes) {
+        for (float v : weight) {
+            if (!Float.isFinite(v)) return null;
+        }
+        if (InputGradientRowsF32.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
+        return new InputGradientRowsF32(g, weight, workspace, bandBytes);
+    }
+
+    /** The double twin of {@link #floatInputGradient}. */
+    @Override
+    public DoubleKernel doubleInputGradient(Geometry g, double[] weight, Workspace workspace, long bandBytes) {
+        for (double v : weight) {
+            if (!Double.isFinite(v)) return null;
+        }
+        if (InputGradientRowsF64.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
+        return new InputGradientRowsF64(g, weight, workspace, bandBytes);
+    }
+
     private final FloatOps floatOps = new VectorOpsF32();
     private final DoubleOps doubleOps = new VectorOpsF64();
 

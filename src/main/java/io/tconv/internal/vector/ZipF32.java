@@ -20,6 +20,10 @@ final class ZipF32 {
     static final VectorShuffle<Float> SPREAD_LO = VectorShuffle.fromOp(S, i -> i / 2);
     static final VectorShuffle<Float> SPREAD_HI = VectorShuffle.fromOp(S, i -> (L + i) / 2);
     static final VectorMask<Float> ODD = VectorMask.fromLong(S, 0xAAAA_AAAA_AAAA_AAAAL);
+    /** Every other lane of two vectors, packed: the even (or odd) lanes of each, then {@code UPPER} from the second. */
+    static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, i -> 2 * i % L);
+    static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(S, i -> (2 * i + 1) % L);
+    static final VectorMask<Float> UPPER = VectorMask.fromLong(S, -1L << (L / 2));
 
     /**
      * Interleaves runs {@code c[even …]} and {@code c[odd …]} of n sums each into {@code y[o …]} with the bias,
@@ -47,6 +51,25 @@ final class ZipF32 {
                 lo.intoArray(y, o, S.indexInRange(0, cells));
                 if (cells > L) hi.intoArray(y, o + L, S.indexInRange(L, cells));
             }
+        }
+    }
+
+    /**
+     * The inverse: {@code dst[even + i] = src[from + 2i]} and {@code dst[odd + i] = src[from + 2i + 1]} for i < n,
+     * two vectors in, two out, while whole vectors fit in src.
+     */
+    static void unzip(float[] src, int from, int n, float[] dst, int even, int odd) {
+        int i = 0;
+        if (VECTORS) {
+            for (int at = from; i + L <= n && at + 2 * L <= src.length; i += L, at += 2 * L) {
+                FloatVector v0 = FloatVector.fromArray(S, src, at), v1 = FloatVector.fromArray(S, src, at + L);
+                v0.rearrange(EVENS).blend(v1.rearrange(EVENS), UPPER).intoArray(dst, even + i);
+                v0.rearrange(ODDS).blend(v1.rearrange(ODDS), UPPER).intoArray(dst, odd + i);
+            }
+        }
+        for (; i < n; i++) {
+            dst[even + i] = src[from + 2 * i];
+            dst[odd + i] = src[from + 2 * i + 1];
         }
     }
 }
