@@ -3,22 +3,18 @@ package io.tconv.internal.vector;
 import io.tconv.internal.DoubleKernel;
 import io.tconv.internal.Geometry;
 import io.tconv.internal.Workspace;
-import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The double input gradient of a layer with small weights, {@code gx = conv(gy, w)}, row by row: as a kernel its
  * input is gy and its output gx (of {@link Geometry} g, the forward layer's). Input cell {@code i} of gx sums
- * {@code w[ci][co][t] · gy[co][i·s − pb + t·d]} over co and taps t. A task is a band of gx rows (along H) of one
- * group and D position. Its gy rows, for every D tap and gy channel of the group, are copied into a per-thread
- * buffer split by W residue: sub-row r of a row holds {@code gy[s·j + r]} at column j (shifted by the
- * smallest tap offset), with zeros where j lies outside gy, and zero rows where the band reaches past gy. Tap
- * {@code t} then reads gx cell {@code i} from sub-row {@code (t·d − pb) mod s} at column {@code i + ⌊(t·d − pb)
- * / s⌋}: a constant offset, so vectors run along a gx row with every tap's weight a broadcast, four input
- * channels (or one channel and four vectors) at a time, the sums in registers. No split of gy into residue
- * planes, no plan per residue class, no partial sums added afterwards. Zeros stand in for taps outside gy,
- * exact only for finite weights: the provider checks.
+ * {@code w[ci][co][t] · gy[co][i·s − pb + t·d]} over co and taps t. A task is a band of gx rows of one group and
+ * D position, whose gy rows {@link GyRowsF64} buffers split by W residue, so that every term is a constant
+ * offset: vectors run along a gx row with every term's weight a broadcast, four input channels (or one channel
+ * and four vectors over two rows) at a time, the sums in registers. No split of gy into residue planes, no plan
+ * per residue class, no partial sums added afterwards. Zeros stand in for taps outside gy, exact only for finite
+ * weights: the provider checks.
  */
 final class InputGradientRowsF64 implements DoubleKernel {
     static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
@@ -28,14 +24,8 @@ final class InputGradientRowsF64 implements DoubleKernel {
     private final int block;
     /** Packed weights {@code [group][channel block][term][block]}, zero past the group's channels. */
     private final double[] w;
-    /** Per term (D tap, gy channel, H tap, W tap): its offset in a band's buffer for the band's first gx row and i = 0. */
-    private final int[] termAt;
-    private final int terms;
-    /** Per W residue: whether any tap reads it (the sub-rows of the others are never copied). */
-    private final boolean[] residueRead;
-    private final Band band;
-    /** The band's shape as ints (checked against the provider's buffer limit first). */
-    private final int deltaMin, pitch, rows, bandRows, bands, width, channelStride;
+    private final int terms, width;
+    private final GyRowsF64 gyRows;
     private final ThreadLocal<Scratch> scratch;
 
     private static final class Scratch {
@@ -47,78 +37,28 @@ final class InputGradientRowsF64 implements DoubleKernel {
         }
     }
 
-    /** The shape of the buffers, from the geometry and the size a band's buffer is kept near. */
-    private static final class Band {
-        /** The smallest W offset ⌊(t·d − pb) / s⌋ over the taps, and the length of a sub-row. */
-        final long deltaMin, pitch;
-        /** Gx rows per band, bands per (group, D position), buffered gy rows per band. */
-        final long bandRows, bands, rows;
-        /** Gx columns rounded up to whole register blocks; buffer elements per gy channel and D tap, and in all. */
-        final long width, channelStride, bufferLength;
-
-        Band(Geometry g, int block, long bandBytes) {
-            int sw = g.s[2];
-            long dMin = Long.MAX_VALUE, dMax = Long.MIN_VALUE;
-            for (int t = 0; t < g.k[2]; t++) {
-                long delta = Math.floorDiv((long) t * g.d[2] - g.pb[2], sw);
-                dMin = Math.min(dMin, delta);
-                dMax = Math.max(dMax, delta);
-            }
-            deltaMin = dMin;
-            pitch = g.in[2] + dMax - dMin;
-            long vectors = block == 4 ? 2 : 4;
-            width = (g.in[2] + vectors * L - 1) / (vectors * L) * vectors * L;
-            long perRow = (long) g.k[0] * g.cog * sw * pitch * Double.BYTES;   // one gy row, every D tap and channel
-            long halo = (long) (g.k[1] - 1) * g.d[1] + 1;
-            long fit = Math.min(g.in[1], Math.max(1, (bandBytes / perRow - halo) / g.s[1] + 1));
-            long count = (g.in[1] + fit - 1) / fit;
-            bandRows = (g.in[1] + count - 1) / count;
-            bands = (g.in[1] + bandRows - 1) / bandRows;
-            rows = (bandRows - 1) * g.s[1] + halo;
-            channelStride = rows * sw * pitch;
-            bufferLength = g.k[0] * g.cog * channelStride + width + pitch;   // slack: the last block reads past a row
-        }
-    }
-
     private static int block(Geometry g) {
         return g.cig >= 2 ? 4 : 1;
     }
 
+    /** {@return gx cells computed per row: the row rounded up to a register block's vectors} */
+    private static int width(Geometry g) {
+        int vectors = block(g) == 4 ? 2 : 4;
+        return (int) (((long) g.in[2] + vectors * L - 1) / (vectors * L) * vectors * L);
+    }
+
     /** {@return the bytes of one thread's buffers for g} */
     static long bytesPerThread(Geometry g, long bandBytes) {
-        int block = block(g);
-        Band b = new Band(g, block, bandBytes);
-        return Double.BYTES * (b.bufferLength + 4 * b.width);
+        return Double.BYTES * (GyRowsF64.bufferLength(g, width(g), bandBytes) + 4L * width(g));
     }
 
     InputGradientRowsF64(Geometry g, double[] weight, Workspace workspace, long bandBytes) {
         this.g = g;
         block = block(g);
-        band = new Band(g, block, bandBytes);
-        workspace.check(name(), sharedBytes(), bytesPerThread());
-        deltaMin = (int) band.deltaMin;
-        pitch = (int) band.pitch;
-        width = (int) band.width;
-        bandRows = (int) band.bandRows;
-        bands = (int) band.bands;
-        rows = (int) band.rows;
-        channelStride = Math.toIntExact(band.channelStride);
-        int sw = g.s[2];
-        residueRead = new boolean[sw];
-        for (int kw = 0; kw < g.k[2]; kw++) residueRead[(int) Math.floorMod((long) kw * g.d[2] - g.pb[2], sw)] = true;
-        terms = g.k[0] * g.cog * g.k[1] * g.k[2];
-        termAt = new int[terms];
-        for (int kd = 0, t = 0; kd < g.k[0]; kd++) {
-            for (int co = 0; co < g.cog; co++) {
-                for (int kh = 0; kh < g.k[1]; kh++) {
-                    for (int kw = 0; kw < g.k[2]; kw++, t++) {
-                        long off = (long) kw * g.d[2] - g.pb[2];
-                        int r = (int) Math.floorMod(off, sw), delta = (int) Math.floorDiv(off, sw);
-                        termAt[t] = ((kd * g.cog + co) * rows + kh * g.d[1]) * sw * pitch + r * pitch + delta - deltaMin;
-                    }
-                }
-            }
-        }
+        width = width(g);
+        workspace.check(name(), sharedBytes(), bytesPerThread(g, bandBytes));
+        gyRows = new GyRowsF64(g, width, bandBytes);
+        terms = g.cog * g.kVol;
         int blocks = (g.cig + block - 1) / block;
         w = new double[g.groups * blocks * terms * block];
         for (int grp = 0; grp < g.groups; grp++) {
@@ -130,7 +70,7 @@ final class InputGradientRowsF64 implements DoubleKernel {
                 }
             }
         }
-        int bufferLength = Math.toIntExact(band.bufferLength);
+        int bufferLength = gyRows.bufferLength;
         scratch = ThreadLocal.withInitial(() -> new Scratch(bufferLength, 4 * width));
     }
 
@@ -140,12 +80,12 @@ final class InputGradientRowsF64 implements DoubleKernel {
     }
 
     @Override
-    public int tasksPerImage() { return g.groups * g.in[0] * bands; }
+    public int tasksPerImage() { return g.groups * g.in[0] * gyRows.bands; }
 
     @Override
     public long macsPerTask() {
         // its multiply-adds, and moving its gy rows at a few multiply-adds' cost per element
-        return Math.max(1, band.bandRows * g.in[2] * g.cig * g.cog * g.kVol + 4L * g.k[0] * g.cog * band.channelStride);
+        return Math.max(1, (long) gyRows.bandRows * g.in[2] * g.cig * g.cog * g.kVol + 4L * g.k[0] * g.cog * gyRows.channelStride);
     }
 
     @Override
@@ -156,17 +96,17 @@ final class InputGradientRowsF64 implements DoubleKernel {
 
     @Override
     public long bytesPerThread() {
-        return (long) Double.BYTES * (band.bufferLength + 4 * band.width);
+        return (long) Double.BYTES * (gyRows.bufferLength + 4L * width);
     }
 
     /** Gx rows of task {@code task} of image n: {@code x} is gy and {@code y} is gx. */
     @Override
     public void run(int n, int task, double[] x, int xOff, double[] y, int yOff) {
-        int band = task % bands, id = task / bands % g.in[0], grp = task / bands / g.in[0];
-        int h0 = band * bandRows, h1 = Math.min(g.in[1], h0 + bandRows);
+        int bands = gyRows.bands, band = task % bands, id = task / bands % g.in[0], grp = task / bands / g.in[0];
+        int h0 = gyRows.firstRow(band), h1 = Math.min(g.in[1], h0 + gyRows.bandRows);
         Scratch s = scratch.get();
-        copy(x, xOff + n * g.outImage(), grp, id, h0, s.lines);
-        int blocks = (g.cig + block - 1) / block, rowStep = g.s[1] * g.s[2] * pitch;
+        gyRows.copy(x, xOff + n * g.outImage(), grp, id, h0, s.lines);
+        int blocks = (g.cig + block - 1) / block, rowStep = gyRows.rowStep;
         int gxImage = yOff + n * g.inImage();
         for (int cb = 0; cb < blocks; cb++) {
             int wAt = (grp * blocks + cb) * terms * block, channels = Math.min(block, g.cig - cb * block);
@@ -189,6 +129,7 @@ final class InputGradientRowsF64 implements DoubleKernel {
 
     /** Four gx channels, two vectors at a time along the row: {@code out[c·width + i]}. */
     private void four(double[] lines, int at, int wAt, double[] out) {
+        int[] termAt = gyRows.termAt;
         for (int i = 0; i < width; i += 2 * L) {
             DoubleVector a00 = DoubleVector.zero(S), a01 = DoubleVector.zero(S), a10 = DoubleVector.zero(S), a11 = DoubleVector.zero(S);
             DoubleVector a20 = DoubleVector.zero(S), a21 = DoubleVector.zero(S), a30 = DoubleVector.zero(S), a31 = DoubleVector.zero(S);
@@ -224,6 +165,7 @@ final class InputGradientRowsF64 implements DoubleKernel {
      * gx row too (its gy rows {@code next} further on), into {@code out[width + i]}.
      */
     private void one(double[] lines, int at, int next, int wAt, double[] out) {
+        int[] termAt = gyRows.termAt;
         for (int i = 0; i < width; i += 4 * L) {
             DoubleVector a0 = DoubleVector.zero(S), a1 = DoubleVector.zero(S), a2 = DoubleVector.zero(S), a3 = DoubleVector.zero(S);
             if (next > 0) {
@@ -278,50 +220,4 @@ final class InputGradientRowsF64 implements DoubleKernel {
         }
     }
 
-    /**
-     * The band's gy rows (from gx row h0 on, at D position id) of every D tap and gy channel of group grp into
-     * {@code lines}, split by W residue, zeros outside gy.
-     */
-    private void copy(double[] gy, int gyImage, int grp, int id, int h0, double[] lines) {
-        int outD = g.out[0], outH = g.out[1], outW = g.out[2], sw = g.s[2], yp = g.yp;
-        int oh0 = h0 * g.s[1] - g.pb[1];
-        for (int kd = 0; kd < g.k[0]; kd++) {
-            long od = (long) id * g.s[0] - g.pb[0] + (long) kd * g.d[0];
-            for (int co = 0; co < g.cog; co++) {
-                int plane = gyImage + (grp * g.cog + co) * g.yc;
-                for (int row = 0; row < rows; row++) {
-                    int dst = ((kd * g.cog + co) * rows + row) * sw * pitch, oh = oh0 + row;
-                    if (od < 0 || od >= outD || oh < 0 || oh >= outH) {
-                        for (int r = 0; r < sw; r++) {
-                            if (residueRead[r]) Arrays.fill(lines, dst + r * pitch, dst + (r + 1) * pitch, 0.0);
-                        }
-                        continue;
-                    }
-                    int src = plane + (int) ((od * outH + oh) * outW) * yp;
-                    // Sub-row r, column p holds gy[s·(p + deltaMin) + r]: inside gy for p + deltaMin in [0, count_r).
-                    // The columns outside are the same in every band and row: zero from the buffer's allocation,
-                    // they stay zero (a zero row above only zeroes them again).
-                    int p0 = Math.min(pitch, Math.max(0, -deltaMin));
-                    if (sw == 2 && yp == 1 && residueRead[0] && residueRead[1]) {
-                        int evens = (outW + 1) / 2, odds = outW / 2;
-                        int e1 = Math.max(p0, Math.min(pitch, evens - deltaMin)), o1 = Math.max(p0, Math.min(pitch, odds - deltaMin));
-                        int both = Math.min(e1, o1);
-                        ZipF64.unzip(gy, src + 2 * (p0 + deltaMin), both - p0, lines, dst + p0, dst + pitch + p0);
-                        for (int p = both; p < e1; p++) lines[dst + p] = gy[src + 2 * (p + deltaMin)];
-                        for (int p = both; p < o1; p++) lines[dst + pitch + p] = gy[src + 2 * (p + deltaMin) + 1];
-                        continue;
-                    }
-                    for (int r = 0, sub = dst; r < sw; r++, sub += pitch) {
-                        if (!residueRead[r]) continue;   // no tap reads it: left as it is (only lanes past gx read it)
-                        int count = (outW - r + sw - 1) / sw;   // columns s·j + r inside gy
-                        int p1 = Math.max(p0, Math.min(pitch, count - deltaMin));
-                        if (sw == 1 && yp == 1) System.arraycopy(gy, src + p0 + deltaMin, lines, sub + p0, p1 - p0);
-                        else {
-                            for (int p = p0, from = src + (sw * (p0 + deltaMin) + r) * yp; p < p1; p++, from += sw * yp) lines[sub + p] = gy[from];
-                        }
-                    }
-                }
-            }
-        }
-    }
 }

@@ -1,0 +1,138 @@
+package io.tconv.internal.vector;
+
+import io.tconv.internal.Geometry;
+import java.util.Arrays;
+
+/**
+ * The gy rows of a band of gx rows, split by W residue, for the gradients of layers with small weights (double).
+ * Gx cell {@code i} meets {@code gy[co][i·s − pb + t·d]} through tap t. A band is a range of gx rows (along H) of
+ * one group and D position; its gy rows, for every D tap and gy channel of the group, are copied into a
+ * per-thread buffer where sub-row r of a row holds {@code gy[s·j + r]} at column j (shifted by the smallest tap
+ * offset), with zeros where j lies outside gy, and zero rows where the band reaches past gy. Term (D tap, gy
+ * channel, H tap, W tap) then reads gx cell {@code i} of the band's first row from sub-row {@code (t·d − pb) mod s}
+ * at column {@code i + ⌊(t·d − pb) / s⌋}: {@link #termAt} plus i, and each further gx row {@link #rowStep} on.
+ */
+final class GyRowsF64 {
+    private final Geometry g;
+    /** The smallest W offset ⌊(t·d − pb) / s⌋ over the taps, and the length of a sub-row. */
+    final int deltaMin, pitch;
+    /** Gx rows per band, bands per (group, D position), buffered gy rows per band. */
+    final int bandRows, bands, rows;
+    /** Buffer elements per gy channel and D tap; from one gx row's terms to the next's. */
+    final int channelStride, rowStep;
+    /** Per term, in the order (D tap, gy channel, H tap, W tap): its offset for the band's first gx row and i = 0. */
+    final int[] termAt;
+    /** Per W residue: whether any tap reads it (the sub-rows of the others are never copied). */
+    private final boolean[] residueRead;
+    /** The buffer's elements, with slack for reads up to {@code width} past a row's first cell. */
+    final int bufferLength;
+
+    /**
+     * @param width     the gx cells a reader reads per row (the row rounded up to its vectors)
+     * @param bandBytes the size the buffer is kept near (small values: one gx row per band)
+     */
+    GyRowsF64(Geometry g, int width, long bandBytes) {
+        this.g = g;
+        long[] shape = shape(g, width, bandBytes);
+        deltaMin = (int) shape[0];
+        pitch = (int) shape[1];
+        bandRows = (int) shape[2];
+        rows = (int) shape[3];
+        channelStride = Math.toIntExact(shape[4]);
+        bufferLength = Math.toIntExact(shape[5]);
+        bands = (g.in[1] + bandRows - 1) / bandRows;
+        int sw = g.s[2];
+        rowStep = g.s[1] * sw * pitch;
+        residueRead = new boolean[sw];
+        for (int kw = 0; kw < g.k[2]; kw++) residueRead[(int) Math.floorMod((long) kw * g.d[2] - g.pb[2], sw)] = true;
+        termAt = new int[g.cog * g.kVol];
+        for (int kd = 0, t = 0; kd < g.k[0]; kd++) {
+            for (int co = 0; co < g.cog; co++) {
+                for (int kh = 0; kh < g.k[1]; kh++) {
+                    for (int kw = 0; kw < g.k[2]; kw++, t++) {
+                        long off = (long) kw * g.d[2] - g.pb[2];
+                        int r = (int) Math.floorMod(off, sw), delta = (int) Math.floorDiv(off, sw);
+                        termAt[t] = ((kd * g.cog + co) * rows + kh * g.d[1]) * sw * pitch + r * pitch + delta - deltaMin;
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@return the elements of the buffer for g} (in long: callers check it before building one) */
+    static long bufferLength(Geometry g, int width, long bandBytes) {
+        return shape(g, width, bandBytes)[5];
+    }
+
+    /** {deltaMin, pitch, bandRows, rows, channelStride, bufferLength}, in long. */
+    private static long[] shape(Geometry g, int width, long bandBytes) {
+        int sw = g.s[2];
+        long dMin = Long.MAX_VALUE, dMax = Long.MIN_VALUE;
+        for (int t = 0; t < g.k[2]; t++) {
+            long delta = Math.floorDiv((long) t * g.d[2] - g.pb[2], sw);
+            dMin = Math.min(dMin, delta);
+            dMax = Math.max(dMax, delta);
+        }
+        long pitch = g.in[2] + dMax - dMin;
+        long perRow = (long) g.k[0] * g.cog * sw * pitch * Double.BYTES;   // one gy row, every D tap and channel
+        long halo = (long) (g.k[1] - 1) * g.d[1] + 1;
+        long fit = Math.min(g.in[1], Math.max(1, (bandBytes / perRow - halo) / g.s[1] + 1));
+        long count = (g.in[1] + fit - 1) / fit;
+        long bandRows = (g.in[1] + count - 1) / count;
+        long rows = (bandRows - 1) * g.s[1] + halo;
+        long channelStride = rows * sw * pitch;
+        return new long[] {dMin, pitch, bandRows, rows, channelStride, g.k[0] * g.cog * channelStride + width + pitch};
+    }
+
+    /** {@return the band's first gx row} */
+    int firstRow(int band) {
+        return band * bandRows;
+    }
+
+    /**
+     * The band's gy rows (from gx row h0 on, at D position id) of every D tap and gy channel of group grp into
+     * {@code lines}, split by W residue, zeros outside gy.
+     */
+    void copy(double[] gy, int gyImage, int grp, int id, int h0, double[] lines) {
+        int outD = g.out[0], outH = g.out[1], outW = g.out[2], sw = g.s[2], yp = g.yp;
+        int oh0 = h0 * g.s[1] - g.pb[1];
+        for (int kd = 0; kd < g.k[0]; kd++) {
+            long od = (long) id * g.s[0] - g.pb[0] + (long) kd * g.d[0];
+            for (int co = 0; co < g.cog; co++) {
+                int plane = gyImage + (grp * g.cog + co) * g.yc;
+                for (int row = 0; row < rows; row++) {
+                    int dst = ((kd * g.cog + co) * rows + row) * sw * pitch, oh = oh0 + row;
+                    if (od < 0 || od >= outD || oh < 0 || oh >= outH) {
+                        for (int r = 0; r < sw; r++) {
+                            if (residueRead[r]) Arrays.fill(lines, dst + r * pitch, dst + (r + 1) * pitch, 0.0);
+                        }
+                        continue;
+                    }
+                    int src = plane + (int) ((od * outH + oh) * outW) * yp;
+                    // Sub-row r, column p holds gy[s·(p + deltaMin) + r]: inside gy for p + deltaMin in [0, count_r).
+                    // The columns outside are the same in every band and row: zero from the buffer's allocation,
+                    // they stay zero (a zero row above only zeroes them again).
+                    int p0 = Math.min(pitch, Math.max(0, -deltaMin));
+                    if (sw == 2 && yp == 1 && residueRead[0] && residueRead[1]) {
+                        int evens = (outW + 1) / 2, odds = outW / 2;
+                        int e1 = Math.max(p0, Math.min(pitch, evens - deltaMin)), o1 = Math.max(p0, Math.min(pitch, odds - deltaMin));
+                        int both = Math.min(e1, o1);
+                        ZipF64.unzip(gy, src + 2 * (p0 + deltaMin), both - p0, lines, dst + p0, dst + pitch + p0);
+                        for (int p = both; p < e1; p++) lines[dst + p] = gy[src + 2 * (p + deltaMin)];
+                        for (int p = both; p < o1; p++) lines[dst + pitch + p] = gy[src + 2 * (p + deltaMin) + 1];
+                        continue;
+                    }
+                    for (int r = 0, sub = dst; r < sw; r++, sub += pitch) {
+                        if (!residueRead[r]) continue;   // no tap reads it: left as it is (only lanes past gx read it)
+                        int count = (outW - r + sw - 1) / sw;   // columns s·j + r inside gy
+                        int p1 = Math.max(p0, Math.min(pitch, count - deltaMin));
+                        if (sw == 1 && yp == 1) System.arraycopy(gy, src + p0 + deltaMin, lines, sub + p0, p1 - p0);
+                        else {
+                            for (int p = p0, from = src + (sw * (p0 + deltaMin) + r) * yp; p < p1; p++, from += sw * yp) lines[sub + p] = gy[from];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
