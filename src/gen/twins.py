@@ -23,6 +23,8 @@ PAIRS = [
     ("internal/vector/GyRowsF32.java", "internal/vector/GyRowsF64.java"),
     ("internal/vector/InputGradientRowsF32.java", "internal/vector/InputGradientRowsF64.java"),
     ("internal/WeightGradientF32.java", "internal/WeightGradientF64.java"),
+    ("internal/FloatWeightRows.java", "internal/DoubleWeightRows.java"),
+    ("internal/vector/WeightGradientRowsF32.java", "internal/vector/WeightGradientRowsF64.java"),
     ("InputGradientF32.java", "InputGradientF64.java"),
     ("FloatGradients.java", "DoubleGradients.java"),
 ]
@@ -32,7 +34,8 @@ def twin(text):
     for a, b in [("F32", "F64"), ("FloatVector", "DoubleVector"), ("FloatKernel", "DoubleKernel"), ("FloatOps", "DoubleOps"),
                  ("FloatPlan", "DoublePlan"), ("FloatGradients", "DoubleGradients"), ("<Float>", "<Double>"),
                  ("FLOATS", "DOUBLES"), ("Float.BYTES", "Double.BYTES"),
-                 ("floatOps()", "doubleOps()"), ("floatInputGradient", "doubleInputGradient")]:
+                 ("floatOps()", "doubleOps()"), ("floatInputGradient", "doubleInputGradient"),
+                 ("FloatWeightRows", "DoubleWeightRows"), ("floatWeightRows", "doubleWeightRows")]:
         text = text.replace(a, b)
     text = re.sub(r"\bfloat\b", "double", text)
     text = re.sub(r"\bFloat (input|gradients|GEMM|few-channel)", r"Double \1", text)

@@ -26,7 +26,7 @@ public final class DoubleGradients {
         this.ops = provider.doubleOps();
         this.parallel = new Parallel(parallelism.threads(), parallelism.executor());
         this.input = new InputGradientF64(spec, weight, parallelism, provider);
-        this.weights = new io.tconv.internal.WeightGradientF64(geometry, ops);
+        this.weights = new io.tconv.internal.WeightGradientF64(geometry, provider);
     }
 
     /** {@return the geometry} */

@@ -26,7 +26,7 @@ public final class FloatGradients {
         this.ops = provider.floatOps();
         this.parallel = new Parallel(parallelism.threads(), parallelism.executor());
         this.input = new InputGradientF32(spec, weight, parallelism, provider);
-        this.weights = new io.tconv.internal.WeightGradientF32(geometry, ops);
+        this.weights = new io.tconv.internal.WeightGradientF32(geometry, provider);
     }
 
     /** {@return the geometry} */

@@ -231,18 +231,28 @@ class GradientsTest {
     }
 
     /**
-     * The weight gradient's dot products in bands of rows (forced small: one row or a few per band) and with
-     * several whole images per band (the default size on these small cases), against its definition in double
-     * and float, channels-first and -last, each weight's tolerance scaled by its Σ|x·gy|; float gives the same
-     * bits on 1, 2 and 7 threads.
+     * The weight gradient's dot products, on the provider's rows (channels-first, few input channels) or in its
+     * own bands, with bands forced small (one row or a few per band) and at the default size (several whole
+     * images per band on these small cases), some with rows long enough for whole vectors, against its
+     * definition in double and float, channels-first and -last, each weight's tolerance scaled by its
+     * Σ|x·gy|; float gives the same bits on 1, 2 and 7 threads. Both paths must have run (rows only with the
+     * vector provider).
      */
     @Test
-    void weightGradientInBandsMatchesItsDefinition() {
+    void weightGradientDotProductsMatchTheirDefinition() {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 46);
         io.tconv.internal.Provider provider = io.tconv.internal.Providers.current();
+        java.util.Set<String> paths = new java.util.TreeSet<>();
         for (int i = 0; i < 150; i++) {
-            Case c0 = Case.random(r, 3, 1 + i % 3);
+            int rank = 1 + i % 3;
+            Case c0 = Case.random(r, 3, rank);
             Case c = c0.withBatch(1 + r.nextInt(3));
+            if (i % 4 == 2) {   // rows long enough for whole vectors, and more
+                int[] in = c.in().clone();
+                in[rank - 1] = Math.max(in[rank - 1], VectorPathTest.pick(r, 49));
+                c = new Case(c.batch(), c.cin(), c.cout(), c.groups(), in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed());
+                if (c.outputLength() > 200_000) continue;
+            }
             boolean last = i % 2 == 1;
             ConvTransposeSpec spec = last ? ChannelsLastTest.spec(c) : c.spec();
             int inPlane = Case.prod(c.in()), outPlane = Case.prod(c.outputSize());
@@ -256,8 +266,9 @@ class GradientsTest {
             io.tconv.internal.Geometry geometry = new io.tconv.internal.Geometry(spec);
             double[] gw = new double[c.weightLength()];
             Arrays.fill(gw, Double.NaN);
-            new io.tconv.internal.WeightGradientF64(geometry, provider.doubleOps(), bandBytes)
-                    .run(c.batch(), xIn, 0, gyIn, 0, gw, new io.tconv.internal.Parallel(1 + i % 3, null));
+            io.tconv.internal.WeightGradientF64 wd = new io.tconv.internal.WeightGradientF64(geometry, provider, bandBytes);
+            paths.add(wd.path());
+            wd.run(c.batch(), xIn, 0, gyIn, 0, gw, new io.tconv.internal.Parallel(1 + i % 3, null));
             for (int k = 0; k < gw.length; k++) {
                 assertEquals(ref[0][k], gw[k], 1e-12 * ref[1][k] + 1e-300, "gw[" + k + "] (f64), " + context);
             }
@@ -265,7 +276,7 @@ class GradientsTest {
             for (int threads : new int[] {1, 2, 7}) {
                 float[] gwf = new float[c.weightLength()];
                 Arrays.fill(gwf, Float.NaN);
-                new io.tconv.internal.WeightGradientF32(geometry, provider.floatOps(), bandBytes)
+                new io.tconv.internal.WeightGradientF32(geometry, provider, bandBytes)
                         .run(c.batch(), Check.toFloat(xIn), 0, Check.toFloat(gyIn), 0, gwf, new io.tconv.internal.Parallel(threads, null));
                 if (first == null) {
                     first = gwf;
@@ -277,6 +288,9 @@ class GradientsTest {
                 }
             }
         }
+        // the provider's rows where it has them (channels-first, few input channels), the bands elsewhere
+        boolean vector = io.tconv.internal.Providers.fallback() == null;
+        assertTrue(paths.contains("bands") && paths.contains("rows") == vector, "paths: " + paths);
     }
 
     /** gx by its definition, and per cell Σ|w·gy| (the scale of its rounding error). */

@@ -26,6 +26,17 @@ public interface Provider {
     /** The double twin of {@link #floatInputGradient}. */
     DoubleKernel doubleInputGradient(Geometry g, double[] weight, Workspace workspace, long bandBytes);
 
+    /**
+     * The weight gradient's dot products over bands of rows for {@code g}, or null where this provider has none
+     * for g (the weight gradient's own bands run then).
+     *
+     * @param bandBytes the size its per-thread buffer is kept near (small values: one row per task)
+     */
+    FloatWeightRows floatWeightRows(Geometry g, long bandBytes);
+
+    /** The double twin of {@link #floatWeightRows}. */
+    DoubleWeightRows doubleWeightRows(Geometry g, long bandBytes);
+
     /** {@return the vector primitives of the gradient kernels, float} */
     FloatOps floatOps();
 

@@ -23,6 +23,14 @@ public final class ScalarProvider implements Provider {
     @Override
     public DoubleKernel doubleInputGradient(Geometry g, double[] weight, Workspace workspace, long bandBytes) { return null; }
 
+    /** None: the weight gradient's own bands run. */
+    @Override
+    public FloatWeightRows floatWeightRows(Geometry g, long bandBytes) { return null; }
+
+    /** None: the weight gradient's own bands run. */
+    @Override
+    public DoubleWeightRows doubleWeightRows(Geometry g, long bandBytes) { return null; }
+
     @Override
     public FloatOps floatOps() { return ScalarOps.F32; }
 

@@ -32,15 +32,20 @@ public final class WeightGradientF64 {
     private final long imageBandBytes, bandLimit;
     /** The bytes of a band's copies (x's and every residue's rows of a group) that {@link #bands} aims for. */
     public static final long BAND_BYTES = 768 << 10;
+    /** The provider's dot products over rows of the residue-split gy, where it has them for g; else null. */
+    private final DoubleWeightRows rows;
 
-    public WeightGradientF64(Geometry g, DoubleOps ops) {
-        this(g, ops, BAND_BYTES);
+    public WeightGradientF64(Geometry g, Provider provider) {
+        this(g, provider, BAND_BYTES);
     }
 
-    /** @param bandBytes the bytes of the copies a task of the dot products aims for (smaller in tests) */
-    public WeightGradientF64(Geometry g, DoubleOps ops, long bandBytes) {
+    /**
+     * @param bandBytes the bytes of the copies a task of the dot products aims for (smaller in tests), or of the
+     *                  provider's row kernel's buffer
+     */
+    public WeightGradientF64(Geometry g, Provider provider, long bandBytes) {
         this.g = g;
-        this.ops = ops;
+        this.ops = provider.doubleOps();
         int[] span = new int[3];
         List<int[][]> lags = new ArrayList<>();
         int[] r = new int[3];
@@ -109,6 +114,12 @@ public final class WeightGradientF64 {
         bandRows = (xRows + bandCount - 1) / bandCount;
         imageBandBytes = rowBytes * (bandRows + haloRows);
         bandLimit = bandBytes;
+        this.rows = residue.isEmpty() || tileUse() >= 0.5 ? null : provider.doubleWeightRows(g, bandBytes);
+    }
+
+    /** {@return the dot-product path in use: tiles, the provider's rows, or bands} */
+    public String path() {
+        return residue.isEmpty() ? "none" : tileUse() >= 0.5 ? "tiles" : rows != null ? "rows" : "bands";
     }
 
     private static int roundUp(int n) { return (n + 15) / 16 * 16; }
@@ -148,7 +159,21 @@ public final class WeightGradientF64 {
             tiled(batch, x, xOff, gy, gyOff, gw, parallel);
             return;
         }
-        bands(batch, x, xOff, gy, gyOff, gw, parallel);
+        if (rows != null) rows(batch, x, xOff, gy, gyOff, gw, parallel);
+        else bands(batch, x, xOff, gy, gyOff, gw, parallel);
+    }
+
+    /**
+     * The weight gradient on the provider's row kernel: each task (group, D position, band of rows, image) writes
+     * its dot products into its own slot, and the slots of a group are then added in a fixed order.
+     */
+    private void rows(int batch, double[] x, int xOff, double[] gy, int gyOff, double[] gw, Parallel parallel) {
+        int perImage = rows.tasksPerImage(), perGroup = g.cig * g.cog * g.kVol, tasks = batch * perImage;
+        Work work = work(batch);
+        double[] slots = work.c = work.c != null && work.c.length >= arrayLength(tasks, perGroup) ? work.c : new double[arrayLength(tasks, perGroup)];
+        parallel.run(tasks, rows.macsPerTask(), t -> rows.run(t % batch, t / batch, x, xOff, gy, gyOff, slots, t * perGroup));
+        // tasks are numbered group-major within an image, slot t = task · batch + image: a group's slots are adjacent
+        addSlots(slots, perImage / g.groups * batch, gw, parallel);
     }
 
     /**
@@ -170,10 +195,19 @@ public final class WeightGradientF64 {
         parallel.run(tasks, Math.max(1, macs), task -> band(task / perTask, task % perTask / bandCount * images,
                 Math.min(images, batch - task % perTask / bandCount * images), task % bandCount, x, xOff, gy, gyOff, partial,
                 task * perGroup));
-        parallel.run(g.groups, (long) perTask * perGroup, grp -> {
+        addSlots(partial, perTask, gw, parallel);
+    }
+
+    /**
+     * {@code gw} of each group as the sum of its tasks' slots of partial sums, {@code slots[(grp·perGroupSlots + k) ·
+     * perGroup …]} for k in increasing order: a fixed order, whatever the thread count.
+     */
+    private void addSlots(double[] slots, int perGroupSlots, double[] gw, Parallel parallel) {
+        int perGroup = g.cig * g.cog * g.kVol;
+        parallel.run(g.groups, (long) perGroupSlots * perGroup, grp -> {
             for (int j = 0; j < perGroup; j++) {
                 double sum = 0;
-                for (int t = grp * perTask; t < (grp + 1) * perTask; t++) sum += partial[t * perGroup + j];
+                for (int t = grp * perGroupSlots; t < (grp + 1) * perGroupSlots; t++) sum += slots[t * perGroup + j];
                 gw[grp * perGroup + j] = sum;
             }
         });

@@ -201,7 +201,7 @@ final class VectorOpsF64 implements DoubleOps {
      * The lanes of v added by a fixed tree of element-wise adds (halves folded onto each other), the same in the
      * interpreter and in C2; with two lanes, by their sum (a one-vector shuffle of two lanes is not intrinsic).
      */
-    private static double lanes(DoubleVector v) {
+    static double lanes(DoubleVector v) {
         if (L == 2) return v.lane(0) + v.lane(1);
         for (VectorShuffle<Double> f : FOLD) v = v.add(v.rearrange(f));
         return v.lane(0);

@@ -1,0 +1,135 @@
+package io.tconv.internal.vector;
+
+import io.tconv.internal.DoubleWeightRows;
+import io.tconv.internal.Geometry;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The double weight gradient's dot products for channels-first layers whose groups are too narrow for register
+ * tiles: {@code gw[ci][co][t] = Σ_i x[ci][i] · gy[co][i·s − pb + t·d]}. A task is a band of x rows (along H) of
+ * one group and D position, whose gy rows {@link GyRowsF64} buffers split by W residue, so that each term (gy
+ * channel, tap) reads a constant offset from the x row's cell: per input channel, eight terms at a time sum
+ * {@code x · gy} along the rows in registers, then across lanes by a fixed tree (the same bits in the interpreter and in C2), then the cells past a row's last whole vector.
+ */
+final class WeightGradientRowsF64 implements DoubleWeightRows {
+    static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
+    static final int L = S.length();
+    private final Geometry g;
+    private final GyRowsF64 gyRows;
+    /** Per term: where its weight goes in a task's slot, {@code co·kVol + tap} (the channel's offset added). */
+    private final int[] termOut;
+    private final ThreadLocal<double[]> lines;
+
+    /** {@return x cells read per row: the row rounded up to whole vectors} */
+    private static int width(Geometry g) {
+        return (int) (((long) g.in[2] + L - 1) / L * L);
+    }
+
+    /** {@return the bytes of one thread's buffer for g} */
+    static long bytesPerThread(Geometry g, long bandBytes) {
+        return Double.BYTES * GyRowsF64.bufferLength(g, width(g), bandBytes);
+    }
+
+    WeightGradientRowsF64(Geometry g, long bandBytes) {
+        this.g = g;
+        gyRows = new GyRowsF64(g, width(g), bandBytes);
+        int terms = g.cog * g.kVol;
+        termOut = new int[terms];
+        for (int t = 0; t < terms; t++) {
+            int kw = t % g.k[2], kh = t / g.k[2] % g.k[1], co = t / g.k[2] / g.k[1] % g.cog, kd = t / g.k[2] / g.k[1] / g.cog;
+            termOut[t] = co * g.kVol + (kd * g.k[1] + kh) * g.k[2] + kw;
+        }
+        int length = gyRows.bufferLength;
+        lines = ThreadLocal.withInitial(() -> new double[length]);
+    }
+
+    @Override
+    public int tasksPerImage() { return g.groups * g.in[0] * gyRows.bands; }
+
+    @Override
+    public int group(int task) { return task / gyRows.bands / g.in[0]; }
+
+    @Override
+    public long macsPerTask() {
+        return Math.max(1, (long) gyRows.bandRows * g.in[2] * g.cig * g.cog * g.kVol + 4L * g.k[0] * g.cog * gyRows.channelStride);
+    }
+
+    @Override
+    public void run(int n, int task, double[] x, int xOff, double[] gy, int gyOff, double[] out, int outOff) {
+        int bands = gyRows.bands, band = task % bands, id = task / bands % g.in[0], grp = group(task);
+        int h0 = gyRows.firstRow(band), h1 = Math.min(g.in[1], h0 + gyRows.bandRows);
+        double[] buf = lines.get();
+        gyRows.copy(gy, gyOff + n * g.outImage(), grp, id, h0, buf);
+        int terms = termOut.length;
+        for (int ci = 0; ci < g.cig; ci++) {
+            int xRow = xOff + n * g.inImage() + (grp * g.cig + ci) * g.xc + (id * g.in[1] + h0) * g.in[2];
+            int slot = outOff + ci * g.cog * g.kVol;
+            int t = 0;
+            for (; t + 8 <= terms; t += 8) eight(buf, x, xRow, h1 - h0, t, out, slot);
+            for (; t < terms; t++) one(buf, x, xRow, h1 - h0, t, out, slot);
+        }
+    }
+
+    /** Terms t0 … t0 + 7 of one input channel, over {@code rows} x rows from {@code xRow}: into their cells of the slot. */
+    private void eight(double[] buf, double[] x, int xRow, int rows, int t0, double[] out, int slot) {
+        int[] at = gyRows.termAt;
+        int inW = g.in[2], step = gyRows.rowStep, whole = inW - inW % L;
+        int b0 = at[t0], b1 = at[t0 + 1], b2 = at[t0 + 2], b3 = at[t0 + 3], b4 = at[t0 + 4], b5 = at[t0 + 5], b6 = at[t0 + 6], b7 = at[t0 + 7];
+        DoubleVector a0 = DoubleVector.zero(S), a1 = DoubleVector.zero(S), a2 = DoubleVector.zero(S), a3 = DoubleVector.zero(S);
+        DoubleVector a4 = DoubleVector.zero(S), a5 = DoubleVector.zero(S), a6 = DoubleVector.zero(S), a7 = DoubleVector.zero(S);
+        for (int row = 0, xr = xRow, br = 0; row < rows; row++, xr += inW, br += step) {
+            for (int i = 0; i < whole; i += L) {
+                DoubleVector xv = DoubleVector.fromArray(S, x, xr + i);
+                int p = br + i;
+                a0 = xv.fma(DoubleVector.fromArray(S, buf, b0 + p), a0);
+                a1 = xv.fma(DoubleVector.fromArray(S, buf, b1 + p), a1);
+                a2 = xv.fma(DoubleVector.fromArray(S, buf, b2 + p), a2);
+                a3 = xv.fma(DoubleVector.fromArray(S, buf, b3 + p), a3);
+                a4 = xv.fma(DoubleVector.fromArray(S, buf, b4 + p), a4);
+                a5 = xv.fma(DoubleVector.fromArray(S, buf, b5 + p), a5);
+                a6 = xv.fma(DoubleVector.fromArray(S, buf, b6 + p), a6);
+                a7 = xv.fma(DoubleVector.fromArray(S, buf, b7 + p), a7);
+            }
+        }
+        out[slot + termOut[t0]] = VectorOpsF64.lanes(a0);
+        out[slot + termOut[t0 + 1]] = VectorOpsF64.lanes(a1);
+        out[slot + termOut[t0 + 2]] = VectorOpsF64.lanes(a2);
+        out[slot + termOut[t0 + 3]] = VectorOpsF64.lanes(a3);
+        out[slot + termOut[t0 + 4]] = VectorOpsF64.lanes(a4);
+        out[slot + termOut[t0 + 5]] = VectorOpsF64.lanes(a5);
+        out[slot + termOut[t0 + 6]] = VectorOpsF64.lanes(a6);
+        out[slot + termOut[t0 + 7]] = VectorOpsF64.lanes(a7);
+        if (whole < inW) tail(buf, x, xRow, rows, t0, 8, out, slot);
+    }
+
+    /** One term of one input channel, as {@link #eight}. */
+    private void one(double[] buf, double[] x, int xRow, int rows, int t, double[] out, int slot) {
+        int inW = g.in[2], step = gyRows.rowStep, whole = inW - inW % L, b = gyRows.termAt[t];
+        DoubleVector a = DoubleVector.zero(S);
+        for (int row = 0, xr = xRow, br = 0; row < rows; row++, xr += inW, br += step) {
+            for (int i = 0; i < whole; i += L) a = DoubleVector.fromArray(S, x, xr + i).fma(DoubleVector.fromArray(S, buf, b + br + i), a);
+        }
+        out[slot + termOut[t]] = VectorOpsF64.lanes(a);
+        if (whole < inW) tail(buf, x, xRow, rows, t, 1, out, slot);
+    }
+
+    /**
+     * The cells past a row's last whole vector, for terms t0 … t0 + count − 1: a masked vector per row (masked in x
+     * and in gy: what lies past either is not read), added to their sums. Apart from the loops over whole vectors:
+     * with masked loads among eight sums, those were too large for C1's registers, and C2 then never compiled them.
+     */
+    private void tail(double[] buf, double[] x, int xRow, int rows, int t0, int count, double[] out, int slot) {
+        int inW = g.in[2], step = gyRows.rowStep, whole = inW - inW % L;
+        VectorMask<Double> m = S.indexInRange(whole, inW);
+        for (int t = t0; t < t0 + count; t++) {
+            int b = gyRows.termAt[t] + whole;
+            DoubleVector a = DoubleVector.zero(S);
+            for (int row = 0, xr = xRow + whole, br = 0; row < rows; row++, xr += inW, br += step) {
+                a = DoubleVector.fromArray(S, x, xr, m).fma(DoubleVector.fromArray(S, buf, b + br, m), a);
+            }
+            out[slot + termOut[t]] += VectorOpsF64.lanes(a);
+        }
+    }
+}
