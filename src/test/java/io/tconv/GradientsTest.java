@@ -174,15 +174,18 @@ class GradientsTest {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 45);
         io.tconv.internal.Provider provider = io.tconv.internal.Providers.current();
         boolean vector = io.tconv.internal.Providers.fallback() == null;
+        java.util.Set<String> kernels = new java.util.TreeSet<>();
         for (int i = 0; i < 150; i++) {
             int rank = 1 + i % 3;
             Case c0 = Case.random(r, 4, rank);
             Case c = c0.withBatch(Math.max(1, c0.batch()));
-            if (i % 4 == 1) {   // wide rows and input channels around the lane counts
+            if (i % 4 == 1 || i % 4 == 3) {   // wide rows; input channels, or depthwise channels, around the lane counts
                 int[] in = c.in().clone();
                 in[rank - 1] = Math.max(in[rank - 1], VectorPathTest.pick(r, 49));
-                c = new Case(c.batch(), c.groups() * VectorPathTest.pick(r, 9), c.cout(), c.groups(), in, c.k(), c.s(), c.p(), c.op(),
-                        c.d(), c.bias(), c.seed());
+                int channels = VectorPathTest.pick(r, i % 4 == 1 ? 9 : 40);
+                c = i % 4 == 1
+                        ? new Case(c.batch(), c.groups() * channels, c.cout(), c.groups(), in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed())
+                        : new Case(c.batch(), channels, channels, channels, in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed());
                 if (c.outputLength() > 200_000) continue;
             }
             boolean last = i % 2 == 1;
@@ -196,6 +199,7 @@ class GradientsTest {
             InputGradientF64 gd = new InputGradientF64(spec, d[1], Parallelism.threads(1 + i % 3), provider, bandBytes);
             boolean small = c.weightLength() <= InputGradientF32.ROWS_MAX_WEIGHTS;
             assertEquals(vector && small, gd.rowKernel() != null, "row kernel: " + gd.rowKernel() + ", " + context);
+            if (gd.rowKernel() != null) kernels.add(gd.rowKernel().replaceAll("^vector-\\d+ | c\\d$", ""));
             double[] gx = new double[c.inputLength()];
             Arrays.fill(gx, Double.NaN);
             gd.run(c.batch(), gyIn, 0, gx, 0);
@@ -221,6 +225,7 @@ class GradientsTest {
                 }
             }
         }
+        if (vector) assertEquals("[depthwise channels-last input gradient, input gradient rows]", kernels.toString());
         // By default a layer with small weights (img3) runs on the row kernel, where the provider has one; a
         // many-channel layer runs as forward plans.
         ConvTransposeSpec img3 = ConvTransposeSpec.builder(3, 16).inputSize(256, 256).kernel(3, 3).stride(2, 2).padding(1, 1)

@@ -63,12 +63,16 @@ public final class VectorProvider implements Provider {
         return new GemmKernelF64(layout(g, MicroKernelsF64.L, Double.BYTES), weight, bias, workspace);
     }
 
-    /** The row kernel where the weights are finite (zeros stand in for taps outside gy) and its buffer is modest. */
+    /**
+     * Channels-last depthwise layers' own kernel; else the row kernel where the weights are finite (zeros stand in
+     * for taps outside gy) and its buffer is modest.
+     */
     @Override
     public FloatKernel floatInputGradient(Geometry g, float[] weight, Workspace workspace, long bandBytes) {
         for (float v : weight) {
             if (!Float.isFinite(v)) return null;
         }
+        if (DepthwiseLastGradientF32.suits(g)) return new DepthwiseLastGradientF32(g, weight, workspace);
         if (InputGradientRowsF32.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new InputGradientRowsF32(g, weight, workspace, bandBytes);
     }
@@ -79,6 +83,7 @@ public final class VectorProvider implements Provider {
         for (double v : weight) {
             if (!Double.isFinite(v)) return null;
         }
+        if (DepthwiseLastGradientF64.suits(g)) return new DepthwiseLastGradientF64(g, weight, workspace);
         if (InputGradientRowsF64.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new InputGradientRowsF64(g, weight, workspace, bandBytes);
     }
