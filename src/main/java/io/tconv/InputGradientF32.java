@@ -26,8 +26,9 @@ import java.util.Map;
  * results are summed.
  *
  * <p>Where the weights are small (few channels) and the provider has one, a kernel that computes gx straight
- * from gy row by row runs instead ({@code InputGradientRows}: gy split by residue as it is buffered, every tap
- * summed in registers): no ĝ, no plans, no partial sums.
+ * from gy runs instead (the vector provider's {@code InputGradientRows}: gy split by residue as it is buffered,
+ * every tap summed in registers; for channels-last depthwise layers {@code DepthwiseLastGradient}, vectors
+ * across channels): no ĝ, no plans, no partial sums.
  */
 final class InputGradientF32 {
     private final ConvTransposeSpec spec;
@@ -40,13 +41,13 @@ final class InputGradientF32 {
     private final int[] out3 = new int[3], s3 = new int[3];
     /** Per thread: each class's ĝ, then a partial gx; grown to the largest batch seen (a call allocates nothing after). */
     private final ThreadLocal<float[][]> buffers;
-    /** Layers with at most this many weights run on the provider's row kernel, where it has one. */
+    /** Layers with at most this many weights run on the provider's kernel straight from gy, where it has one. */
     static final long ROWS_MAX_WEIGHTS = 16 << 10;
     /** The size the row kernel's buffer of gy rows is kept near, in bytes: well inside L2. */
     static final long BAND_BYTES = 512 << 10;
-    /** The row kernel, or null (class plans). */
+    /** The provider's kernel straight from gy, or null (class plans). */
     private final FloatKernel rows;
-    /** The threads of the row kernel (the class plans run on them themselves). */
+    /** The threads of that kernel (the class plans run on them themselves). */
     private final Parallel parallel;
 
     /**
@@ -117,7 +118,7 @@ final class InputGradientF32 {
         }
     }
 
-    /** {@return the row kernel's name, or null where the class plans run} */
+    /** {@return the name of the kernel straight from gy, or null where the class plans run} */
     String rowKernel() {
         return rows == null ? null : rows.name();
     }
