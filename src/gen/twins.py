@@ -17,6 +17,7 @@ PAIRS = [
     ("internal/vector/RowKernelF32.java", "internal/vector/RowKernelF64.java"),
     ("internal/vector/DepthwiseLastF32.java", "internal/vector/DepthwiseLastF64.java"),
     ("internal/vector/DepthwiseLastGradientF32.java", "internal/vector/DepthwiseLastGradientF64.java"),
+    ("internal/vector/DepthwiseLastWeightF32.java", "internal/vector/DepthwiseLastWeightF64.java"),
     ("internal/vector/ChannelsLastRowsF32.java", "internal/vector/ChannelsLastRowsF64.java"),
     ("internal/vector/VectorOpsF32.java", "internal/vector/VectorOpsF64.java"),
     ("internal/vector/ZipF32.java", "internal/vector/ZipF64.java"),

@@ -236,12 +236,12 @@ class GradientsTest {
     }
 
     /**
-     * The weight gradient's dot products, on the provider's rows (channels-first, few input channels) or in its
-     * own bands, with bands forced small (one row or a few per band) and at the default size (several whole
+     * The weight gradient's dot products, on the provider's rows (channels-first, few input channels), its
+     * channels-last depthwise kernel, or in the weight gradient's own bands, with bands forced small (one row or a few per band) and at the default size (several whole
      * images per band on these small cases), some with rows long enough for whole vectors, against its
      * definition in double and float, channels-first and -last, each weight's tolerance scaled by its
-     * Σ|x·gy|; float gives the same bits on 1, 2 and 7 threads. Both paths must have run (rows only with the
-     * vector provider).
+     * Σ|x·gy|; float gives the same bits on 1, 2 and 7 threads. Each path must have run (the provider's only
+     * with the vector provider).
      */
     @Test
     void weightGradientDotProductsMatchTheirDefinition() {
@@ -252,10 +252,13 @@ class GradientsTest {
             int rank = 1 + i % 3;
             Case c0 = Case.random(r, 3, rank);
             Case c = c0.withBatch(1 + r.nextInt(3));
-            if (i % 4 == 2) {   // rows long enough for whole vectors, and more
+            if (i % 4 == 2 || i % 8 == 1) {   // rows long enough for whole vectors; depthwise channels around the lane counts
                 int[] in = c.in().clone();
                 in[rank - 1] = Math.max(in[rank - 1], VectorPathTest.pick(r, 49));
-                c = new Case(c.batch(), c.cin(), c.cout(), c.groups(), in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed());
+                int ch = VectorPathTest.pick(r, 40);
+                c = i % 4 == 2
+                        ? new Case(c.batch(), c.cin(), c.cout(), c.groups(), in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed())
+                        : new Case(c.batch(), ch, ch, ch, in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed());
                 if (c.outputLength() > 200_000) continue;
             }
             boolean last = i % 2 == 1;
@@ -295,7 +298,8 @@ class GradientsTest {
         }
         // the provider's rows where it has them (channels-first, few input channels), the bands elsewhere
         boolean vector = io.tconv.internal.Providers.fallback() == null;
-        assertTrue(paths.contains("bands") && paths.contains("rows") == vector, "paths: " + paths);
+        assertTrue(paths.contains("bands") && paths.contains("rows") == vector && paths.contains("depthwise channels-last") == vector,
+                "paths: " + paths);
     }
 
     /** gx by its definition, and per cell Σ|w·gy| (the scale of its rounding error). */

@@ -119,7 +119,7 @@ public final class WeightGradientF32 {
 
     /** {@return the dot-product path in use: tiles, the provider's rows, or bands} */
     public String path() {
-        return residue.isEmpty() ? "none" : tileUse() >= 0.5 ? "tiles" : rows != null ? "rows" : "bands";
+        return residue.isEmpty() ? "none" : tileUse() >= 0.5 ? "tiles" : rows != null ? rows.name() : "bands";
     }
 
     private static int roundUp(int n) { return (n + 15) / 16 * 16; }
@@ -169,11 +169,13 @@ public final class WeightGradientF32 {
      */
     private void rows(int batch, float[] x, int xOff, float[] gy, int gyOff, float[] gw, Parallel parallel) {
         int perImage = rows.tasksPerImage(), perGroup = g.cig * g.cog * g.kVol, tasks = batch * perImage;
+        int perSlot = rows.allGroups() ? g.groups * perGroup : perGroup;
         Work work = work(batch);
-        float[] slots = work.c = work.c != null && work.c.length >= arrayLength(tasks, perGroup) ? work.c : new float[arrayLength(tasks, perGroup)];
-        parallel.run(tasks, rows.macsPerTask(), t -> rows.run(t % batch, t / batch, x, xOff, gy, gyOff, slots, t * perGroup));
-        // tasks are numbered group-major within an image, slot t = task · batch + image: a group's slots are adjacent
-        addSlots(slots, perImage / g.groups * batch, gw, parallel);
+        float[] slots = work.c = work.c != null && work.c.length >= arrayLength(tasks, perSlot) ? work.c : new float[arrayLength(tasks, perSlot)];
+        parallel.run(tasks, rows.macsPerTask(), t -> rows.run(t % batch, t / batch, x, xOff, gy, gyOff, slots, t * perSlot));
+        // slot t = task · batch + image; without allGroups tasks are numbered group-major: a group's slots are adjacent
+        if (rows.allGroups()) addSlots(slots, 1, perSlot, tasks, gw, parallel);
+        else addSlots(slots, g.groups, perGroup, perImage / g.groups * batch, gw, parallel);
     }
 
     /**
@@ -195,16 +197,16 @@ public final class WeightGradientF32 {
         parallel.run(tasks, Math.max(1, macs), task -> band(task / perTask, task % perTask / bandCount * images,
                 Math.min(images, batch - task % perTask / bandCount * images), task % bandCount, x, xOff, gy, gyOff, partial,
                 task * perGroup));
-        addSlots(partial, perTask, gw, parallel);
+        addSlots(partial, g.groups, perGroup, perTask, gw, parallel);
     }
 
     /**
-     * {@code gw} of each group as the sum of its tasks' slots of partial sums, {@code slots[(grp·perGroupSlots + k) ·
-     * perGroup …]} for k in increasing order: a fixed order, whatever the thread count.
+     * {@code gw} of each of {@code groups} parts of {@code perGroup} weights as the sum of its slots of partial
+     * sums, {@code slots[(grp·perGroupSlots + k) · perGroup …]} for k in increasing order: a fixed order, whatever
+     * the thread count.
      */
-    private void addSlots(float[] slots, int perGroupSlots, float[] gw, Parallel parallel) {
-        int perGroup = g.cig * g.cog * g.kVol;
-        parallel.run(g.groups, (long) perGroupSlots * perGroup, grp -> {
+    private static void addSlots(float[] slots, int groups, int perGroup, int perGroupSlots, float[] gw, Parallel parallel) {
+        parallel.run(groups, (long) perGroupSlots * perGroup, grp -> {
             for (int j = 0; j < perGroup; j++) {
                 float sum = 0;
                 for (int t = grp * perGroupSlots; t < (grp + 1) * perGroupSlots; t++) sum += slots[t * perGroup + j];

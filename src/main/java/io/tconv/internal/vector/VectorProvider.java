@@ -89,13 +89,15 @@ public final class VectorProvider implements Provider {
     }
 
     /**
-     * The weight gradient by rows for channels-first layers with at most four input channels per group, a W stride
+     * Channels-last depthwise layers' own kernel (vectors across channels); else the weight gradient by rows for
+     * channels-first layers with at most four input channels per group, a W stride
      * of 1 or 2 and a modest buffer: it sums one input channel at a time (with more, the bands' blocks of four
      * channels share their loads better: dcgan_rgb 69 → 49 GFLOP/s on rows), and splits gy by vector shuffles
      * only at those strides (c3to5_k5s3 20 → 11).
      */
     @Override
     public FloatWeightRows floatWeightRows(Geometry g, long bandBytes) {
+        if (DepthwiseLastWeightF32.suits(g)) return new DepthwiseLastWeightF32(g);
         if (!weightRowsSuit(g) || WeightGradientRowsF32.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new WeightGradientRowsF32(g, bandBytes);
     }
@@ -103,6 +105,7 @@ public final class VectorProvider implements Provider {
     /** The double twin of {@link #floatWeightRows}. */
     @Override
     public DoubleWeightRows doubleWeightRows(Geometry g, long bandBytes) {
+        if (DepthwiseLastWeightF64.suits(g)) return new DepthwiseLastWeightF64(g);
         if (!weightRowsSuit(g) || WeightGradientRowsF64.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new WeightGradientRowsF64(g, bandBytes);
     }

@@ -49,7 +49,12 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
     public int tasksPerImage() { return g.groups * g.in[0] * gyRows.bands; }
 
     @Override
-    public int group(int task) { return task / gyRows.bands / g.in[0]; }
+    public String name() { return "rows"; }
+
+    @Override
+    public boolean allGroups() { return false; }
+
+    private int group(int task) { return task / gyRows.bands / g.in[0]; }
 
     @Override
     public long macsPerTask() {

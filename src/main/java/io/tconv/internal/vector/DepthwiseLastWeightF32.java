@@ -1,0 +1,80 @@
+package io.tconv.internal.vector;
+
+import io.tconv.internal.FloatWeightRows;
+import io.tconv.internal.Geometry;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float weight gradient of a channels-last depthwise layer (one input and one output channel per group):
+ * {@code gw[c][t] = Σ_i x[i][c] · gy[i·s − pb + t·d][c]}. A pixel's channels are adjacent in x and gy, so the
+ * vectors run across channels: a task is an x row, whose slot (the whole of gw) gets, per tap that lands inside
+ * gy on that row, the sum over the row's columns in one vector per block of channels (the last partial block
+ * masked). Each channel's sum runs along its own lane, so no sum crosses lanes.
+ */
+final class DepthwiseLastWeightF32 implements FloatWeightRows {
+    static final VectorSpecies<Float> S = VectorConstants.FLOATS;
+    static final int L = S.length();
+    private final Geometry g;
+    /** Per thread: one tap's sums of every channel, before they go to their places {@code c·kVol + tap}. */
+    private final ThreadLocal<float[]> sums;
+
+    DepthwiseLastWeightF32(Geometry g) {
+        this.g = g;
+        sums = ThreadLocal.withInitial(() -> new float[g.cout]);
+    }
+
+    static boolean suits(Geometry g) {
+        return DepthwiseLastF32.suits(g);
+    }
+
+    @Override
+    public String name() { return "depthwise channels-last"; }
+
+    @Override
+    public int tasksPerImage() { return g.in[0] * g.in[1]; }
+
+    @Override
+    public boolean allGroups() { return true; }
+
+    @Override
+    public long macsPerTask() {
+        return Math.max(1, (long) g.in[2] * g.cout * g.kVol + 4L * g.k[0] * g.k[1] * g.out[2] * g.cout);
+    }
+
+    @Override
+    public void run(int n, int task, float[] x, int xOff, float[] gy, int gyOff, float[] out, int outOff) {
+        int id = task / g.in[1], ih = task % g.in[1], c = g.cout, inW = g.in[2], outW = g.out[2], sw = g.s[2];
+        Arrays.fill(out, outOff, outOff + c * g.kVol, 0f);
+        int xRow = xOff + n * g.inImage() + (id * g.in[1] + ih) * inW * c, gyImage = gyOff + n * g.outImage();
+        float[] tap = sums.get();
+        for (int kd = 0; kd < g.k[0]; kd++) {
+            long od = (long) id * g.s[0] - g.pb[0] + (long) kd * g.d[0];
+            if (od < 0 || od >= g.out[0]) continue;
+            for (int kh = 0; kh < g.k[1]; kh++) {
+                long oh = (long) ih * g.s[1] - g.pb[1] + (long) kh * g.d[1];
+                if (oh < 0 || oh >= g.out[1]) continue;
+                int gyRow = gyImage + (int) ((od * g.out[1] + oh) * outW) * c;
+                for (int kw = 0; kw < g.k[2]; kw++) {
+                    long off = (long) kw * g.d[2] - g.pb[2];   // gy column = iw·s + off
+                    int iw0 = (int) Math.max(0, Math.floorDiv(-off + sw - 1, sw));
+                    int iw1 = (int) Math.min(inW, Math.floorDiv(outW - 1 - off, sw) + 1);
+                    if (iw0 >= iw1) continue;
+                    for (int c0 = 0; c0 < c; c0 += L) {
+                        VectorMask<Float> m = S.indexInRange(c0, c);
+                        FloatVector acc = FloatVector.zero(S);
+                        int xa = xRow + iw0 * c + c0, ga = gyRow + (int) (iw0 * sw + off) * c + c0;
+                        for (int iw = iw0; iw < iw1; iw++, xa += c, ga += sw * c) {
+                            acc = FloatVector.fromArray(S, x, xa, m).fma(FloatVector.fromArray(S, gy, ga, m), acc);
+                        }
+                        acc.intoArray(tap, c0, m);
+                    }
+                    int t = (kd * g.k[1] + kh) * g.k[2] + kw;
+                    for (int ch = 0; ch < c; ch++) out[outOff + ch * g.kVol + t] = tap[ch];
+                }
+            }
+        }
+    }
+}
