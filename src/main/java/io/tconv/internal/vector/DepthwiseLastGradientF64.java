@@ -23,7 +23,7 @@ final class DepthwiseLastGradientF64 implements DoubleKernel {
 
     /** The gx columns whose every W tap lands inside gy: no bounds checks there. */
     private final int interior0, interior1;
-    /** Per thread: a row's (D, H) taps inside gy, their gy rows and their weight rows. */
+    /** Per thread: a row's (D, H) taps inside gy, their gy rows and their tap indices (times kW). */
     private final ThreadLocal<int[][]> taps;
 
     DepthwiseLastGradientF64(Geometry g, double[] weight, Workspace workspace) {
@@ -72,20 +72,9 @@ final class DepthwiseLastGradientF64 implements DoubleKernel {
     public void run(int n, int task, double[] x, int xOff, double[] y, int yOff) {
         int id = task / g.in[1], ih = task % g.in[1], c = g.cout, inW = g.in[2], outW = g.out[2], sw = g.s[2], kw = g.k[2];
         int gyImage = xOff + n * g.outImage(), gxRow = yOff + n * g.inImage() + (id * g.in[1] + ih) * inW * c;
-        // the (D, H) taps that land inside gy for this row: their gy rows and weight rows, in tap order
-        int[][] rows = taps.get();
-        int count = 0;
-        for (int kd = 0; kd < g.k[0]; kd++) {
-            long od = (long) id * g.s[0] - g.pb[0] + (long) kd * g.d[0];
-            if (od < 0 || od >= g.out[0]) continue;
-            for (int kh = 0; kh < g.k[1]; kh++) {
-                long oh = (long) ih * g.s[1] - g.pb[1] + (long) kh * g.d[1];
-                if (oh < 0 || oh >= g.out[1]) continue;
-                rows[0][count] = gyImage + (int) ((od * g.out[1] + oh) * outW) * c;
-                rows[1][count++] = (kd * g.k[1] + kh) * kw * c;
-            }
-        }
-        int[] gyRows = rows[0], wRows = rows[1];
+        int[][] rows = taps.get();   // the (D, H) taps inside gy for this row: their gy rows and tap indices
+        int count = GyTaps.of(g, id, ih, gyImage, rows[0], rows[1]);
+        int[] gyRows = rows[0], tapRows = rows[1];
         for (int iw = 0; iw < inW; iw++) {
             int ow0 = iw * sw - g.pb[2];   // the gy column of W tap 0
             boolean inside = iw >= interior0 && iw < interior1;
@@ -93,7 +82,7 @@ final class DepthwiseLastGradientF64 implements DoubleKernel {
                 VectorMask<Double> m = S.indexInRange(c0, c);   // all lanes but in the last, partial vector of channels
                 DoubleVector acc = DoubleVector.zero(S);
                 for (int j = 0; j < count; j++) {
-                    int gyAt = gyRows[j] + ow0 * c + c0, wAt = wRows[j] + c0;
+                    int gyAt = gyRows[j] + ow0 * c + c0, wAt = tapRows[j] * c + c0;
                     for (int t = 0; t < kw; t++, gyAt += g.d[2] * c, wAt += c) {
                         if (!inside && (ow0 + t * g.d[2] < 0 || ow0 + t * g.d[2] >= outW)) continue;
                         acc = DoubleVector.fromArray(S, x, gyAt, m).fma(DoubleVector.fromArray(S, w, wAt, m), acc);

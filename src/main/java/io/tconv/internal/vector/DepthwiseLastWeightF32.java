@@ -20,9 +20,12 @@ final class DepthwiseLastWeightF32 implements FloatWeightRows {
     private final Geometry g;
     /** Per thread: one tap's sums of every channel, before they go to their places {@code c·kVol + tap}. */
     private final ThreadLocal<float[]> sums;
+    /** Per thread: a row's (D, H) taps inside gy, their gy rows and their tap indices (times kW). */
+    private final ThreadLocal<int[][]> taps;
 
     DepthwiseLastWeightF32(Geometry g) {
         this.g = g;
+        taps = ThreadLocal.withInitial(() -> new int[2][g.k[0] * g.k[1]]);
         sums = ThreadLocal.withInitial(() -> new float[g.cout]);
     }
 
@@ -50,30 +53,26 @@ final class DepthwiseLastWeightF32 implements FloatWeightRows {
         Arrays.fill(out, outOff, outOff + c * g.kVol, 0f);
         int xRow = xOff + n * g.inImage() + (id * g.in[1] + ih) * inW * c, gyImage = gyOff + n * g.outImage();
         float[] tap = sums.get();
-        for (int kd = 0; kd < g.k[0]; kd++) {
-            long od = (long) id * g.s[0] - g.pb[0] + (long) kd * g.d[0];
-            if (od < 0 || od >= g.out[0]) continue;
-            for (int kh = 0; kh < g.k[1]; kh++) {
-                long oh = (long) ih * g.s[1] - g.pb[1] + (long) kh * g.d[1];
-                if (oh < 0 || oh >= g.out[1]) continue;
-                int gyRow = gyImage + (int) ((od * g.out[1] + oh) * outW) * c;
-                for (int kw = 0; kw < g.k[2]; kw++) {
-                    long off = (long) kw * g.d[2] - g.pb[2];   // gy column = iw·s + off
-                    int iw0 = (int) Math.max(0, Math.floorDiv(-off + sw - 1, sw));
-                    int iw1 = (int) Math.min(inW, Math.floorDiv(outW - 1 - off, sw) + 1);
-                    if (iw0 >= iw1) continue;
-                    for (int c0 = 0; c0 < c; c0 += L) {
-                        VectorMask<Float> m = S.indexInRange(c0, c);
-                        FloatVector acc = FloatVector.zero(S);
-                        int xa = xRow + iw0 * c + c0, ga = gyRow + (int) (iw0 * sw + off) * c + c0;
-                        for (int iw = iw0; iw < iw1; iw++, xa += c, ga += sw * c) {
-                            acc = FloatVector.fromArray(S, x, xa, m).fma(FloatVector.fromArray(S, gy, ga, m), acc);
-                        }
-                        acc.intoArray(tap, c0, m);
+        int[][] rows = taps.get();   // the (D, H) taps inside gy for this row: their gy rows and tap indices
+        int count = GyTaps.of(g, id, ih, gyImage, rows[0], rows[1]);
+        for (int j = 0; j < count; j++) {
+            int gyRow = rows[0][j];
+            for (int kw = 0; kw < g.k[2]; kw++) {
+                long off = (long) kw * g.d[2] - g.pb[2];   // gy column = iw·s + off
+                int iw0 = (int) Math.max(0, Math.floorDiv(-off + sw - 1, sw));
+                int iw1 = (int) Math.min(inW, Math.floorDiv(outW - 1 - off, sw) + 1);
+                if (iw0 >= iw1) continue;
+                for (int c0 = 0; c0 < c; c0 += L) {
+                    VectorMask<Float> m = S.indexInRange(c0, c);
+                    FloatVector acc = FloatVector.zero(S);
+                    int xa = xRow + iw0 * c + c0, ga = gyRow + (int) (iw0 * sw + off) * c + c0;
+                    for (int iw = iw0; iw < iw1; iw++, xa += c, ga += sw * c) {
+                        acc = FloatVector.fromArray(S, x, xa, m).fma(FloatVector.fromArray(S, gy, ga, m), acc);
                     }
-                    int t = (kd * g.k[1] + kh) * g.k[2] + kw;
-                    for (int ch = 0; ch < c; ch++) out[outOff + ch * g.kVol + t] = tap[ch];
+                    acc.intoArray(tap, c0, m);
                 }
+                int t = rows[1][j] + kw;
+                for (int ch = 0; ch < c; ch++) out[outOff + ch * g.kVol + t] = tap[ch];
             }
         }
     }
