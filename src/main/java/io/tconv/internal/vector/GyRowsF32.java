@@ -2,6 +2,8 @@ package io.tconv.internal.vector;
 
 import io.tconv.internal.Geometry;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The gy rows of a band of gx rows, split by W residue, for the gradients of layers with small weights (float).
@@ -13,6 +15,8 @@ import java.util.Arrays;
  * at column {@code i + ⌊(t·d − pb) / s⌋}: {@link #termAt} plus i, and each further gx row {@link #rowStep} on.
  */
 final class GyRowsF32 {
+    private static final VectorSpecies<Float> S = VectorConstants.FLOATS;
+    private static final int L = S.length();
     private final Geometry g;
     /** The smallest W offset ⌊(t·d − pb) / s⌋ over the taps, and the length of a sub-row. */
     final int deltaMin, pitch;
@@ -24,6 +28,8 @@ final class GyRowsF32 {
     final int[] termAt;
     /** Per W residue: whether any tap reads it (the sub-rows of the others are never copied). */
     private final boolean[] residueRead;
+    /** Where successive gy columns of one sub-row lie, {@code {0, s·P, 2·s·P, …}} (P: gy's pixel stride): a gather's index map. */
+    private final int[] columns;
     /** The buffer's elements, with slack for reads up to {@code width} past a row's first cell. */
     final int bufferLength;
 
@@ -43,6 +49,8 @@ final class GyRowsF32 {
         bands = (g.in[1] + bandRows - 1) / bandRows;
         int sw = g.s[2];
         rowStep = g.s[1] * sw * pitch;
+        columns = new int[L];
+        for (int i = 0; i < L; i++) columns[i] = i * sw * g.yp;
         residueRead = new boolean[sw];
         for (int kw = 0; kw < g.k[2]; kw++) residueRead[(int) Math.floorMod((long) kw * g.d[2] - g.pb[2], sw)] = true;
         termAt = new int[g.cog * g.kVol];
@@ -128,7 +136,9 @@ final class GyRowsF32 {
                         int p1 = Math.max(p0, Math.min(pitch, count - deltaMin));
                         if (sw == 1 && yp == 1) System.arraycopy(gy, src + p0 + deltaMin, lines, sub + p0, p1 - p0);
                         else {
-                            for (int p = p0, from = src + (sw * (p0 + deltaMin) + r) * yp; p < p1; p++, from += sw * yp) lines[sub + p] = gy[from];
+                            int p = p0, from = src + (sw * (p0 + deltaMin) + r) * yp;
+                            for (; p + L <= p1; p += L, from += L * sw * yp) FloatVector.fromArray(S, gy, from, columns, 0).intoArray(lines, sub + p);
+                            for (; p < p1; p++, from += sw * yp) lines[sub + p] = gy[from];
                         }
                     }
                 }
