@@ -90,7 +90,7 @@ public final class VectorProvider implements Provider {
 
     /**
      * Channels-last depthwise layers' own kernel (vectors across channels); else the weight gradient by rows for
-     * channels-first layers with at most four input channels per group, a W stride
+     * layers with at most four input channels per group, a W stride
      * of 1 or 2 and a modest buffer: it sums one input channel at a time (with more, the bands' blocks of four
      * channels share their loads better: dcgan_rgb 69 → 49 GFLOP/s on rows), and splits gy by vector shuffles
      * only at those strides (c3to5_k5s3 20 → 11).
@@ -111,7 +111,7 @@ public final class VectorProvider implements Provider {
     }
 
     private static boolean weightRowsSuit(Geometry g) {
-        return !g.channelsLast && g.cig <= 4 && g.s[2] <= 2;
+        return g.cig <= 4 && g.s[2] <= 2;
     }
 
     private final FloatOps floatOps = new VectorOpsF32();

@@ -7,11 +7,11 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The double weight gradient's dot products for channels-first layers whose groups are too narrow for register
+ * The double weight gradient's dot products for layers whose groups are too narrow for register
  * tiles: {@code gw[ci][co][t] = Σ_i x[ci][i] · gy[co][i·s − pb + t·d]}. A task is a band of x rows (along H) of
  * one group and D position, whose gy rows {@link GyRowsF64} buffers split by W residue, so that each term (gy
  * channel, tap) reads a constant offset from the x row's cell: per input channel, eight terms at a time sum
- * {@code x · gy} along the rows in registers, then across lanes by a fixed tree (the same bits in the interpreter and in C2), then the cells past a row's last whole vector.
+ * {@code x · gy} along the rows (channels-last: x's rows gathered per channel first) in registers, then across lanes by a fixed tree (the same bits in the interpreter and in C2), then the cells past a row's last whole vector.
  */
 final class WeightGradientRowsF64 implements DoubleWeightRows {
     static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
@@ -21,6 +21,9 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
     /** Per term: where its weight goes in a task's slot, {@code co·kVol + tap} (the channel's offset added). */
     private final int[] termOut;
     private final ThreadLocal<double[]> lines;
+    /** Channels-last: per thread, a band's x rows of each channel of a group; and a gather's map of successive pixels. */
+    private final ThreadLocal<double[]> xRows;
+    private final int[] pixels;
 
     /** {@return x cells read per row: the row rounded up to whole vectors} */
     private static int width(Geometry g) {
@@ -29,7 +32,7 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
 
     /** {@return the bytes of one thread's buffer for g} */
     static long bytesPerThread(Geometry g, long bandBytes) {
-        return Double.BYTES * GyRowsF64.bufferLength(g, width(g), bandBytes);
+        return Double.BYTES * (GyRowsF64.bufferLength(g, width(g), bandBytes) + (long) g.cig * g.in[1] * g.in[2]);
     }
 
     WeightGradientRowsF64(Geometry g, long bandBytes) {
@@ -43,6 +46,10 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
         }
         int length = gyRows.bufferLength;
         lines = ThreadLocal.withInitial(() -> new double[length]);
+        int xLength = g.xp == 1 ? 0 : g.cig * gyRows.bandRows * g.in[2];
+        xRows = ThreadLocal.withInitial(() -> new double[xLength]);
+        pixels = new int[L];
+        for (int i = 0; i < L; i++) pixels[i] = i * g.xp;
     }
 
     @Override
@@ -67,13 +74,23 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
         int h0 = gyRows.firstRow(band), h1 = Math.min(g.in[1], h0 + gyRows.bandRows);
         double[] buf = lines.get();
         gyRows.copy(gy, gyOff + n * g.outImage(), grp, id, h0, buf);
-        int terms = termOut.length;
+        int terms = termOut.length, inW = g.in[2], rowsLength = (h1 - h0) * inW;
+        int first = xOff + n * g.inImage() + grp * g.cig * g.xc + (id * g.in[1] + h0) * inW * g.xp;
+        double[] xs = x;
+        if (g.xp != 1) {   // channels-last: the band's x rows of each channel, gathered into rows of their own
+            xs = xRows.get();
+            for (int ci = 0; ci < g.cig; ci++) {
+                int i = 0, from = first + ci;
+                for (; i + L <= rowsLength; i += L, from += L * g.xp) DoubleVector.fromArray(S, x, from, pixels, 0).intoArray(xs, ci * rowsLength + i);
+                for (; i < rowsLength; i++, from += g.xp) xs[ci * rowsLength + i] = x[from];
+            }
+        }
         for (int ci = 0; ci < g.cig; ci++) {
-            int xRow = xOff + n * g.inImage() + (grp * g.cig + ci) * g.xc + (id * g.in[1] + h0) * g.in[2];
+            int xRow = g.xp != 1 ? ci * rowsLength : first + ci * g.xc;
             int slot = outOff + ci * g.cog * g.kVol;
             int t = 0;
-            for (; t + 8 <= terms; t += 8) eight(buf, x, xRow, h1 - h0, t, out, slot);
-            for (; t < terms; t++) one(buf, x, xRow, h1 - h0, t, out, slot);
+            for (; t + 8 <= terms; t += 8) eight(buf, xs, xRow, h1 - h0, t, out, slot);
+            for (; t < terms; t++) one(buf, xs, xRow, h1 - h0, t, out, slot);
         }
     }
 
