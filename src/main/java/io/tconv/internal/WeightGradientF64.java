@@ -171,7 +171,8 @@ public final class WeightGradientF64 {
         int perImage = rows.tasksPerImage(), perGroup = g.cig * g.cog * g.kVol, tasks = batch * perImage;
         int perSlot = rows.allGroups() ? g.groups * perGroup : perGroup;
         Work work = work(batch);
-        double[] slots = work.c = work.c != null && work.c.length >= arrayLength(tasks, perSlot) ? work.c : new double[arrayLength(tasks, perSlot)];
+        int length = arrayLength(tasks, perSlot);
+        double[] slots = work.c = work.c != null && work.c.length >= length ? work.c : new double[length];
         parallel.run(tasks, rows.macsPerTask(), t -> rows.run(t % batch, t / batch, x, xOff, gy, gyOff, slots, t * perSlot));
         // slot t = task · batch + image; without allGroups tasks are numbered group-major: a group's slots are adjacent
         if (rows.allGroups()) addSlots(slots, 1, perSlot, tasks, gw, parallel);

@@ -64,15 +64,15 @@ public final class VectorProvider implements Provider {
     }
 
     /**
-     * Channels-last depthwise layers' own kernel; else the row kernel where the weights are finite (zeros stand in
-     * for taps outside gy) and its buffer is modest.
+     * Channels-last depthwise layers' own kernel (it visits only taps inside gy: any weights); else the row kernel
+     * where the weights are finite (zeros stand in for taps outside gy) and its buffer is modest.
      */
     @Override
     public FloatKernel floatInputGradient(Geometry g, float[] weight, Workspace workspace, long bandBytes) {
+        if (DepthwiseLastGradientF32.suits(g)) return new DepthwiseLastGradientF32(g, weight, workspace);
         for (float v : weight) {
             if (!Float.isFinite(v)) return null;
         }
-        if (DepthwiseLastGradientF32.suits(g)) return new DepthwiseLastGradientF32(g, weight, workspace);
         if (InputGradientRowsF32.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new InputGradientRowsF32(g, weight, workspace, bandBytes);
     }
@@ -80,20 +80,19 @@ public final class VectorProvider implements Provider {
     /** The double twin of {@link #floatInputGradient}. */
     @Override
     public DoubleKernel doubleInputGradient(Geometry g, double[] weight, Workspace workspace, long bandBytes) {
+        if (DepthwiseLastGradientF64.suits(g)) return new DepthwiseLastGradientF64(g, weight, workspace);
         for (double v : weight) {
             if (!Double.isFinite(v)) return null;
         }
-        if (DepthwiseLastGradientF64.suits(g)) return new DepthwiseLastGradientF64(g, weight, workspace);
         if (InputGradientRowsF64.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new InputGradientRowsF64(g, weight, workspace, bandBytes);
     }
 
     /**
      * Channels-last depthwise layers' own kernel (vectors across channels); else the weight gradient by rows for
-     * layers with at most four input channels per group, a W stride
-     * of 1 or 2 and a modest buffer: it sums one input channel at a time (with more, the bands' blocks of four
-     * channels share their loads better: dcgan_rgb 69 → 49 GFLOP/s on rows), and splits gy by vector shuffles
-     * only at those strides (c3to5_k5s3 20 → 11).
+     * layers with at most four input channels per group, a W stride of 1 or 2 and a modest buffer: it sums one
+     * input channel at a time (with more, the bands' blocks of four channels share their loads better: dcgan_rgb
+     * 69 → 49 GFLOP/s on rows), and splits gy by vector shuffles only at those strides (c3to5_k5s3 20 → 11).
      */
     @Override
     public FloatWeightRows floatWeightRows(Geometry g, long bandBytes) {

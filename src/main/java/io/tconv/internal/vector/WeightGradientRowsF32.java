@@ -32,7 +32,8 @@ final class WeightGradientRowsF32 implements FloatWeightRows {
 
     /** {@return the bytes of one thread's buffer for g} */
     static long bytesPerThread(Geometry g, long bandBytes) {
-        return Float.BYTES * (GyRowsF32.bufferLength(g, width(g), bandBytes) + (long) g.cig * g.in[1] * g.in[2]);
+        long xRows = g.xp == 1 ? 0 : (long) g.cig * g.in[1] * g.in[2];   // channels-last: x's rows, at most a plane
+        return Float.BYTES * (GyRowsF32.bufferLength(g, width(g), bandBytes) + xRows);
     }
 
     WeightGradientRowsF32(Geometry g, long bandBytes) {

@@ -32,7 +32,8 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
 
     /** {@return the bytes of one thread's buffer for g} */
     static long bytesPerThread(Geometry g, long bandBytes) {
-        return Double.BYTES * (GyRowsF64.bufferLength(g, width(g), bandBytes) + (long) g.cig * g.in[1] * g.in[2]);
+        long xRows = g.xp == 1 ? 0 : (long) g.cig * g.in[1] * g.in[2];   // channels-last: x's rows, at most a plane
+        return Double.BYTES * (GyRowsF64.bufferLength(g, width(g), bandBytes) + xRows);
     }
 
     WeightGradientRowsF64(Geometry g, long bandBytes) {
