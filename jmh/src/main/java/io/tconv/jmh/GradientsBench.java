@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The gradients on the workload suite, f32: {@code input} (∂L/∂x, an ordinary convolution) and {@code weight}
  * (∂L/∂w over the batch). FLOPs are counted like the forward pass's, so {@code :gflop} compares directly with
- * {@link ConvTransposeBench}.
+ * {@link ConvTransposeBench}. {@code -p layout=nhwc} runs them channels-last.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -37,6 +37,10 @@ public class GradientsBench {
     @Param({"1", "2"})
     public int threads;
 
+    /** Tensor layout of x, gy and gx: channels-first (nchw) or channels-last (nhwc). */
+    @Param({"nchw", "nhwc"})
+    public String layout;
+
     private Workload w;
     private FloatGradients gradients;
     private float[] x, gy, gx, gw;
@@ -46,7 +50,7 @@ public class GradientsBench {
     public void setup() {
         w = Shapes.named(shape);
         int xLen = w.batch() * w.spec().inputElementsPerImage(), yLen = w.batch() * w.spec().outputElementsPerImage();
-        gradients = ConvTranspose.gradients(w.spec(), Shapes.floats(w, "w", w.spec().weightElements()), Parallelism.threads(threads));
+        gradients = ConvTranspose.gradients(Shapes.layout(w.spec(), layout.equals("nhwc")), Shapes.floats(w, "w", w.spec().weightElements()), Parallelism.threads(threads));
         x = Shapes.floats(w, "x", xLen);
         gy = Shapes.floats(w, "gy", yLen);
         gx = new float[xLen];
