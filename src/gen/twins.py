@@ -24,6 +24,8 @@ PAIRS = [
     ("internal/vector/BandCopyF32.java", "internal/vector/BandCopyF64.java"),
     ("internal/vector/GyRowsF32.java", "internal/vector/GyRowsF64.java"),
     ("internal/vector/InputGradientRowsF32.java", "internal/vector/InputGradientRowsF64.java"),
+    ("internal/vector/InputGradientDotsF32.java", "internal/vector/InputGradientDotsF64.java"),
+    ("internal/vector/WeightGradientDotsF32.java", "internal/vector/WeightGradientDotsF64.java"),
     ("internal/WeightGradientF32.java", "internal/WeightGradientF64.java"),
     ("internal/FloatWeightRows.java", "internal/DoubleWeightRows.java"),
     ("internal/vector/WeightGradientRowsF32.java", "internal/vector/WeightGradientRowsF64.java"),

@@ -164,7 +164,8 @@ class GradientsTest {
     /**
      * The input gradient of layers with small weights, which the vector provider computes straight from gy row by
      * row (the scalar one by forward plans), with its bands forced small here (one gx row per band, or a few)
-     * and at the default size, on geometries whose channels and rows straddle the lane counts, against its
+     * and at the default size, on geometries whose channels and rows straddle the lane counts (and, channels-last,
+     * with whole vectors of gy channels for the dot products over them), against its
      * definition {@code gx[n, ci, i] = Σ_t Σ_co w[ci, co, t] · gy[n, co, i·s + t·d − p]}, in double and float,
      * channels-first and -last, each cell's tolerance scaled by its Σ|w·gy|; float gives the same bits on 1, 2
      * and 7 threads.
@@ -183,7 +184,9 @@ class GradientsTest {
                 int[] in = c.in().clone();
                 in[rank - 1] = Math.max(in[rank - 1], VectorPathTest.pick(r, 49));
                 int channels = VectorPathTest.pick(r, i % 4 == 1 ? 9 : 40);
-                c = i % 4 == 1
+                c = i % 8 == 5   // channels-last dot products: whole vectors of gy channels at every width, 1 … 8 input channels
+                        ? new Case(c.batch(), c.groups() * (1 + r.nextInt(8)), c.groups() * (16 << r.nextInt(2)), c.groups(), in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed())
+                        : i % 4 == 1
                         ? new Case(c.batch(), c.groups() * channels, c.cout(), c.groups(), in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed())
                         : new Case(c.batch(), channels, channels, channels, in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed());
                 if (c.outputLength() > 200_000) continue;
@@ -225,7 +228,9 @@ class GradientsTest {
                 }
             }
         }
-        if (vector) assertEquals("[depthwise channels-last input gradient, input gradient rows]", kernels.toString());
+        if (vector) {
+            assertEquals("[channels-last input gradient dots, depthwise channels-last input gradient, input gradient rows]", kernels.toString());
+        }
         // By default a layer with small weights (img3) runs on the row kernel, where the provider has one; a
         // many-channel layer runs as forward plans.
         ConvTransposeSpec img3 = ConvTransposeSpec.builder(3, 16).inputSize(256, 256).kernel(3, 3).stride(2, 2).padding(1, 1)
@@ -233,12 +238,22 @@ class GradientsTest {
         ConvTransposeSpec dcgan128 = ConvTransposeSpec.builder(128, 64).inputSize(32, 32).kernel(4, 4).stride(2, 2).padding(1, 1).build();
         assertEquals(vector, new InputGradientF32(img3, new float[3 * 16 * 9], Parallelism.callerOnly(), provider).rowKernel() != null);
         assertNull(new InputGradientF32(dcgan128, new float[128 * 64 * 16], Parallelism.callerOnly(), provider).rowKernel());
+        // Channels-last: dot products over gy's channels for few input channels, the row kernel for more.
+        ConvTransposeSpec.Builder last = ConvTransposeSpec.builder(8, 16).inputSize(20, 20).kernel(3, 3).stride(2, 2).channelsLast(true);
+        String few = new InputGradientF32(last.build(), new float[8 * 16 * 9], Parallelism.callerOnly(), provider).rowKernel();
+        String more = new InputGradientF32(ConvTransposeSpec.builder(9, 16).inputSize(20, 20).kernel(3, 3).stride(2, 2).channelsLast(true).build(),
+                new float[9 * 16 * 9], Parallelism.callerOnly(), provider).rowKernel();
+        if (vector) {
+            assertTrue(few.endsWith("channels-last input gradient dots"), few);
+            assertTrue(more.contains("input gradient rows"), more);
+        }
     }
 
     /**
      * The weight gradient's dot products, on the provider's rows (channels-first, few input channels), its
-     * channels-last depthwise kernel, or in the weight gradient's own bands, with bands forced small (one row or a few per band) and at the default size (several whole
-     * images per band on these small cases), some with rows long enough for whole vectors, against its
+     * channels-last depthwise kernel, its channels-last dots (few input channels, whole vectors of gy channels),
+     * or in the weight gradient's own bands, with bands forced small (one row or a few per band) and at the
+     * default size (several whole images per band on these small cases), some with rows long enough for whole vectors, against its
      * definition in double and float, channels-first and -last, each weight's tolerance scaled by its
      * Σ|x·gy|; float gives the same bits on 1, 2 and 7 threads. Each path must have run (the provider's only
      * with the vector provider).
@@ -252,12 +267,16 @@ class GradientsTest {
             int rank = 1 + i % 3;
             Case c0 = Case.random(r, 3, rank);
             Case c = c0.withBatch(1 + r.nextInt(3));
-            if (i % 4 == 2 || i % 8 == 1) {   // rows long enough for whole vectors; depthwise channels around the lane counts
+            if (i % 4 == 2 || i % 8 == 1 || i % 8 == 5) {
+                // rows long enough for whole vectors; depthwise channels around the lane counts; channels-last with
+                // whole vectors of gy channels at every width and 1 … 8 input channels per group
                 int[] in = c.in().clone();
                 in[rank - 1] = Math.max(in[rank - 1], VectorPathTest.pick(r, 49));
                 int ch = VectorPathTest.pick(r, 40);
                 c = i % 4 == 2
                         ? new Case(c.batch(), c.cin(), c.cout(), c.groups(), in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed())
+                        : i % 8 == 5
+                        ? new Case(c.batch(), c.groups() * (1 + r.nextInt(8)), c.groups() * (16 << r.nextInt(2)), c.groups(), in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed())
                         : new Case(c.batch(), ch, ch, ch, in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed());
                 if (c.outputLength() > 200_000) continue;
             }
@@ -296,10 +315,10 @@ class GradientsTest {
                 }
             }
         }
-        // the provider's rows where it has them (channels-first, few input channels), the bands elsewhere
+        // the provider's kernels where it has them (rows: channels-first, few input channels), the bands elsewhere
         boolean vector = io.tconv.internal.Providers.fallback() == null;
-        assertTrue(paths.contains("bands") && paths.contains("rows") == vector && paths.contains("depthwise channels-last") == vector,
-                "paths: " + paths);
+        assertTrue(paths.contains("bands") && paths.contains("rows") == vector && paths.contains("depthwise channels-last") == vector
+                && paths.contains("channels-last dots") == vector, "paths: " + paths);
     }
 
     /** gx by its definition, and per cell Σ|w·gy| (the scale of its rounding error). */

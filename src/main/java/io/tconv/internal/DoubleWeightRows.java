@@ -17,6 +17,9 @@ public interface DoubleWeightRows {
     /** {@return whether each task's slot covers every group (the whole of gw), not one} */
     boolean allGroups();
 
+    /** {@return whether it beats the register tiles even where those waste little of their work} */
+    default boolean beatsTiles() { return false; }
+
     /** {@return multiply-adds of one task, roughly: sizes the parallelism} */
     long macsPerTask();
 

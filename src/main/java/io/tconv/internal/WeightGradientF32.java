@@ -34,6 +34,11 @@ public final class WeightGradientF32 {
     public static final long BAND_BYTES = 768 << 10;
     /** The provider's dot products over rows of the residue-split gy, where it has them for g; else null. */
     private final FloatWeightRows rows;
+    /**
+     * Whether the register tiles run: where padding is under half of them (else it costs more than the dot
+     * products: img3, 3 of 8 rows, 0.85×) and the provider has no kernel that beats them anyway.
+     */
+    private final boolean tiles;
 
     public WeightGradientF32(Geometry g, Provider provider) {
         this(g, provider, BAND_BYTES);
@@ -114,12 +119,14 @@ public final class WeightGradientF32 {
         bandRows = (xRows + bandCount - 1) / bandCount;
         imageBandBytes = rowBytes * (bandRows + haloRows);
         bandLimit = bandBytes;
-        this.rows = residue.isEmpty() || tileUse() >= 0.5 ? null : provider.floatWeightRows(g, bandBytes);
+        FloatWeightRows kernel = residue.isEmpty() ? null : provider.floatWeightRows(g, bandBytes);
+        tiles = !residue.isEmpty() && tileUse() >= 0.5 && (kernel == null || !kernel.beatsTiles());
+        this.rows = tiles ? null : kernel;
     }
 
     /** {@return the dot-product path in use: tiles, the provider's rows, or bands} */
     public String path() {
-        return residue.isEmpty() ? "none" : tileUse() >= 0.5 ? "tiles" : rows != null ? rows.name() : "bands";
+        return residue.isEmpty() ? "none" : tiles ? "tiles" : rows != null ? rows.name() : "bands";
     }
 
     private static int roundUp(int n) { return (n + 15) / 16 * 16; }
@@ -155,7 +162,7 @@ public final class WeightGradientF32 {
     public void run(int batch, float[] x, int xOff, float[] gy, int gyOff, float[] gw, Parallel parallel) {
         java.util.Arrays.fill(gw, 0f);
         if (batch == 0 || residue.isEmpty()) return;
-        if (tileUse() >= 0.5) {   // else the padding costs more than the dot products (img3: 3 of 8 rows, 0.85x)
+        if (tiles) {
             tiled(batch, x, xOff, gy, gyOff, gw, parallel);
             return;
         }

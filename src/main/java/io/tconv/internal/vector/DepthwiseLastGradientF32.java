@@ -28,14 +28,9 @@ final class DepthwiseLastGradientF32 implements FloatKernel {
 
     DepthwiseLastGradientF32(Geometry g, float[] weight, Workspace workspace) {
         this.g = g;
-        long lo = 0, hi = g.in[2];
-        for (int t = 0; t < g.k[2]; t++) {
-            long off = (long) t * g.d[2] - g.pb[2];   // gy column = iw·s + off, inside for 0 ≤ … < outW
-            lo = Math.max(lo, Math.floorDiv(-off + g.s[2] - 1, g.s[2]));
-            hi = Math.min(hi, Math.floorDiv(g.out[2] - 1 - off, g.s[2]) + 1);
-        }
-        interior0 = (int) Math.min(lo, g.in[2]);
-        interior1 = (int) Math.max(interior0, hi);
+        int[] interior = GyTaps.interior(g);
+        interior0 = interior[0];
+        interior1 = interior[1];
         taps = ThreadLocal.withInitial(() -> new int[2][g.k[0] * g.k[1]]);
         workspace.check(name(), sharedBytes(), 0);
         int c = g.cout;

@@ -49,7 +49,7 @@ final class DepthwiseLastWeightF32 implements FloatWeightRows {
 
     @Override
     public void run(int n, int task, float[] x, int xOff, float[] gy, int gyOff, float[] out, int outOff) {
-        int id = task / g.in[1], ih = task % g.in[1], c = g.cout, inW = g.in[2], outW = g.out[2], sw = g.s[2];
+        int id = task / g.in[1], ih = task % g.in[1], c = g.cout, inW = g.in[2], sw = g.s[2];
         Arrays.fill(out, outOff, outOff + c * g.kVol, 0f);
         int xRow = xOff + n * g.inImage() + (id * g.in[1] + ih) * inW * c, gyImage = gyOff + n * g.outImage();
         float[] tap = sums.get();
@@ -58,10 +58,9 @@ final class DepthwiseLastWeightF32 implements FloatWeightRows {
         for (int j = 0; j < count; j++) {
             int gyRow = rows[0][j];
             for (int kw = 0; kw < g.k[2]; kw++) {
-                long off = (long) kw * g.d[2] - g.pb[2];   // gy column = iw·s + off
-                int iw0 = (int) Math.max(0, Math.floorDiv(-off + sw - 1, sw));
-                int iw1 = (int) Math.min(inW, Math.floorDiv(outW - 1 - off, sw) + 1);
+                int iw0 = GyTaps.firstColumn(g, kw), iw1 = GyTaps.endColumn(g, kw);
                 if (iw0 >= iw1) continue;
+                long off = (long) kw * g.d[2] - g.pb[2];   // gy column = iw·s + off
                 for (int c0 = 0; c0 < c; c0 += L) {
                     VectorMask<Float> m = S.indexInRange(c0, c);
                     FloatVector acc = FloatVector.zero(S);

@@ -2,7 +2,7 @@ package io.tconv.internal.vector;
 
 import io.tconv.internal.Geometry;
 
-/** For the channels-last depthwise gradients: the (D, H) taps through which an x row meets gy. */
+/** For the channels-last gradients: the (D, H) taps through which an x row meets gy, and the columns where W taps do. */
 final class GyTaps {
     private GyTaps() {}
 
@@ -24,5 +24,27 @@ final class GyTaps {
             }
         }
         return count;
+    }
+
+    /** {@return the first x column whose W tap kw lands inside gy (at iw·s − pb + kw·d)} (inW when none) */
+    static int firstColumn(Geometry g, int kw) {
+        long off = (long) kw * g.d[2] - g.pb[2];
+        return (int) Math.min(g.in[2], Math.max(0, Math.floorDiv(-off + g.s[2] - 1, g.s[2])));
+    }
+
+    /** {@return the x column after the last whose W tap kw lands inside gy} (at most inW; at or below the first when none) */
+    static int endColumn(Geometry g, int kw) {
+        long off = (long) kw * g.d[2] - g.pb[2];
+        return (int) Math.max(0, Math.min(g.in[2], Math.floorDiv(g.out[2] - 1 - off, g.s[2]) + 1));
+    }
+
+    /** {@return {first, end}: the x columns whose every W tap lands inside gy} (first ≥ end when none) */
+    static int[] interior(Geometry g) {
+        int first = 0, end = g.in[2];
+        for (int kw = 0; kw < g.k[2]; kw++) {
+            first = Math.max(first, firstColumn(g, kw));
+            end = Math.min(end, endColumn(g, kw));
+        }
+        return new int[] {first, Math.max(first, end)};
     }
 }

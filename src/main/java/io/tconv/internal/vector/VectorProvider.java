@@ -64,12 +64,13 @@ public final class VectorProvider implements Provider {
     }
 
     /**
-     * Channels-last depthwise layers' own kernel (it visits only taps inside gy: any weights); else the row kernel
-     * where the weights are finite (zeros stand in for taps outside gy) and its buffer is modest.
+     * Channels-last depthwise layers' own kernel, and channels-last layers' dot products over gy's channels where
+     * they suit (both visit only taps inside gy: any weights); else the row kernel where the weights are finite (zeros stand in for taps outside gy) and its buffer is modest.
      */
     @Override
     public FloatKernel floatInputGradient(Geometry g, float[] weight, Workspace workspace, long bandBytes) {
         if (DepthwiseLastGradientF32.suits(g)) return new DepthwiseLastGradientF32(g, weight, workspace);
+        if (InputGradientDotsF32.suits(g)) return new InputGradientDotsF32(g, weight, workspace);
         for (float v : weight) {
             if (!Float.isFinite(v)) return null;
         }
@@ -81,6 +82,7 @@ public final class VectorProvider implements Provider {
     @Override
     public DoubleKernel doubleInputGradient(Geometry g, double[] weight, Workspace workspace, long bandBytes) {
         if (DepthwiseLastGradientF64.suits(g)) return new DepthwiseLastGradientF64(g, weight, workspace);
+        if (InputGradientDotsF64.suits(g)) return new InputGradientDotsF64(g, weight, workspace);
         for (double v : weight) {
             if (!Double.isFinite(v)) return null;
         }
@@ -89,7 +91,8 @@ public final class VectorProvider implements Provider {
     }
 
     /**
-     * Channels-last depthwise layers' own kernel (vectors across channels); else the weight gradient by rows for
+     * Channels-last depthwise layers' own kernel, and channels-last layers' dot products where they suit (both with
+     * vectors across gy's channels); else the weight gradient by rows for
      * layers with at most four input channels per group, a W stride of 1 or 2 and a modest buffer: it sums one
      * input channel at a time (with more, the bands' blocks of four channels share their loads better: dcgan_rgb
      * 69 → 49 GFLOP/s on rows), and splits gy by vector shuffles only at those strides (c3to5_k5s3 20 → 11).
@@ -97,6 +100,7 @@ public final class VectorProvider implements Provider {
     @Override
     public FloatWeightRows floatWeightRows(Geometry g, long bandBytes) {
         if (DepthwiseLastWeightF32.suits(g)) return new DepthwiseLastWeightF32(g);
+        if (WeightGradientDotsF32.suits(g)) return new WeightGradientDotsF32(g);
         if (!weightRowsSuit(g) || WeightGradientRowsF32.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new WeightGradientRowsF32(g, bandBytes);
     }
@@ -105,6 +109,7 @@ public final class VectorProvider implements Provider {
     @Override
     public DoubleWeightRows doubleWeightRows(Geometry g, long bandBytes) {
         if (DepthwiseLastWeightF64.suits(g)) return new DepthwiseLastWeightF64(g);
+        if (WeightGradientDotsF64.suits(g)) return new WeightGradientDotsF64(g);
         if (!weightRowsSuit(g) || WeightGradientRowsF64.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new WeightGradientRowsF64(g, bandBytes);
     }
