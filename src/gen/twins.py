@@ -25,6 +25,7 @@ PAIRS = [
     ("internal/vector/GyRowsF32.java", "internal/vector/GyRowsF64.java"),
     ("internal/vector/InputGradientRowsF32.java", "internal/vector/InputGradientRowsF64.java"),
     ("internal/vector/InputGradientDotsF32.java", "internal/vector/InputGradientDotsF64.java"),
+    ("internal/vector/InputGradientBroadcastF32.java", "internal/vector/InputGradientBroadcastF64.java"),
     ("internal/vector/WeightGradientDotsF32.java", "internal/vector/WeightGradientDotsF64.java"),
     ("internal/WeightGradientF32.java", "internal/WeightGradientF64.java"),
     ("internal/FloatWeightRows.java", "internal/DoubleWeightRows.java"),

@@ -165,7 +165,8 @@ class GradientsTest {
      * The input gradient of layers with small weights, which the vector provider computes straight from gy row by
      * row (the scalar one by forward plans), with its bands forced small here (one gx row per band, or a few)
      * and at the default size, on geometries whose channels and rows straddle the lane counts (and, channels-last,
-     * with whole vectors of gy channels for the dot products over them), against its
+     * with whole vectors of gy channels for the dot products over them, or whole blocks of input channels for
+     * the broadcasts against them), against its
      * definition {@code gx[n, ci, i] = Σ_t Σ_co w[ci, co, t] · gy[n, co, i·s + t·d − p]}, in double and float,
      * channels-first and -last, each cell's tolerance scaled by its Σ|w·gy|; float gives the same bits on 1, 2
      * and 7 threads.
@@ -186,6 +187,8 @@ class GradientsTest {
                 int channels = VectorPathTest.pick(r, i % 4 == 1 ? 9 : 40);
                 c = i % 8 == 5   // channels-last dot products: whole vectors of gy channels at every width, 1 … 8 input channels
                         ? new Case(c.batch(), c.groups() * (1 + r.nextInt(8)), c.groups() * (16 << r.nextInt(2)), c.groups(), in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed())
+                        : i % 16 == 1   // channels-last broadcasts: whole register blocks of input channels at every width
+                        ? new Case(c.batch(), c.groups() * (64 << r.nextInt(2)), c.groups() * (1 + r.nextInt(3)), c.groups(), in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed())
                         : i % 4 == 1
                         ? new Case(c.batch(), c.groups() * channels, c.cout(), c.groups(), in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed())
                         : new Case(c.batch(), channels, channels, channels, in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed());
@@ -229,7 +232,8 @@ class GradientsTest {
             }
         }
         if (vector) {
-            assertEquals("[channels-last input gradient dots, depthwise channels-last input gradient, input gradient rows]", kernels.toString());
+            assertEquals("[channels-last input gradient broadcasts, channels-last input gradient dots, depthwise channels-last input gradient, "
+                    + "input gradient rows]", kernels.toString());
         }
         // By default a layer with small weights (img3) runs on the row kernel, where the provider has one; a
         // many-channel layer runs as forward plans.

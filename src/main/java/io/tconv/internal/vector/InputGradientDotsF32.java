@@ -25,13 +25,8 @@ final class InputGradientDotsF32 implements FloatKernel {
     /** {@code [group][tap][ci (padded to BLOCK)][co]}, zero past the group's input channels. */
     private final float[] w;
     private final int paddedCig;
-    /** The gx columns whose every W tap lands inside gy: no bounds checks there. */
-    private final int interior0, interior1;
-    /**
-     * Per thread: a row's (D, H) taps inside gy, their gy rows and their tap indices (times kW); and its terms
-     * for the pixels away from its ends, their offsets in gy and in the weights.
-     */
-    private final ThreadLocal<int[][]> taps;
+    /** A row's taps inside gy, and its terms for the pixels whose every W tap is inside (no bounds checks there). */
+    private final RowTerms rowTerms;
 
     /**
      * Channels-last, each group's gy channels a whole number of vectors, and at most eight input channels per
@@ -44,11 +39,7 @@ final class InputGradientDotsF32 implements FloatKernel {
 
     InputGradientDotsF32(Geometry g, float[] weight, Workspace workspace) {
         this.g = g;
-        int[] interior = GyTaps.interior(g);
-        interior0 = interior[0];
-        interior1 = interior[1];
-        int terms = g.kVol * (g.cog / L);
-        taps = ThreadLocal.withInitial(() -> new int[][] {new int[g.k[0] * g.k[1]], new int[g.k[0] * g.k[1]], new int[terms], new int[terms]});
+        rowTerms = new RowTerms(g, g.cog / L);
         paddedCig = (g.cig + BLOCK - 1) / BLOCK * BLOCK;
         workspace.check(name(), sharedBytes(), 0);
         w = new float[g.groups * g.kVol * paddedCig * g.cog];
@@ -88,21 +79,11 @@ final class InputGradientDotsF32 implements FloatKernel {
         int id = row / g.in[1], ih = row % g.in[1], inW = g.in[2];
         int gyImage = xOff + n * g.outImage() + grp * g.cog;
         int gxRow = yOff + n * g.inImage() + row * inW * g.xp + grp * g.cig;
-        int[][] rows = taps.get();   // the (D, H) taps inside gy for this row: their gy rows and tap indices
-        int count = GyTaps.of(g, id, ih, gyImage, rows[0], rows[1]);
-        // The terms of a pixel with every W tap inside gy, (D, H) tap, W tap and channel vector in turn: gy from
-        // pixel 0's first tap (column −pb), the weights from channel block 0's.
-        int termCount = 0, tapStride = paddedCig * g.cog;
-        for (int j = 0; j < count; j++) {
-            for (int t = 0; t < g.k[2]; t++) {
-                for (int c = 0; c < g.cog; c += L, termCount++) {
-                    rows[2][termCount] = rows[0][j] + (t * g.d[2] - g.pb[2]) * g.yp + c;
-                    rows[3][termCount] = (rows[1][j] + t) * tapStride + c;
-                }
-            }
-        }
+        rowTerms.build(id, ih, gyImage, L, paddedCig * g.cog, 1);   // a term per channel vector; weights from block 0's
+        int[][] rows = rowTerms.arrays();
+        int count = rows[4][0], termCount = rows[4][1];
         for (int iw = 0; iw < inW; ) {
-            boolean pair = iw >= interior0 && iw + 1 < interior1;
+            boolean pair = iw >= rowTerms.interior0 && iw + 1 < rowTerms.interior1;
             for (int ci0 = 0; ci0 < g.cig; ci0 += BLOCK) {
                 int channels = Math.min(BLOCK, g.cig - ci0), wAt = (grp * g.kVol * paddedCig + ci0) * g.cog;
                 if (pair) pair(x, rows[2], rows[3], termCount, iw, wAt, y, gxRow + iw * g.xp + ci0, channels);

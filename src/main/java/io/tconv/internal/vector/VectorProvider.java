@@ -64,13 +64,15 @@ public final class VectorProvider implements Provider {
     }
 
     /**
-     * Channels-last depthwise layers' own kernel, and channels-last layers' dot products over gy's channels where
-     * they suit (both visit only taps inside gy: any weights); else the row kernel where the weights are finite (zeros stand in for taps outside gy) and its buffer is modest.
+     * Channels-last depthwise layers' own kernel, and channels-last layers' dot products over gy's channels or
+     * broadcasts of gy against gx's channels where they suit (all three visit only taps inside gy: any
+     * weights); else the row kernel where the weights are finite (zeros stand in for taps outside gy) and its buffer is modest.
      */
     @Override
     public FloatKernel floatInputGradient(Geometry g, float[] weight, Workspace workspace, long bandBytes) {
         if (DepthwiseLastGradientF32.suits(g)) return new DepthwiseLastGradientF32(g, weight, workspace);
         if (InputGradientDotsF32.suits(g)) return new InputGradientDotsF32(g, weight, workspace);
+        if (InputGradientBroadcastF32.suits(g)) return new InputGradientBroadcastF32(g, weight, workspace);
         for (float v : weight) {
             if (!Float.isFinite(v)) return null;
         }
@@ -83,6 +85,7 @@ public final class VectorProvider implements Provider {
     public DoubleKernel doubleInputGradient(Geometry g, double[] weight, Workspace workspace, long bandBytes) {
         if (DepthwiseLastGradientF64.suits(g)) return new DepthwiseLastGradientF64(g, weight, workspace);
         if (InputGradientDotsF64.suits(g)) return new InputGradientDotsF64(g, weight, workspace);
+        if (InputGradientBroadcastF64.suits(g)) return new InputGradientBroadcastF64(g, weight, workspace);
         for (double v : weight) {
             if (!Double.isFinite(v)) return null;
         }
