@@ -27,6 +27,7 @@ PAIRS = [
     ("internal/vector/InputGradientDotsF32.java", "internal/vector/InputGradientDotsF64.java"),
     ("internal/vector/InputGradientBroadcastF32.java", "internal/vector/InputGradientBroadcastF64.java"),
     ("internal/vector/WeightGradientDotsF32.java", "internal/vector/WeightGradientDotsF64.java"),
+    ("internal/vector/WeightGradientBroadcastF32.java", "internal/vector/WeightGradientBroadcastF64.java"),
     ("internal/WeightGradientF32.java", "internal/WeightGradientF64.java"),
     ("internal/FloatWeightRows.java", "internal/DoubleWeightRows.java"),
     ("internal/vector/WeightGradientRowsF32.java", "internal/vector/WeightGradientRowsF64.java"),

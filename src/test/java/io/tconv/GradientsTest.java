@@ -255,7 +255,8 @@ class GradientsTest {
 
     /**
      * The weight gradient's dot products, on the provider's rows (channels-first, few input channels), its
-     * channels-last depthwise kernel, its channels-last dots (few input channels, whole vectors of gy channels),
+     * channels-last depthwise kernel, its channels-last dots (few input channels, whole vectors of gy channels)
+     * and broadcasts (whole blocks of input channels),
      * or in the weight gradient's own bands, with bands forced small (one row or a few per band) and at the
      * default size (several whole images per band on these small cases), some with rows long enough for whole vectors, against its
      * definition in double and float, channels-first and -last, each weight's tolerance scaled by its
@@ -271,16 +272,20 @@ class GradientsTest {
             int rank = 1 + i % 3;
             Case c0 = Case.random(r, 3, rank);
             Case c = c0.withBatch(1 + r.nextInt(3));
-            if (i % 4 == 2 || i % 8 == 1 || i % 8 == 5) {
+            if (i % 4 == 2 || i % 8 == 1 || i % 8 == 5 || i % 8 == 7) {
                 // rows long enough for whole vectors; depthwise channels around the lane counts; channels-last with
-                // whole vectors of gy channels at every width and 1 … 8 input channels per group
+                // whole vectors of gy channels at every width and 1 … 8 input channels per group, or with whole
+                // blocks of input channels at every width and few output channels (or one vector's worth)
                 int[] in = c.in().clone();
                 in[rank - 1] = Math.max(in[rank - 1], VectorPathTest.pick(r, 49));
                 int ch = VectorPathTest.pick(r, 40);
+                if (i % 8 == 7 && rank > 1) in[rank - 2] = Math.max(in[rank - 2], 9 + r.nextInt(12));   // several bands of rows
                 c = i % 4 == 2
                         ? new Case(c.batch(), c.cin(), c.cout(), c.groups(), in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed())
                         : i % 8 == 5
                         ? new Case(c.batch(), c.groups() * (1 + r.nextInt(8)), c.groups() * (16 << r.nextInt(2)), c.groups(), in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed())
+                        : i % 8 == 7
+                        ? new Case(c.batch(), c.groups() * (64 << r.nextInt(2)), c.groups() * (r.nextInt(4) == 0 ? 16 : 1 + r.nextInt(3)), c.groups(), in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed())
                         : new Case(c.batch(), ch, ch, ch, in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed());
                 if (c.outputLength() > 200_000) continue;
             }
@@ -322,7 +327,7 @@ class GradientsTest {
         // the provider's kernels where it has them (rows: channels-first, few input channels), the bands elsewhere
         boolean vector = io.tconv.internal.Providers.fallback() == null;
         assertTrue(paths.contains("bands") && paths.contains("rows") == vector && paths.contains("depthwise channels-last") == vector
-                && paths.contains("channels-last dots") == vector, "paths: " + paths);
+                && paths.contains("channels-last dots") == vector && paths.contains("channels-last broadcasts") == vector, "paths: " + paths);
     }
 
     /** gx by its definition, and per cell Σ|w·gy| (the scale of its rounding error). */

@@ -94,8 +94,8 @@ public final class VectorProvider implements Provider {
     }
 
     /**
-     * Channels-last depthwise layers' own kernel, and channels-last layers' dot products where they suit (both with
-     * vectors across gy's channels); else the weight gradient by rows for
+     * Channels-last depthwise layers' own kernel, and channels-last layers' dot products across gy's channels or
+     * broadcasts against x's where they suit; else the weight gradient by rows for
      * layers with at most four input channels per group, a W stride of 1 or 2 and a modest buffer: it sums one
      * input channel at a time (with more, the bands' blocks of four channels share their loads better: dcgan_rgb
      * 69 → 49 GFLOP/s on rows), and splits gy by vector shuffles only at those strides (c3to5_k5s3 20 → 11).
@@ -104,6 +104,7 @@ public final class VectorProvider implements Provider {
     public FloatWeightRows floatWeightRows(Geometry g, long bandBytes) {
         if (DepthwiseLastWeightF32.suits(g)) return new DepthwiseLastWeightF32(g);
         if (WeightGradientDotsF32.suits(g)) return new WeightGradientDotsF32(g);
+        if (WeightGradientBroadcastF32.suits(g)) return new WeightGradientBroadcastF32(g);
         if (!weightRowsSuit(g) || WeightGradientRowsF32.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new WeightGradientRowsF32(g, bandBytes);
     }
@@ -113,6 +114,7 @@ public final class VectorProvider implements Provider {
     public DoubleWeightRows doubleWeightRows(Geometry g, long bandBytes) {
         if (DepthwiseLastWeightF64.suits(g)) return new DepthwiseLastWeightF64(g);
         if (WeightGradientDotsF64.suits(g)) return new WeightGradientDotsF64(g);
+        if (WeightGradientBroadcastF64.suits(g)) return new WeightGradientBroadcastF64(g);
         if (!weightRowsSuit(g) || WeightGradientRowsF64.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new WeightGradientRowsF64(g, bandBytes);
     }
