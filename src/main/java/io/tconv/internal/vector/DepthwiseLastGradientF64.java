@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The double input gradient of a channels-last depthwise layer (one input and one output channel per group):
  * {@code gx[i][c] = Σ_t w[c][t] · gy[i·s − pb + t·d][c]}. A pixel's channels are adjacent in gy and gx, so the
  * vectors run across channels, with the weights packed {@code [tap][channel]}: each gx cell sums its taps that
- * land inside gy in registers, in (D, H, W) tap order, and is stored once. A task is a gx row. (The row kernel's
+ * land inside gy in registers, in (D, H, W) tap order, and is stored once; four pixels and two vectors of
+ * channels at a time (a flat list of the row's terms) where every W tap lands inside gy, one pixel at a time at
+ * the row's ends and in the last, partial vector of channels. A task is a gx row. (The row kernel's
  * tasks are one group each: on a channels-last depthwise layer each would read every cache line of gy's rows
  * for one double of it.)
  */
@@ -21,17 +23,12 @@ final class DepthwiseLastGradientF64 implements DoubleKernel {
     private final Geometry g;
     private final double[] w;
 
-    /** The gx columns whose every W tap lands inside gy: no bounds checks there. */
-    private final int interior0, interior1;
-    /** Per thread: a row's (D, H) taps inside gy, their gy rows and their tap indices (times kW). */
-    private final ThreadLocal<int[][]> taps;
+    /** A row's taps inside gy, and its terms for the pixels whose every W tap is inside (no bounds checks there). */
+    private final RowTerms rowTerms;
 
     DepthwiseLastGradientF64(Geometry g, double[] weight, Workspace workspace) {
         this.g = g;
-        int[] interior = GyTaps.interior(g);
-        interior0 = interior[0];
-        interior1 = interior[1];
-        taps = ThreadLocal.withInitial(() -> new int[2][g.k[0] * g.k[1]]);
+        rowTerms = new RowTerms(g, 1);
         workspace.check(name(), sharedBytes(), 0);
         int c = g.cout;
         w = new double[g.kVol * c];
@@ -65,26 +62,79 @@ final class DepthwiseLastGradientF64 implements DoubleKernel {
     /** Gx row {@code task} of image n: {@code x} is gy and {@code y} is gx. */
     @Override
     public void run(int n, int task, double[] x, int xOff, double[] y, int yOff) {
-        int id = task / g.in[1], ih = task % g.in[1], c = g.cout, inW = g.in[2], outW = g.out[2], sw = g.s[2], kw = g.k[2];
+        int id = task / g.in[1], ih = task % g.in[1], c = g.cout, inW = g.in[2];
         int gyImage = xOff + n * g.outImage(), gxRow = yOff + n * g.inImage() + (id * g.in[1] + ih) * inW * c;
-        int[][] rows = taps.get();   // the (D, H) taps inside gy for this row: their gy rows and tap indices
-        int count = GyTaps.of(g, id, ih, gyImage, rows[0], rows[1]);
-        int[] gyRows = rows[0], tapRows = rows[1];
-        for (int iw = 0; iw < inW; iw++) {
-            int ow0 = iw * sw - g.pb[2];   // the gy column of W tap 0
-            boolean inside = iw >= interior0 && iw < interior1;
-            for (int c0 = 0; c0 < c; c0 += L) {
-                VectorMask<Double> m = S.indexInRange(c0, c);   // all lanes but in the last, partial vector of channels
-                DoubleVector acc = DoubleVector.zero(S);
-                for (int j = 0; j < count; j++) {
-                    int gyAt = gyRows[j] + ow0 * c + c0, wAt = tapRows[j] * c + c0;
-                    for (int t = 0; t < kw; t++, gyAt += g.d[2] * c, wAt += c) {
-                        if (!inside && (ow0 + t * g.d[2] < 0 || ow0 + t * g.d[2] >= outW)) continue;
-                        acc = DoubleVector.fromArray(S, x, gyAt, m).fma(DoubleVector.fromArray(S, w, wAt, m), acc);
-                    }
+        rowTerms.build(id, ih, gyImage, 1, c, 0);   // a term per tap: gy's and the weights' channel 0
+        int[][] rows = rowTerms.arrays();
+        int whole = c - c % L;   // channels in whole vectors
+        for (int iw = 0; iw < inW; ) {
+            if (iw >= rowTerms.interior0 && iw + 3 < rowTerms.interior1) {   // four pixels, every W tap inside gy
+                for (int c0 = 0; c0 < whole; c0 += 2 * L) {
+                    four(x, rows[2], rows[3], rows[4][1], iw, c0, c0 + L < whole, y, gxRow + iw * c + c0);
                 }
-                acc.intoArray(y, gxRow + iw * c + c0, m);
+                for (int i = iw; i < iw + 4; i++) one(x, rows[0], rows[1], rows[4][0], i, whole, y, gxRow + i * c);
+                iw += 4;
+            } else {
+                one(x, rows[0], rows[1], rows[4][0], iw, 0, y, gxRow + iw * c);
+                iw++;
             }
+        }
+    }
+
+    /**
+     * Gx pixels iw … iw + 3 (every W tap inside gy), channels c0 … c0 + L − 1 and, where {@code two}, the next L:
+     * term m at {@code gyTerm[m]} in gy from pixel iw's first tap and {@code wTerm[m]} in the weights; into gx
+     * from {@code to}. Eight sums in flight (one per cell held only four FMAs' latency apart).
+     */
+    private void four(double[] gy, int[] gyTerm, int[] wTerm, int terms, int iw, int c0, boolean two, double[] gx, int to) {
+        int c = g.cout, next = g.s[2] * c, gyAt = iw * next + c0;
+        DoubleVector a0 = DoubleVector.zero(S), a1 = DoubleVector.zero(S), a2 = DoubleVector.zero(S), a3 = DoubleVector.zero(S);
+        DoubleVector b0 = DoubleVector.zero(S), b1 = DoubleVector.zero(S), b2 = DoubleVector.zero(S), b3 = DoubleVector.zero(S);
+        for (int m = 0; m < terms; m++) {
+            int at = gyAt + gyTerm[m], wt = wTerm[m] + c0;
+            DoubleVector w0 = DoubleVector.fromArray(S, w, wt);
+            a0 = DoubleVector.fromArray(S, gy, at).fma(w0, a0);
+            a1 = DoubleVector.fromArray(S, gy, at + next).fma(w0, a1);
+            a2 = DoubleVector.fromArray(S, gy, at + 2 * next).fma(w0, a2);
+            a3 = DoubleVector.fromArray(S, gy, at + 3 * next).fma(w0, a3);
+            if (two) {
+                DoubleVector w1 = DoubleVector.fromArray(S, w, wt + L);
+                b0 = DoubleVector.fromArray(S, gy, at + L).fma(w1, b0);
+                b1 = DoubleVector.fromArray(S, gy, at + next + L).fma(w1, b1);
+                b2 = DoubleVector.fromArray(S, gy, at + 2 * next + L).fma(w1, b2);
+                b3 = DoubleVector.fromArray(S, gy, at + 3 * next + L).fma(w1, b3);
+            }
+        }
+        a0.intoArray(gx, to);
+        a1.intoArray(gx, to + c);
+        a2.intoArray(gx, to + 2 * c);
+        a3.intoArray(gx, to + 3 * c);
+        if (two) {
+            b0.intoArray(gx, to + L);
+            b1.intoArray(gx, to + c + L);
+            b2.intoArray(gx, to + 2 * c + L);
+            b3.intoArray(gx, to + 3 * c + L);
+        }
+    }
+
+    /**
+     * Gx pixel iw, channels from {@code from} on (the last partial vector masked), its W taps checked against
+     * gy's width: into gx from its channel 0 at {@code to}.
+     */
+    private void one(double[] gy, int[] gyRows, int[] tapRows, int count, int iw, int from, double[] gx, int to) {
+        int c = g.cout, outW = g.out[2], kw = g.k[2], ow0 = iw * g.s[2] - g.pb[2];   // the gy column of W tap 0
+        boolean inside = iw >= rowTerms.interior0 && iw < rowTerms.interior1;
+        for (int c0 = from; c0 < c; c0 += L) {
+            VectorMask<Double> m = S.indexInRange(c0, c);   // all lanes but in the last, partial vector of channels
+            DoubleVector acc = DoubleVector.zero(S);
+            for (int j = 0; j < count; j++) {
+                int gyAt = gyRows[j] + ow0 * c + c0, wAt = tapRows[j] * c + c0;
+                for (int t = 0; t < kw; t++, gyAt += g.d[2] * c, wAt += c) {
+                    if (!inside && (ow0 + t * g.d[2] < 0 || ow0 + t * g.d[2] >= outW)) continue;
+                    acc = DoubleVector.fromArray(S, gy, gyAt, m).fma(DoubleVector.fromArray(S, w, wAt, m), acc);
+                }
+            }
+            acc.intoArray(gx, to + c0, m);
         }
     }
 }

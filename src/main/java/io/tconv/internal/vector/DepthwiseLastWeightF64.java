@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The double weight gradient of a channels-last depthwise layer (one input and one output channel per group):
  * {@code gw[c][t] = Σ_i x[i][c] · gy[i·s − pb + t·d][c]}. A pixel's channels are adjacent in x and gy, so the
  * vectors run across channels: a task is an x row, whose slot (the whole of gw) gets, per tap that lands inside
- * gy on that row, the sum over the row's columns in one vector per block of channels (the last partial block
- * masked). Each channel's sum runs along its own lane, so no sum crosses lanes.
+ * gy on that row, the sum over the row's columns in one vector per block of channels (four partial sums for
+ * whole vectors; the last partial block masked). Each channel's sum runs along its own lane, so no sum crosses lanes.
  */
 final class DepthwiseLastWeightF64 implements DoubleWeightRows {
     static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
@@ -62,9 +62,13 @@ final class DepthwiseLastWeightF64 implements DoubleWeightRows {
                 if (iw0 >= iw1) continue;
                 long off = (long) kw * g.d[2] - g.pb[2];   // gy column = iw·s + off
                 for (int c0 = 0; c0 < c; c0 += L) {
-                    VectorMask<Double> m = S.indexInRange(c0, c);
-                    DoubleVector acc = DoubleVector.zero(S);
                     int xa = xRow + iw0 * c + c0, ga = gyRow + (int) (iw0 * sw + off) * c + c0;
+                    if (c0 + L <= c) {
+                        sum(x, xa, gy, ga, iw1 - iw0, tap, c0);
+                        continue;
+                    }
+                    VectorMask<Double> m = S.indexInRange(c0, c);   // the last, partial vector of channels
+                    DoubleVector acc = DoubleVector.zero(S);
                     for (int iw = iw0; iw < iw1; iw++, xa += c, ga += sw * c) {
                         acc = DoubleVector.fromArray(S, x, xa, m).fma(DoubleVector.fromArray(S, gy, ga, m), acc);
                     }
@@ -74,5 +78,24 @@ final class DepthwiseLastWeightF64 implements DoubleWeightRows {
                 for (int ch = 0; ch < c; ch++) out[outOff + ch * g.kVol + t] = tap[ch];
             }
         }
+    }
+
+    /**
+     * {@code Σ x · gy} over {@code pixels} pixels from {@code xa} and {@code ga} (a whole vector of channels; the
+     * pixels s apart in gy) into {@code sums[at …]}: four sums in flight, one per pixel modulo 4, added in a
+     * fixed order (one sum held each FMA a latency behind the last).
+     */
+    private void sum(double[] x, int xa, double[] gy, int ga, int pixels, double[] sums, int at) {
+        int c = g.cout, step = g.s[2] * c;
+        DoubleVector a0 = DoubleVector.zero(S), a1 = DoubleVector.zero(S), a2 = DoubleVector.zero(S), a3 = DoubleVector.zero(S);
+        int i = 0;
+        for (; i + 4 <= pixels; i += 4, xa += 4 * c, ga += 4 * step) {
+            a0 = DoubleVector.fromArray(S, x, xa).fma(DoubleVector.fromArray(S, gy, ga), a0);
+            a1 = DoubleVector.fromArray(S, x, xa + c).fma(DoubleVector.fromArray(S, gy, ga + step), a1);
+            a2 = DoubleVector.fromArray(S, x, xa + 2 * c).fma(DoubleVector.fromArray(S, gy, ga + 2 * step), a2);
+            a3 = DoubleVector.fromArray(S, x, xa + 3 * c).fma(DoubleVector.fromArray(S, gy, ga + 3 * step), a3);
+        }
+        for (; i < pixels; i++, xa += c, ga += step) a0 = DoubleVector.fromArray(S, x, xa).fma(DoubleVector.fromArray(S, gy, ga), a0);
+        a0.add(a1).add(a2.add(a3)).intoArray(sums, at);
     }
 }
