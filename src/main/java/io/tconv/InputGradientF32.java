@@ -131,7 +131,7 @@ final class InputGradientF32 {
     }
 
     /**
-     * The class's weights as its plan's {@code [Cin', Cout'/g, k'…]}: input channel {@code (co, residue m)} of
+     * The class's weights as its plan's {@code [Cin', Cout'/g, k'…]}: input channel {@code (residue m, co)} of
      * each group, output channel ci, tap t' = {@code w[ci][co][residue m's taps, flipped]}.
      */
     private float[] subWeights(float[] w, List<Residue> members, int[] kSub) {
@@ -152,7 +152,7 @@ final class InputGradientF32 {
                 for (int grp = 0; grp < g; grp++) {
                     for (int co = 0; co < cog; co++) {
                         for (int ci = 0; ci < cig; ci++) {
-                            r[((((grp * cog + co) * residues + m) * cig + ci) * subVol) + tp] = w[((grp * cig + ci) * cog + co) * kVol + t];
+                            r[((((grp * residues + m) * cog + co) * cig + ci) * subVol) + tp] = w[((grp * cig + ci) * cog + co) * kVol + t];
                         }
                     }
                 }
@@ -203,40 +203,48 @@ final class InputGradientF32 {
     }
 
     /**
-     * One image's input of every class, {@code ĝ[co, m][u] = gy[co][(u + δ_m)·s + r_m]} (zero where that is
-     * outside gy) for its residues m, in the spec's layout, into {@code buf[class]} at image {@code slot}: row by
-     * row, each gy plane once for all classes while it is in cache.
+     * One image's input of every class, {@code ĝ[m, co][u] = gy[co][(u + δ_m)·s + r_m]} (zero where that is
+     * outside gy; channels residue-major within a group) for its residues m, in the spec's layout, into
+     * {@code buf[class]} at image {@code slot}: channels-first row by row, each gy plane once for all classes
+     * while it is in cache; channels-last pixel by pixel, each group's channels of a gy pixel in one copy.
      */
     private void split(float[] gy, int gyImage, float[][] buf, int slot) {
-        int cout = spec.outChannels(), outPlane = out3[0] * out3[1] * out3[2];
+        int cout = spec.outChannels(), cog = spec.outChannelsPerGroup(), groups = spec.groups();
         boolean last = spec.channelsLast();
-        for (int co = 0; co < cout; co++) {
-            int gyPlane = gyImage + co * (last ? 1 : outPlane), gyPixel = last ? cout : 1;
-            for (int p = 0; p < classes.size(); p++) {
-                List<Residue> members = classes.get(p);
-                int[] u = extents.get(p);
-                int residues = members.size(), uVol = u[0] * u[1] * u[2], channels = cout * residues;
-                float[] res = buf[p];
-                for (int m = 0; m < residues; m++) {
-                    Residue rs = members.get(m);
-                    int dd = rs.delta0()[0], dh = rs.delta0()[1], dw = rs.delta0()[2];   // q of u = 0
-                    int channel = co * residues + m, pixel = last ? channels : 1;
-                    int base = slot * channels * uVol + channel * (last ? 1 : uVol);
-                    // the u along W whose q lies in gy (none when a crop reaches past the kernel)
-                    int w0 = Math.min(u[2], Math.max(0, -dw)), w1 = Math.max(w0, Math.min(u[2], rs.q()[2] - dw));
+        for (int p = 0; p < classes.size(); p++) {
+            List<Residue> members = classes.get(p);
+            int[] u = extents.get(p);
+            int residues = members.size(), uVol = u[0] * u[1] * u[2], channels = cout * residues;
+            float[] res = buf[p];
+            for (int m = 0; m < residues; m++) {
+                Residue rs = members.get(m);
+                int dd = rs.delta0()[0], dh = rs.delta0()[1], dw = rs.delta0()[2];   // q of u = 0
+                // the u along W whose q lies in gy (none when a crop reaches past the kernel)
+                int w0 = Math.min(u[2], Math.max(0, -dw)), w1 = Math.max(w0, Math.min(u[2], rs.q()[2] - dw));
+                for (int co = 0; co < (last ? 1 : cout); co++) {   // channels-last: every channel at once
+                    int channel = (co / cog * residues + m) * cog + co % cog, pixel = last ? channels : 1;
+                    int base = slot * channels * uVol + (last ? 0 : channel * uVol);
                     for (int ud = 0, row = base; ud < u[0]; ud++) {
                         for (int uh = 0; uh < u[1]; uh++, row += u[2] * pixel) {
                             int qd = ud + dd, qh = uh + dh;
                             boolean inside = qd >= 0 && qd < rs.q()[0] && qh >= 0 && qh < rs.q()[1];
                             int a = inside ? w0 : u[2], e = inside ? w1 : u[2];
-                            for (int uw = 0; uw < a; uw++) res[row + uw * pixel] = 0f;
-                            if (e > a) {
-                                int from = gyPlane + (((qd * s3[0] + rs.r()[0]) * out3[1] + qh * s3[1] + rs.r()[1]) * out3[2]
-                                        + (w0 + dw) * s3[2] + rs.r()[2]) * gyPixel, step = s3[2] * gyPixel;
-                                if (pixel == 1) ops.gather(gy, from, step, res, row + a, e - a);
-                                else for (int uw = a; uw < e; uw++, from += step) res[row + uw * pixel] = gy[from];
+                            int from = (((qd * s3[0] + rs.r()[0]) * out3[1] + qh * s3[1] + rs.r()[1]) * out3[2] + (w0 + dw) * s3[2] + rs.r()[2]);
+                            if (last) {   // from is the gy pixel of uw = a where a < e
+                                for (int uw = 0; uw < u[2]; uw++) {
+                                    boolean copy = uw >= a && uw < e;
+                                    int at = gyImage + (from + (uw - a) * s3[2]) * cout;
+                                    for (int grp = 0; grp < groups; grp++) {
+                                        int to = row + uw * pixel + (grp * residues + m) * cog;
+                                        if (copy) System.arraycopy(gy, at + grp * cog, res, to, cog);
+                                        else Arrays.fill(res, to, to + cog, 0f);
+                                    }
+                                }
+                            } else {
+                                for (int uw = 0; uw < a; uw++) res[row + uw] = 0f;
+                                if (e > a) ops.gather(gy, gyImage + co * out3[0] * out3[1] * out3[2] + from, s3[2], res, row + a, e - a);
+                                for (int uw = e; uw < u[2]; uw++) res[row + uw] = 0f;
                             }
-                            for (int uw = e; uw < u[2]; uw++) res[row + uw * pixel] = 0f;
                         }
                     }
                 }
