@@ -211,14 +211,15 @@ public final class WeightGradientF32 {
     /**
      * {@code gw} of each of {@code groups} parts of {@code perGroup} weights as the sum of its slots of partial
      * sums, {@code slots[(grp·perGroupSlots + k) · perGroup …]} for k in increasing order: a fixed order, whatever
-     * the thread count.
+     * the thread count. Slot by slot, so that the adds run along the weights (vectorized by C2), not as one
+     * chain of dependent adds per weight (dw32 NHWC: 16% of the weight gradient's time).
      */
     private static void addSlots(float[] slots, int groups, int perGroup, int perGroupSlots, float[] gw, Parallel parallel) {
         parallel.run(groups, (long) perGroupSlots * perGroup, grp -> {
-            for (int j = 0; j < perGroup; j++) {
-                float sum = 0;
-                for (int t = grp * perGroupSlots; t < (grp + 1) * perGroupSlots; t++) sum += slots[t * perGroup + j];
-                gw[grp * perGroup + j] = sum;
+            int to = grp * perGroup;
+            java.util.Arrays.fill(gw, to, to + perGroup, 0f);
+            for (int t = grp * perGroupSlots; t < (grp + 1) * perGroupSlots; t++) {
+                for (int j = 0, from = t * perGroup; j < perGroup; j++) gw[to + j] += slots[from + j];
             }
         });
     }
