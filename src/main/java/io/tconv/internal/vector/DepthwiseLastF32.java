@@ -22,32 +22,15 @@ final class DepthwiseLastF32 implements FloatKernel {
 
     private final Geometry g;
     private final Taps tapsD, tapsH;
-    /** Per W residue: the W taps that reach its cells (increasing), their input offsets δ, and its cell count. */
-    private final int[][] wTap, wDelta;
-    private final int[] wCount;
+    /** Per W residue: the W taps that reach its cells, their input offsets δ, its cells and its interior. */
+    private final WResidues residues;
     private final float[] w, bias;
 
     DepthwiseLastF32(Geometry g, float[] weight, float[] bias, Workspace workspace) {
         this.g = g;
         tapsD = new Taps(g.in[0], g.k[0], g.s[0], g.d[0], g.pb[0], g.out[0]);
         tapsH = new Taps(g.in[1], g.k[1], g.s[1], g.d[1], g.pb[1], g.out[1]);
-        int sw = g.s[2];
-        wTap = new int[sw][];
-        wDelta = new int[sw][];
-        wCount = new int[sw];
-        for (int r = 0; r < sw; r++) {
-            wCount[r] = g.out[2] > r ? (g.out[2] - r + sw - 1) / sw : 0;
-            int[] taps = new int[g.k[2]], deltas = new int[g.k[2]];
-            int count = 0;
-            for (int t = 0; t < g.k[2]; t++) {
-                long off = (long) r + g.pb[2] - (long) t * g.d[2];   // output r + s·q reads input q + off / s
-                if (Math.floorMod(off, sw) != 0) continue;
-                taps[count] = t;
-                deltas[count++] = Math.toIntExact(Math.floorDiv(off, sw));
-            }
-            wTap[r] = java.util.Arrays.copyOf(taps, count);
-            wDelta[r] = java.util.Arrays.copyOf(deltas, count);
-        }
+        residues = new WResidues(g);
         workspace.check(name(), sharedBytes(), 0);
         int c = g.cout;
         w = new float[g.kVol * c];
@@ -72,7 +55,7 @@ final class DepthwiseLastF32 implements FloatKernel {
 
     @Override
     public long sharedBytes() {
-        long tables = 4L * (tapsD.start.length + tapsH.start.length + 2L * (tapsD.tap.length + tapsH.tap.length) + 2L * g.k[2] + g.s[2]);
+        long tables = 4L * (tapsD.start.length + tapsH.start.length + 2L * (tapsD.tap.length + tapsH.tap.length)) + residues.bytes();
         return (long) Float.BYTES * ((long) g.kVol * g.cout + g.cout) + tables;
     }
 
@@ -81,20 +64,12 @@ final class DepthwiseLastF32 implements FloatKernel {
 
     @Override
     public void run(int n, int task, float[] x, int xOff, float[] y, int yOff) {
-        int od = task / g.out[1], oh = task % g.out[1], c = g.cout, full = c - c % L, inW = g.in[2];
+        int od = task / g.out[1], oh = task % g.out[1], c = g.cout, full = c - c % L;
         int xImage = xOff + n * g.inImage(), yRow = yOff + n * g.outImage() + (od * g.out[1] + oh) * g.out[2] * c;
         int rows = (tapsD.start[od + 1] - tapsD.start[od]) * (tapsH.start[oh + 1] - tapsH.start[oh]);
         for (int r = 0; r < g.s[2]; r++) {
-            int[] delta = wDelta[r];
-            int terms = rows * delta.length, cells = wCount[r];
-            // the cells whose every term reads inside the input
-            int q0 = 0, q1 = cells;
-            for (int dl : delta) {
-                q0 = Math.max(q0, -dl);
-                q1 = Math.min(q1, inW - dl);
-            }
-            q0 = Math.min(q0, cells);
-            q1 = Math.max(q1, q0);
+            int terms = rows * residues.delta[r].length, cells = residues.count[r];
+            int q0 = residues.interior0[r], q1 = residues.interior1[r];   // the cells whose every term reads inside the input
             int yCells = yRow + r * c, yStep = g.s[2] * c;
             if (terms == 0 || full == 0) q1 = q0;
             for (int j = 0; j < terms; j += 4) {
@@ -120,16 +95,16 @@ final class DepthwiseLastF32 implements FloatKernel {
 
     /** Where term j of W residue r (D tap, H tap, W tap of the residue, in that order) reads the input for q = 0. */
     private int termX(int od, int oh, int r, int j, int xImage) {
-        int nW = wTap[r].length, nH = tapsH.start[oh + 1] - tapsH.start[oh];
+        int nW = residues.tap[r].length, nH = tapsH.start[oh + 1] - tapsH.start[oh];
         int a = tapsD.start[od] + j / nW / nH, b = tapsH.start[oh] + j / nW % nH;
-        return xImage + ((tapsD.input[a] * g.in[1] + tapsH.input[b]) * g.in[2] + wDelta[r][j % nW]) * g.cout;
+        return xImage + ((tapsD.input[a] * g.in[1] + tapsH.input[b]) * g.in[2] + residues.delta[r][j % nW]) * g.cout;
     }
 
     /** Where term j's weights start. */
     private int termW(int od, int oh, int r, int j) {
-        int nW = wTap[r].length, nH = tapsH.start[oh + 1] - tapsH.start[oh];
+        int nW = residues.tap[r].length, nH = tapsH.start[oh + 1] - tapsH.start[oh];
         int a = tapsD.start[od] + j / nW / nH, b = tapsH.start[oh] + j / nW % nH;
-        return ((tapsD.tap[a] * g.k[1] + tapsH.tap[b]) * g.k[2] + wTap[r][j % nW]) * g.cout;
+        return ((tapsD.tap[a] * g.k[1] + tapsH.tap[b]) * g.k[2] + residues.tap[r][j % nW]) * g.cout;
     }
 
     /** Four terms onto cells [q0, q1) of channels [c0, c0 + L): from the bias when {@code first}, else from y. */
@@ -160,7 +135,7 @@ final class DepthwiseLastF32 implements FloatKernel {
     /** Cell q of W residue r, channels [c0, c1): the bias plus its terms that read inside the input, in order. */
     private void cell(float[] x, float[] y, int od, int oh, int r, int q, int c0, int c1, int xImage, int ya) {
         int c = g.cout, inW = g.in[2], kh = g.k[1], kw = g.k[2];
-        int[] tw = wTap[r], dl = wDelta[r];
+        int[] tw = residues.tap[r], dl = residues.delta[r];
         int ch = c0;
         for (; ch + L <= c1; ch += L) {
             FloatVector acc = FloatVector.fromArray(S, bias, ch);
