@@ -234,7 +234,10 @@ public final class WeightGradientF32 {
      * L1, and sums k in increasing order: results do not depend on the thread count.
      */
     private void tiled(int batch, float[] x, int xOff, float[] gy, int gyOff, float[] gw, Parallel parallel) {
-        int mr = ops.tileRows(), lanes = ops.lanes(), nr = Math.min(ops.tileVectors(), (g.cog + lanes - 1) / lanes) * lanes;
+        // Panels as even as the widest tile allows: 4 vectors of output channels as 2 + 2, not 3 + 1 (whose
+        // one-vector tile runs at a third of the rate).
+        int mr = ops.tileRows(), lanes = ops.lanes(), vectorsPerGroup = (g.cog + lanes - 1) / lanes;
+        int nr = ceilDiv(vectorsPerGroup, ceilDiv(vectorsPerGroup, ops.tileVectors())) * lanes;
         int xPanels = (g.cig + mr - 1) / mr, yPanels = (g.cog + nr - 1) / nr, width = yPanels * nr;
         int positions = arrayLength((long) batch * planeLength, 1), yRows = arrayLength(positions + (long) planeLength, 1);
         Work work = work(batch);
@@ -456,5 +459,9 @@ public final class WeightGradientF32 {
                 }
             }
         }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 }
