@@ -7,8 +7,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The float input gradient of a channels-last layer with whole vectors of input channels and few gy channels per
- * group: {@code gx[i][ci] = Σ_t Σ_co w[ci][co][t] · gy[i·s − pb + t·d][co]}. A gx pixel's channels are
+ * The float input gradient of a channels-last layer whose groups hold whole blocks of four vectors of input
+ * channels: {@code gx[i][ci] = Σ_t Σ_co w[ci][co][t] · gy[i·s − pb + t·d][co]}. A gx pixel's channels are
  * adjacent, so the vectors run across them: each term (tap, gy channel) broadcasts its gy value against a
  * vector of weights per block of input channels, with the weights packed per block of four vectors; two
  * pixels and four vectors of input channels are summed in registers (a flat list of the row's terms, as the
