@@ -328,6 +328,10 @@ class GradientsTest {
         boolean vector = io.tconv.internal.Providers.fallback() == null;
         assertTrue(paths.contains("bands") && paths.contains("rows") == vector && paths.contains("depthwise channels-last") == vector
                 && paths.contains("channels-last dots") == vector && paths.contains("channels-last broadcasts") == vector, "paths: " + paths);
+        // Four input channels: the tiles would waste none of their rows, but the provider's rows are faster.
+        ConvTransposeSpec four = ConvTransposeSpec.builder(4, 16).inputSize(20, 20).kernel(3, 3).stride(2, 2).build();
+        String path = new io.tconv.internal.WeightGradientF32(new io.tconv.internal.Geometry(four), provider).path();
+        assertEquals(vector ? "rows" : "tiles", path);
     }
 
     /** gx by its definition, and per cell Σ|w·gy| (the scale of its rounding error). */
