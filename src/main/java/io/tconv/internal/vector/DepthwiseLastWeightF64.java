@@ -10,23 +10,54 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The double weight gradient of a channels-last depthwise layer (one input and one output channel per group):
  * {@code gw[c][t] = Σ_i x[i][c] · gy[i·s − pb + t·d][c]}. A pixel's channels are adjacent in x and gy, so the
- * vectors run across channels: a task is an x row, whose slot (the whole of gw) gets, per tap that lands inside
- * gy on that row, the sum over the row's columns in one vector per block of channels (four partial sums for
- * whole vectors; the last partial block masked). Each channel's sum runs along its own lane, so no sum crosses lanes.
+ * vectors run across channels and no sum crosses lanes. A task is a band of x rows; per row, the taps through
+ * which it meets gy go four at a time, and for each block of two vectors of channels, each x vector loaded once
+ * feeds the four taps' sums (eight vectors in registers) along the columns where all four land inside gy; the
+ * few columns at the ends where only some do go a pixel at a time. The sums gather per thread as {@code [tap][channel]} and go to the task's
+ * slot, {@code [channel][tap]}, at the band's end.
  */
 final class DepthwiseLastWeightF64 implements DoubleWeightRows {
     static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
     static final int L = S.length();
+    /**
+     * A task's multiply-adds, at least: rows per band so that the transposition into the slot costs little (dw32:
+     * 16 rows, four tasks an image).
+     */
+    private static final long TASK_MACS = 1 << 19;
     private final Geometry g;
-    /** Per thread: one tap's sums of every channel, before they go to their places {@code c·kVol + tap}. */
+    /** Channels rounded up to whole vectors: the pitch of the per-thread sums. */
+    private final int pitch;
+    /** x rows (D × H) per task, and tasks per image. */
+    private final int bandRows, bands;
+    /** Per W tap: the first x column whose tap lands inside gy, the column after the last, its gy column at iw = 0. */
+    private final int[] first, end, shift;
+    /** Per thread: the band's sums {@code [tap][channel]}. */
     private final ThreadLocal<double[]> sums;
-    /** Per thread: a row's (D, H) taps inside gy, their gy rows and their tap indices (times kW). */
+    /**
+     * Per thread: a row's (D, H) taps inside gy, their gy rows and their tap indices (times kW); a block's four
+     * taps, their gy offsets and the places of their sums.
+     */
     private final ThreadLocal<int[][]> taps;
 
-    DepthwiseLastWeightF64(Geometry g) {
+    /** @param bandBytes at most the bytes of a band's rows of x (less than a row: one row; small in tests) */
+    DepthwiseLastWeightF64(Geometry g, long bandBytes) {
         this.g = g;
-        taps = ThreadLocal.withInitial(() -> new int[2][g.k[0] * g.k[1]]);
-        sums = ThreadLocal.withInitial(() -> new double[g.cout]);
+        pitch = (g.cout + L - 1) / L * L;
+        int rows = g.in[0] * g.in[1];
+        long rowMacs = Math.max(1, (long) g.in[2] * g.cout * g.kVol), rowBytes = (long) Double.BYTES * g.in[2] * g.cout;
+        long perBand = Math.max(1, Math.min(rows, Math.min((TASK_MACS + rowMacs - 1) / rowMacs, bandBytes / Math.max(1, rowBytes))));
+        bands = (int) ((rows + perBand - 1) / perBand);
+        bandRows = (rows + bands - 1) / bands;
+        first = new int[g.k[2]];
+        end = new int[g.k[2]];
+        shift = new int[g.k[2]];
+        for (int kw = 0; kw < g.k[2]; kw++) {
+            first[kw] = GyTaps.firstColumn(g, kw);
+            end[kw] = GyTaps.endColumn(g, kw);
+            shift[kw] = kw * g.d[2] - g.pb[2];
+        }
+        taps = ThreadLocal.withInitial(() -> new int[][] {new int[g.k[0] * g.k[1]], new int[g.k[0] * g.k[1]], new int[4], new int[4]});
+        sums = ThreadLocal.withInitial(() -> new double[g.kVol * pitch]);
     }
 
     static boolean suits(Geometry g) {
@@ -37,65 +68,120 @@ final class DepthwiseLastWeightF64 implements DoubleWeightRows {
     public String name() { return "depthwise channels-last"; }
 
     @Override
-    public int tasksPerImage() { return g.in[0] * g.in[1]; }
+    public int tasksPerImage() { return bands; }
 
     @Override
     public boolean allGroups() { return true; }
 
     @Override
     public long macsPerTask() {
-        return Math.max(1, (long) g.in[2] * g.cout * g.kVol + 4L * g.k[0] * g.k[1] * g.out[2] * g.cout);
+        return Math.max(1, (long) bandRows * g.in[2] * g.cout * g.kVol);
     }
 
     @Override
     public void run(int n, int task, double[] x, int xOff, double[] gy, int gyOff, double[] out, int outOff) {
-        int id = task / g.in[1], ih = task % g.in[1], c = g.cout, inW = g.in[2], sw = g.s[2];
-        Arrays.fill(out, outOff, outOff + c * g.kVol, 0.0);
-        int xRow = xOff + n * g.inImage() + (id * g.in[1] + ih) * inW * c, gyImage = gyOff + n * g.outImage();
-        double[] tap = sums.get();
-        int[][] rows = taps.get();   // the (D, H) taps inside gy for this row: their gy rows and tap indices
-        int count = GyTaps.of(g, id, ih, gyImage, rows[0], rows[1]);
-        for (int j = 0; j < count; j++) {
-            int gyRow = rows[0][j];
-            for (int kw = 0; kw < g.k[2]; kw++) {
-                int iw0 = GyTaps.firstColumn(g, kw), iw1 = GyTaps.endColumn(g, kw);
-                if (iw0 >= iw1) continue;
-                long off = (long) kw * g.d[2] - g.pb[2];   // gy column = iw·s + off
-                for (int c0 = 0; c0 < c; c0 += L) {
-                    int xa = xRow + iw0 * c + c0, ga = gyRow + (int) (iw0 * sw + off) * c + c0;
-                    if (c0 + L <= c) {
-                        sum(x, xa, gy, ga, iw1 - iw0, tap, c0);
-                        continue;
-                    }
-                    VectorMask<Double> m = S.indexInRange(c0, c);   // the last, partial vector of channels
-                    DoubleVector acc = DoubleVector.zero(S);
-                    for (int iw = iw0; iw < iw1; iw++, xa += c, ga += sw * c) {
-                        acc = DoubleVector.fromArray(S, x, xa, m).fma(DoubleVector.fromArray(S, gy, ga, m), acc);
-                    }
-                    acc.intoArray(tap, c0, m);
+        double[] acc = sums.get();
+        Arrays.fill(acc, 0.0);
+        for (int r = task * bandRows; r < Math.min((task + 1) * bandRows, g.in[0] * g.in[1]); r++) row(n, r, x, xOff, gy, gyOff, acc);
+        for (int ch = 0; ch < g.cout; ch++) {
+            for (int t = 0; t < g.kVol; t++) out[outOff + ch * g.kVol + t] = acc[t * pitch + ch];
+        }
+    }
+
+    /** {@return the channels of the block from c0: two whole vectors, else one (partial at the end)} */
+    private int width(int c0) {
+        return c0 + 2 * L <= g.cout ? 2 * L : L;
+    }
+
+    /** Adds x row r's sums over its taps into {@code acc}. */
+    private void row(int n, int r, double[] x, int xOff, double[] gy, int gyOff, double[] acc) {
+        int c = g.cout, inW = g.in[2], kW = g.k[2], step = g.s[2] * c, xRow = xOff + n * g.inImage() + r * inW * c;
+        int[][] rows = taps.get();
+        int[] off = rows[2], at = rows[3];
+        int count = GyTaps.of(g, r / g.in[1], r % g.in[1], gyOff + n * g.outImage(), rows[0], rows[1]), pairs = count * kW;
+        // the row's (D/H tap, W tap) pairs, four at a time; a last, short block repeats its last pair
+        for (int p0 = 0; p0 < pairs; p0 += 4) {
+            int m = Math.min(4, pairs - p0), lo = 0, hi = inW;
+            for (int u = 0; u < 4; u++) {
+                int pair = p0 + Math.min(u, m - 1), kw = pair % kW;
+                off[u] = rows[0][pair / kW] + shift[kw] * c;
+                at[u] = (rows[1][pair / kW] + kw) * pitch;
+                lo = Math.max(lo, first[kw]);
+                hi = Math.min(hi, end[kw]);
+            }
+            if (hi <= lo) lo = hi = inW;   // no column where all four land inside: every column goes alone
+            for (int c0 = 0; c0 < c; c0 += width(c0)) {
+                if (hi <= lo) ;   // the pixels below go alone
+                else if (width(c0) == 2 * L) two(x, xRow + lo * c + c0, gy, off, lo * step + c0, hi - lo, acc, at, c0, m);
+                else one(x, xRow + lo * c + c0, gy, off, lo * step + c0, hi - lo, acc, at, c0, m, S.indexInRange(c0, c));
+                for (int u = 0; u < m; u++) {
+                    int kw = (p0 + u) % kW;
+                    for (int iw = first[kw]; iw < Math.min(lo, end[kw]); iw++) pixel(c0, x, xRow + iw * c + c0, gy, off[u] + iw * step + c0, acc, at[u] + c0);
+                    for (int iw = Math.max(hi, first[kw]); iw < end[kw]; iw++) pixel(c0, x, xRow + iw * c + c0, gy, off[u] + iw * step + c0, acc, at[u] + c0);
                 }
-                int t = rows[1][j] + kw;
-                for (int ch = 0; ch < c; ch++) out[outOff + ch * g.kVol + t] = tap[ch];
             }
         }
     }
 
     /**
-     * {@code Σ x · gy} over {@code pixels} pixels from {@code xa} and {@code ga} (a whole vector of channels; the
-     * pixels s apart in gy) into {@code sums[at …]}: four sums in flight, one per pixel modulo 4, added in a
-     * fixed order (one sum held each FMA a latency behind the last).
+     * Adds the sums over {@code pixels} columns of four taps (x from xa, gy from {@code off[u] + ga}, columns C
+     * and s·C apart) of two whole vectors of channels into {@code acc[at[u] + c0 …]} for the first m taps.
      */
-    private void sum(double[] x, int xa, double[] gy, int ga, int pixels, double[] sums, int at) {
-        int c = g.cout, step = g.s[2] * c;
-        DoubleVector a0 = DoubleVector.zero(S), a1 = DoubleVector.zero(S), a2 = DoubleVector.zero(S), a3 = DoubleVector.zero(S);
-        int i = 0;
-        for (; i + 4 <= pixels; i += 4, xa += 4 * c, ga += 4 * step) {
-            a0 = DoubleVector.fromArray(S, x, xa).fma(DoubleVector.fromArray(S, gy, ga), a0);
-            a1 = DoubleVector.fromArray(S, x, xa + c).fma(DoubleVector.fromArray(S, gy, ga + step), a1);
-            a2 = DoubleVector.fromArray(S, x, xa + 2 * c).fma(DoubleVector.fromArray(S, gy, ga + 2 * step), a2);
-            a3 = DoubleVector.fromArray(S, x, xa + 3 * c).fma(DoubleVector.fromArray(S, gy, ga + 3 * step), a3);
+    private void two(double[] x, int xa, double[] gy, int[] off, int ga, int pixels, double[] acc, int[] at, int c0, int m) {
+        int c = g.cout, step = g.s[2] * c, d1 = off[1] - off[0], d2 = off[2] - off[0], d3 = off[3] - off[0];
+        DoubleVector a0 = DoubleVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+        for (int i = 0, y = off[0] + ga; i < pixels; i++, xa += c, y += step) {
+            DoubleVector xa0 = DoubleVector.fromArray(S, x, xa), xb0 = DoubleVector.fromArray(S, x, xa + L);
+            a0 = xa0.fma(DoubleVector.fromArray(S, gy, y), a0);
+            b0 = xb0.fma(DoubleVector.fromArray(S, gy, y + L), b0);
+            a1 = xa0.fma(DoubleVector.fromArray(S, gy, y + d1), a1);
+            b1 = xb0.fma(DoubleVector.fromArray(S, gy, y + d1 + L), b1);
+            a2 = xa0.fma(DoubleVector.fromArray(S, gy, y + d2), a2);
+            b2 = xb0.fma(DoubleVector.fromArray(S, gy, y + d2 + L), b2);
+            a3 = xa0.fma(DoubleVector.fromArray(S, gy, y + d3), a3);
+            b3 = xb0.fma(DoubleVector.fromArray(S, gy, y + d3 + L), b3);
         }
-        for (; i < pixels; i++, xa += c, ga += step) a0 = DoubleVector.fromArray(S, x, xa).fma(DoubleVector.fromArray(S, gy, ga), a0);
-        a0.add(a1).add(a2.add(a3)).intoArray(sums, at);
+        add(acc, at[0] + c0, a0, b0);
+        if (m > 1) add(acc, at[1] + c0, a1, b1);
+        if (m > 2) add(acc, at[2] + c0, a2, b2);
+        if (m > 3) add(acc, at[3] + c0, a3, b3);
+    }
+
+    /** {@link #two} for one vector of channels, masked by v (lanes past the channels sum zeros; acc has room). */
+    private void one(double[] x, int xa, double[] gy, int[] off, int ga, int pixels, double[] acc, int[] at, int c0, int m, VectorMask<Double> v) {
+        int c = g.cout, step = g.s[2] * c, d1 = off[1] - off[0], d2 = off[2] - off[0], d3 = off[3] - off[0];
+        DoubleVector a0 = DoubleVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int i = 0, y = off[0] + ga; i < pixels; i++, xa += c, y += step) {
+            DoubleVector xv = DoubleVector.fromArray(S, x, xa, v);
+            a0 = xv.fma(DoubleVector.fromArray(S, gy, y, v), a0);
+            a1 = xv.fma(DoubleVector.fromArray(S, gy, y + d1, v), a1);
+            a2 = xv.fma(DoubleVector.fromArray(S, gy, y + d2, v), a2);
+            a3 = xv.fma(DoubleVector.fromArray(S, gy, y + d3, v), a3);
+        }
+        add(acc, at[0] + c0, a0);
+        if (m > 1) add(acc, at[1] + c0, a1);
+        if (m > 2) add(acc, at[2] + c0, a2);
+        if (m > 3) add(acc, at[3] + c0, a3);
+    }
+
+    private static void add(double[] acc, int at, DoubleVector a) {
+        DoubleVector.fromArray(S, acc, at).add(a).intoArray(acc, at);
+    }
+
+    private static void add(double[] acc, int at, DoubleVector a, DoubleVector b) {
+        add(acc, at, a);
+        add(acc, at + L, b);
+    }
+
+    /** Adds one pixel's {@code x · gy} of the channel block from c0 (x at xa, gy at ga) into {@code acc[at …]}. */
+    private void pixel(int c0, double[] x, int xa, double[] gy, int ga, double[] acc, int at) {
+        if (width(c0) == 2 * L) {
+            DoubleVector.fromArray(S, x, xa).fma(DoubleVector.fromArray(S, gy, ga), DoubleVector.fromArray(S, acc, at)).intoArray(acc, at);
+            DoubleVector.fromArray(S, x, xa + L).fma(DoubleVector.fromArray(S, gy, ga + L), DoubleVector.fromArray(S, acc, at + L))
+                    .intoArray(acc, at + L);
+        } else {
+            VectorMask<Double> v = S.indexInRange(c0, g.cout);
+            DoubleVector.fromArray(S, x, xa, v).fma(DoubleVector.fromArray(S, gy, ga, v), DoubleVector.fromArray(S, acc, at)).intoArray(acc, at);
+        }
     }
 }
