@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code gx[i][c] = Σ_t w[c][t] · gy[i·s − pb + t·d][c]}. A pixel's channels are adjacent in gy and gx, so the
  * vectors run across channels, with the weights packed {@code [tap][channel]}: each gx cell sums its taps that
  * land inside gy in registers, in (D, H, W) tap order, and is stored once; four pixels and two vectors of
- * channels at a time (a flat list of the row's terms) where every W tap lands inside gy, one pixel at a time at
- * the row's ends and in the last, partial vector of channels. A task is a gx row. (The row kernel's
+ * channels at a time (a flat list of the row's terms) where every W tap lands inside gy (the last block moved
+ * back to end where that stretch does), one pixel at a time at the row's ends and in the last, partial vector of
+ * channels. A task is a gx row. (The row kernel's
  * tasks are one group each: on a channels-last depthwise layer each would read every cache line of gy's rows
  * for one float of it.)
  */
@@ -67,16 +68,20 @@ final class DepthwiseLastGradientF32 implements FloatKernel {
         rowTerms.build(id, ih, gyImage, 1, c, 0);   // a term per tap: gy's and the weights' channel 0
         int[][] rows = rowTerms.arrays();
         int whole = c - c % L;   // channels in whole vectors
-        for (int iw = 0; iw < inW; ) {
-            if (iw >= rowTerms.interior0 && iw + 3 < rowTerms.interior1) {   // four pixels, every W tap inside gy
-                for (int c0 = 0; c0 < whole; c0 += 2 * L) {
-                    four(x, rows[2], rows[3], rows[4][1], iw, c0, c0 + L < whole, y, gxRow + iw * c + c0);
+        int i0 = rowTerms.interior0, i1 = rowTerms.interior1;
+        for (int iw = 0; iw < inW; iw++) {
+            if (iw == i0 && i1 - i0 >= 4) {   // four pixels at a time, every W tap inside gy
+                // blocks from i0; a last block that would cross i1 moves back (its overlap is stored again, the same values)
+                for (int at = i0; ; at = Math.min(at + 4, i1 - 4)) {
+                    for (int c0 = 0; c0 < whole; c0 += 2 * L) {
+                        four(x, rows[2], rows[3], rows[4][1], at, c0, c0 + L < whole, y, gxRow + at * c + c0);
+                    }
+                    if (whole < c) for (int i = at; i < at + 4; i++) one(x, rows[0], rows[1], rows[4][0], i, whole, y, gxRow + i * c);
+                    if (at + 4 == i1) break;
                 }
-                for (int i = iw; i < iw + 4; i++) one(x, rows[0], rows[1], rows[4][0], i, whole, y, gxRow + i * c);
-                iw += 4;
+                iw = i1 - 1;
             } else {
                 one(x, rows[0], rows[1], rows[4][0], iw, 0, y, gxRow + iw * c);
-                iw++;
             }
         }
     }
@@ -125,8 +130,19 @@ final class DepthwiseLastGradientF32 implements FloatKernel {
         int c = g.cout, outW = g.out[2], kw = g.k[2], ow0 = iw * g.s[2] - g.pb[2];   // the gy column of W tap 0
         boolean inside = iw >= rowTerms.interior0 && iw < rowTerms.interior1;
         for (int c0 = from; c0 < c; c0 += L) {
-            VectorMask<Float> m = S.indexInRange(c0, c);   // all lanes but in the last, partial vector of channels
             FloatVector acc = FloatVector.zero(S);
+            if (c0 + L <= c) {
+                for (int j = 0; j < count; j++) {
+                    int gyAt = gyRows[j] + ow0 * c + c0, wAt = tapRows[j] * c + c0;
+                    for (int t = 0; t < kw; t++, gyAt += g.d[2] * c, wAt += c) {
+                        if (!inside && (ow0 + t * g.d[2] < 0 || ow0 + t * g.d[2] >= outW)) continue;
+                        acc = FloatVector.fromArray(S, gy, gyAt).fma(FloatVector.fromArray(S, w, wAt), acc);
+                    }
+                }
+                acc.intoArray(gx, to + c0);
+                continue;
+            }
+            VectorMask<Float> m = S.indexInRange(c0, c);   // the last, partial vector of channels
             for (int j = 0; j < count; j++) {
                 int gyAt = gyRows[j] + ow0 * c + c0, wAt = tapRows[j] * c + c0;
                 for (int t = 0; t < kw; t++, gyAt += g.d[2] * c, wAt += c) {
