@@ -327,10 +327,20 @@ public final class WeightGradientF64 {
     /**
      * Copies a run of {@code length} positions of every channel ({@code src[from + c·channelStride + i·step]})
      * into panels of {@code width} channels per group, {@code [group, panel][row][channel in panel]} with
-     * {@code rows} rows per panel, at rows {@code k …}.
+     * {@code rows} rows per panel, at rows {@code k …}. Channels-last (a channel stride of 1), a position's
+     * channels of a panel are adjacent at both ends: copied as runs (dcgan_128 NHWC: the element-by-element copy
+     * was a quarter of the weight gradient).
      */
     private static void toPanels(double[] src, int from, int channelStride, int step, int length, int channels, int perGroup,
                                  int width, int panelsPerGroup, double[] dst, int k, int rows) {
+        if (channelStride == 1) {
+            for (int c = 0, run; c < channels; c += run) {   // a panel's channels: up to width, within a group
+                int within = c % perGroup, to = ((c / perGroup * panelsPerGroup + within / width) * rows + k) * width, at = from + c;
+                run = Math.min(width, perGroup - within);
+                for (int i = 0; i < length; i++, to += width, at += step) System.arraycopy(src, at, dst, to, run);
+            }
+            return;
+        }
         for (int i0 = 0; i0 < length; i0 += TRANSPOSE_BLOCK) {
             int i1 = Math.min(length, i0 + TRANSPOSE_BLOCK);
             for (int c = 0; c < channels; c++) {
