@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * adjacent in both tensors, so the vectors run across channels, with each channel's weights packed as
  * {@code [tap][channel]}. A task is an output row. Per W residue, the terms that reach the residue's cells (the
  * row's D and H taps × the residue's W taps, in that order) are summed onto the bias four at a time with their
- * weights in registers, each cell loaded and stored once per four terms; the cells where a term falls outside
+ * weights in registers, each cell loaded and stored once per four terms (two vectors of channels at a time
+ * where there are two, so that a cell's channels are stored together); the cells where a term falls outside
  * the input (the row's ends) sum their valid terms one cell at a time, in the same order. No inserted zero is
  * visited.
  */
@@ -79,7 +80,10 @@ final class DepthwiseLastF32 implements FloatKernel {
                 int w0 = termW(od, oh, r, j), w1 = termW(od, oh, r, j + Math.min(1, count - 1));
                 int w2 = termW(od, oh, r, j + Math.min(2, count - 1)), w3 = termW(od, oh, r, j + Math.min(3, count - 1));
                 for (int c0 = 0; c0 < full; c0 += L) {
-                    if (count == 4) four(x, y, j == 0, c0, x0, x1, x2, x3, w0, w1, w2, w3, q0, q1, yCells, yStep);
+                    if (count == 4 && c0 + 2 * L <= full) {
+                        fourTwo(x, y, j == 0, c0, x0, x1, x2, x3, w0, w1, w2, w3, q0, q1, yCells, yStep);
+                        c0 += L;
+                    } else if (count == 4) four(x, y, j == 0, c0, x0, x1, x2, x3, w0, w1, w2, w3, q0, q1, yCells, yStep);
                     else for (int i = 0; i < count; i++) one(x, y, j + i == 0, c0, i == 0 ? x0 : i == 1 ? x1 : x2, i == 0 ? w0 : i == 1 ? w1 : w2, q0, q1, yCells, yStep);
                 }
             }
@@ -120,6 +124,28 @@ final class DepthwiseLastF32 implements FloatKernel {
             acc = FloatVector.fromArray(S, x, x1 + xq).fma(v1, acc);
             acc = FloatVector.fromArray(S, x, x2 + xq).fma(v2, acc);
             FloatVector.fromArray(S, x, x3 + xq).fma(v3, acc).intoArray(y, ya);
+        }
+    }
+
+    /** {@link #four} for two vectors of channels at once: a cell's channels stored together. */
+    private void fourTwo(float[] x, float[] y, boolean first, int c0, int x0, int x1, int x2, int x3, int w0, int w1, int w2, int w3,
+                         int q0, int q1, int yCells, int yStep) {
+        int c = g.cout;
+        FloatVector v0 = FloatVector.fromArray(S, w, w0 + c0), v1 = FloatVector.fromArray(S, w, w1 + c0);
+        FloatVector v2 = FloatVector.fromArray(S, w, w2 + c0), v3 = FloatVector.fromArray(S, w, w3 + c0);
+        FloatVector u0 = FloatVector.fromArray(S, w, w0 + c0 + L), u1 = FloatVector.fromArray(S, w, w1 + c0 + L);
+        FloatVector u2 = FloatVector.fromArray(S, w, w2 + c0 + L), u3 = FloatVector.fromArray(S, w, w3 + c0 + L);
+        FloatVector b = FloatVector.fromArray(S, bias, c0), bb = FloatVector.fromArray(S, bias, c0 + L);
+        for (int q = q0, xq = q0 * c + c0, ya = yCells + q0 * yStep + c0; q < q1; q++, xq += c, ya += yStep) {
+            FloatVector acc = first ? b : FloatVector.fromArray(S, y, ya), acd = first ? bb : FloatVector.fromArray(S, y, ya + L);
+            acc = FloatVector.fromArray(S, x, x0 + xq).fma(v0, acc);
+            acd = FloatVector.fromArray(S, x, x0 + xq + L).fma(u0, acd);
+            acc = FloatVector.fromArray(S, x, x1 + xq).fma(v1, acc);
+            acd = FloatVector.fromArray(S, x, x1 + xq + L).fma(u1, acd);
+            acc = FloatVector.fromArray(S, x, x2 + xq).fma(v2, acc);
+            acd = FloatVector.fromArray(S, x, x2 + xq + L).fma(u2, acd);
+            FloatVector.fromArray(S, x, x3 + xq).fma(v3, acc).intoArray(y, ya);
+            FloatVector.fromArray(S, x, x3 + xq + L).fma(u3, acd).intoArray(y, ya + L);
         }
     }
 

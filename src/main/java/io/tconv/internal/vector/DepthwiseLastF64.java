@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * adjacent in both tensors, so the vectors run across channels, with each channel's weights packed as
  * {@code [tap][channel]}. A task is an output row. Per W residue, the terms that reach the residue's cells (the
  * row's D and H taps × the residue's W taps, in that order) are summed onto the bias four at a time with their
- * weights in registers, each cell loaded and stored once per four terms; the cells where a term falls outside
+ * weights in registers, each cell loaded and stored once per four terms (two vectors of channels at a time
+ * where there are two, so that a cell's channels are stored together); the cells where a term falls outside
  * the input (the row's ends) sum their valid terms one cell at a time, in the same order. No inserted zero is
  * visited.
  */
@@ -79,7 +80,10 @@ final class DepthwiseLastF64 implements DoubleKernel {
                 int w0 = termW(od, oh, r, j), w1 = termW(od, oh, r, j + Math.min(1, count - 1));
                 int w2 = termW(od, oh, r, j + Math.min(2, count - 1)), w3 = termW(od, oh, r, j + Math.min(3, count - 1));
                 for (int c0 = 0; c0 < full; c0 += L) {
-                    if (count == 4) four(x, y, j == 0, c0, x0, x1, x2, x3, w0, w1, w2, w3, q0, q1, yCells, yStep);
+                    if (count == 4 && c0 + 2 * L <= full) {
+                        fourTwo(x, y, j == 0, c0, x0, x1, x2, x3, w0, w1, w2, w3, q0, q1, yCells, yStep);
+                        c0 += L;
+                    } else if (count == 4) four(x, y, j == 0, c0, x0, x1, x2, x3, w0, w1, w2, w3, q0, q1, yCells, yStep);
                     else for (int i = 0; i < count; i++) one(x, y, j + i == 0, c0, i == 0 ? x0 : i == 1 ? x1 : x2, i == 0 ? w0 : i == 1 ? w1 : w2, q0, q1, yCells, yStep);
                 }
             }
@@ -120,6 +124,28 @@ final class DepthwiseLastF64 implements DoubleKernel {
             acc = DoubleVector.fromArray(S, x, x1 + xq).fma(v1, acc);
             acc = DoubleVector.fromArray(S, x, x2 + xq).fma(v2, acc);
             DoubleVector.fromArray(S, x, x3 + xq).fma(v3, acc).intoArray(y, ya);
+        }
+    }
+
+    /** {@link #four} for two vectors of channels at once: a cell's channels stored together. */
+    private void fourTwo(double[] x, double[] y, boolean first, int c0, int x0, int x1, int x2, int x3, int w0, int w1, int w2, int w3,
+                         int q0, int q1, int yCells, int yStep) {
+        int c = g.cout;
+        DoubleVector v0 = DoubleVector.fromArray(S, w, w0 + c0), v1 = DoubleVector.fromArray(S, w, w1 + c0);
+        DoubleVector v2 = DoubleVector.fromArray(S, w, w2 + c0), v3 = DoubleVector.fromArray(S, w, w3 + c0);
+        DoubleVector u0 = DoubleVector.fromArray(S, w, w0 + c0 + L), u1 = DoubleVector.fromArray(S, w, w1 + c0 + L);
+        DoubleVector u2 = DoubleVector.fromArray(S, w, w2 + c0 + L), u3 = DoubleVector.fromArray(S, w, w3 + c0 + L);
+        DoubleVector b = DoubleVector.fromArray(S, bias, c0), bb = DoubleVector.fromArray(S, bias, c0 + L);
+        for (int q = q0, xq = q0 * c + c0, ya = yCells + q0 * yStep + c0; q < q1; q++, xq += c, ya += yStep) {
+            DoubleVector acc = first ? b : DoubleVector.fromArray(S, y, ya), acd = first ? bb : DoubleVector.fromArray(S, y, ya + L);
+            acc = DoubleVector.fromArray(S, x, x0 + xq).fma(v0, acc);
+            acd = DoubleVector.fromArray(S, x, x0 + xq + L).fma(u0, acd);
+            acc = DoubleVector.fromArray(S, x, x1 + xq).fma(v1, acc);
+            acd = DoubleVector.fromArray(S, x, x1 + xq + L).fma(u1, acd);
+            acc = DoubleVector.fromArray(S, x, x2 + xq).fma(v2, acc);
+            acd = DoubleVector.fromArray(S, x, x2 + xq + L).fma(u2, acd);
+            DoubleVector.fromArray(S, x, x3 + xq).fma(v3, acc).intoArray(y, ya);
+            DoubleVector.fromArray(S, x, x3 + xq + L).fma(u3, acd).intoArray(y, ya + L);
         }
     }
 
