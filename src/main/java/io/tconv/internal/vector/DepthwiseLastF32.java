@@ -82,7 +82,7 @@ final class DepthwiseLastF32 implements FloatKernel {
                 for (int c0 = 0; c0 < full; c0 += L) {
                     if (count == 4 && c0 + 2 * L <= full) {
                         fourTwo(x, y, j == 0, c0, x0, x1, x2, x3, w0, w1, w2, w3, q0, q1, yCells, yStep);
-                        c0 += L;
+                        c0 += L;   // (the second vector: the loop adds the next)
                     } else if (count == 4) four(x, y, j == 0, c0, x0, x1, x2, x3, w0, w1, w2, w3, q0, q1, yCells, yStep);
                     else for (int i = 0; i < count; i++) one(x, y, j + i == 0, c0, i == 0 ? x0 : i == 1 ? x1 : x2, i == 0 ? w0 : i == 1 ? w1 : w2, q0, q1, yCells, yStep);
                 }

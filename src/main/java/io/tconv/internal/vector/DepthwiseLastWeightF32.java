@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors run across channels and no sum crosses lanes. A task is a band of x rows; per row, the taps through
  * which it meets gy go four at a time, and for each block of two vectors of channels, each x vector loaded once
  * feeds the four taps' sums (eight vectors in registers) along the columns where all four land inside gy; the
- * few columns at the ends where only some do go a pixel at a time. The sums gather per thread as {@code [tap][channel]} and go to the task's
- * slot, {@code [channel][tap]}, at the band's end.
+ * few columns at the ends where only some do go a pixel at a time. The sums gather per thread as
+ * {@code [tap][channel]} and go to the task's slot, {@code [channel][tap]}, at the band's end.
  */
 final class DepthwiseLastWeightF32 implements FloatWeightRows {
     static final VectorSpecies<Float> S = VectorConstants.FLOATS;
@@ -111,9 +111,8 @@ final class DepthwiseLastWeightF32 implements FloatWeightRows {
             }
             if (hi <= lo) lo = hi = inW;   // no column where all four land inside: every column goes alone
             for (int c0 = 0; c0 < c; c0 += width(c0)) {
-                if (hi <= lo) ;   // the pixels below go alone
-                else if (width(c0) == 2 * L) two(x, xRow + lo * c + c0, gy, off, lo * step + c0, hi - lo, acc, at, c0, m);
-                else one(x, xRow + lo * c + c0, gy, off, lo * step + c0, hi - lo, acc, at, c0, m, S.indexInRange(c0, c));
+                if (hi > lo && width(c0) == 2 * L) two(x, xRow + lo * c + c0, gy, off, lo * step + c0, hi - lo, acc, at, c0, m);
+                else if (hi > lo) one(x, xRow + lo * c + c0, gy, off, lo * step + c0, hi - lo, acc, at, c0, m, S.indexInRange(c0, c));
                 for (int u = 0; u < m; u++) {
                     int kw = (p0 + u) % kW;
                     for (int iw = first[kw]; iw < Math.min(lo, end[kw]); iw++) pixel(c0, x, xRow + iw * c + c0, gy, off[u] + iw * step + c0, acc, at[u] + c0);
