@@ -5,6 +5,7 @@ import io.tconv.internal.Geometry;
 import io.tconv.internal.Taps;
 import io.tconv.internal.Workspace;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,9 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code [tap][channel]}. A task is an output row. Per W residue, the terms that reach the residue's cells (the
  * row's D and H taps × the residue's W taps, in that order) are summed onto the bias four at a time with their
  * weights in registers, each cell loaded and stored once per four terms (two vectors of channels at a time
- * where there are two, so that a cell's channels are stored together); the cells where a term falls outside
- * the input (the row's ends) sum their valid terms one cell at a time, in the same order. No inserted zero is
- * visited.
+ * where there are two, so that a cell's channels are stored together; the last, partial vector masked); the
+ * cells where a term falls outside the input (the row's ends) sum their valid terms one cell at a time, in the
+ * same order. No inserted zero is visited.
  */
 final class DepthwiseLastF64 implements DoubleKernel {
     static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
@@ -72,15 +73,16 @@ final class DepthwiseLastF64 implements DoubleKernel {
             int terms = rows * residues.delta[r].length, cells = residues.count[r];
             int q0 = residues.interior0[r], q1 = residues.interior1[r];   // the cells whose every term reads inside the input
             int yCells = yRow + r * c, yStep = g.s[2] * c;
-            if (terms == 0 || full == 0) q1 = q0;
+            if (terms == 0) q1 = q0;
             for (int j = 0; j < terms; j += 4) {
                 int count = Math.min(4, terms - j);
                 int x0 = termX(od, oh, r, j, xImage), x1 = termX(od, oh, r, j + Math.min(1, count - 1), xImage);
                 int x2 = termX(od, oh, r, j + Math.min(2, count - 1), xImage), x3 = termX(od, oh, r, j + Math.min(3, count - 1), xImage);
                 int w0 = termW(od, oh, r, j), w1 = termW(od, oh, r, j + Math.min(1, count - 1));
                 int w2 = termW(od, oh, r, j + Math.min(2, count - 1)), w3 = termW(od, oh, r, j + Math.min(3, count - 1));
-                for (int c0 = 0; c0 < full; c0 += L) {
-                    if (count == 4 && c0 + 2 * L <= full) {
+                for (int c0 = 0; c0 < c; c0 += L) {
+                    if (c0 == full) partial(x, y, j == 0, c0, count, x0, x1, x2, x3, w0, w1, w2, w3, q0, q1, yCells, yStep);
+                    else if (count == 4 && c0 + 2 * L <= full) {
                         fourTwo(x, y, j == 0, c0, x0, x1, x2, x3, w0, w1, w2, w3, q0, q1, yCells, yStep);
                         c0 += L;   // (the second vector: the loop adds the next)
                     } else if (count == 4) four(x, y, j == 0, c0, x0, x1, x2, x3, w0, w1, w2, w3, q0, q1, yCells, yStep);
@@ -89,10 +91,7 @@ final class DepthwiseLastF64 implements DoubleKernel {
             }
             for (int q = 0; q < cells; q++) {
                 if (q == q0) q = q1;   // the interior is done
-                if (q < cells) cell(x, y, od, oh, r, q, 0, c, xImage, yCells + q * yStep);
-            }
-            if (full < c && q0 < q1) {
-                for (int q = q0; q < q1; q++) cell(x, y, od, oh, r, q, full, c, xImage, yCells + q * yStep);
+                if (q < cells) cell(x, y, od, oh, r, q, xImage, yCells + q * yStep);
             }
         }
     }
@@ -149,6 +148,27 @@ final class DepthwiseLastF64 implements DoubleKernel {
         }
     }
 
+    /**
+     * Terms j … j + count − 1 (count ≤ 4: their input at x0 …, weights at w0 …) onto cells [q0, q1) of the last,
+     * partial vector of channels, from c0, masked; from the bias when {@code first}, else from y.
+     */
+    private void partial(double[] x, double[] y, boolean first, int c0, int count, int x0, int x1, int x2, int x3, int w0, int w1, int w2,
+                         int w3, int q0, int q1, int yCells, int yStep) {
+        int c = g.cout;
+        VectorMask<Double> m = S.indexInRange(c0, c);
+        DoubleVector v0 = DoubleVector.fromArray(S, w, w0 + c0, m), v1 = DoubleVector.fromArray(S, w, w1 + c0, m);
+        DoubleVector v2 = DoubleVector.fromArray(S, w, w2 + c0, m), v3 = DoubleVector.fromArray(S, w, w3 + c0, m);
+        DoubleVector b = DoubleVector.fromArray(S, bias, c0, m);
+        for (int q = q0, xq = q0 * c + c0, ya = yCells + q0 * yStep + c0; q < q1; q++, xq += c, ya += yStep) {
+            DoubleVector acc = first ? b : DoubleVector.fromArray(S, y, ya, m);
+            acc = DoubleVector.fromArray(S, x, x0 + xq, m).fma(v0, acc);
+            if (count > 1) acc = DoubleVector.fromArray(S, x, x1 + xq, m).fma(v1, acc);
+            if (count > 2) acc = DoubleVector.fromArray(S, x, x2 + xq, m).fma(v2, acc);
+            if (count > 3) acc = DoubleVector.fromArray(S, x, x3 + xq, m).fma(v3, acc);
+            acc.intoArray(y, ya, m);
+        }
+    }
+
     /** One term onto cells [q0, q1) of channels [c0, c0 + L): from the bias when {@code first}, else from y. */
     private void one(double[] x, double[] y, boolean first, int c0, int x0, int w0, int q0, int q1, int yCells, int yStep) {
         int c = g.cout;
@@ -158,37 +178,24 @@ final class DepthwiseLastF64 implements DoubleKernel {
         }
     }
 
-    /** Cell q of W residue r, channels [c0, c1): the bias plus its terms that read inside the input, in order. */
-    private void cell(double[] x, double[] y, int od, int oh, int r, int q, int c0, int c1, int xImage, int ya) {
+    /** Cell q of W residue r: the bias plus its terms that read inside the input, in order (the last vector of channels masked). */
+    private void cell(double[] x, double[] y, int od, int oh, int r, int q, int xImage, int ya) {
         int c = g.cout, inW = g.in[2], kh = g.k[1], kw = g.k[2];
         int[] tw = residues.tap[r], dl = residues.delta[r];
-        int ch = c0;
-        for (; ch + L <= c1; ch += L) {
-            DoubleVector acc = DoubleVector.fromArray(S, bias, ch);
+        for (int ch = 0; ch < c; ch += L) {
+            VectorMask<Double> m = S.indexInRange(ch, c);
+            DoubleVector acc = DoubleVector.fromArray(S, bias, ch, m);
             for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
                 for (int b = tapsH.start[oh]; b < tapsH.start[oh + 1]; b++) {
                     int xRow = xImage + (tapsD.input[a] * g.in[1] + tapsH.input[b]) * inW * c, tRow = (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
                     for (int t = 0; t < tw.length; t++) {
                         int iw = q + dl[t];
                         if (iw < 0 || iw >= inW) continue;
-                        acc = DoubleVector.fromArray(S, x, xRow + iw * c + ch).fma(DoubleVector.fromArray(S, w, (tRow + tw[t]) * c + ch), acc);
+                        acc = DoubleVector.fromArray(S, x, xRow + iw * c + ch, m).fma(DoubleVector.fromArray(S, w, (tRow + tw[t]) * c + ch, m), acc);
                     }
                 }
             }
-            acc.intoArray(y, ya + ch);
-        }
-        for (; ch < c1; ch++) {
-            double acc = bias[ch];
-            for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
-                for (int b = tapsH.start[oh]; b < tapsH.start[oh + 1]; b++) {
-                    int xRow = xImage + (tapsD.input[a] * g.in[1] + tapsH.input[b]) * inW * c, tRow = (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
-                    for (int t = 0; t < tw.length; t++) {
-                        int iw = q + dl[t];
-                        if (iw >= 0 && iw < inW) acc = Math.fma(x[xRow + iw * c + ch], w[(tRow + tw[t]) * c + ch], acc);
-                    }
-                }
-            }
-            y[ya + ch] = acc;
+            acc.intoArray(y, ya + ch, m);
         }
     }
 }
