@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors run across channels, with the weights packed {@code [tap][channel]}: each gx cell sums its taps that
  * land inside gy in registers, in (D, H, W) tap order, and is stored once; four pixels and two vectors of
  * channels at a time (a flat list of the row's terms) where every W tap lands inside gy (the last block moved
- * back to end where that stretch does), one pixel at a time at the row's ends and in the last, partial vector of
- * channels. A task is a gx row. (The row kernel's
+ * back to end where that stretch does; the last, partial vector of channels masked), one pixel at a time at the
+ * row's ends. A task is a gx row. (The row kernel's
  * tasks are one group each: on a channels-last depthwise layer each would read every cache line of gy's rows
  * for one float of it.)
  */
@@ -76,7 +76,7 @@ final class DepthwiseLastGradientF32 implements FloatKernel {
                     for (int c0 = 0; c0 < whole; c0 += 2 * L) {
                         four(x, rows[2], rows[3], rows[4][1], at, c0, c0 + L < whole, y, gxRow + at * c + c0);
                     }
-                    if (whole < c) for (int i = at; i < at + 4; i++) one(x, rows[0], rows[1], rows[4][0], i, whole, y, gxRow + i * c);
+                    if (whole < c) partial(x, rows[2], rows[3], rows[4][1], at, whole, y, gxRow + at * c + whole);
                     if (at + 4 == i1) break;
                 }
                 iw = i1 - 1;
@@ -120,6 +120,25 @@ final class DepthwiseLastGradientF32 implements FloatKernel {
             b2.intoArray(gx, to + 2 * c + L);
             b3.intoArray(gx, to + 3 * c + L);
         }
+    }
+
+    /** {@link #four} for the last, partial vector of channels, from c0: masked. */
+    private void partial(float[] gy, int[] gyTerm, int[] wTerm, int terms, int iw, int c0, float[] gx, int to) {
+        int c = g.cout, next = g.s[2] * c, gyAt = iw * next + c0;
+        VectorMask<Float> v = S.indexInRange(c0, c);
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        for (int m = 0; m < terms; m++) {
+            int at = gyAt + gyTerm[m];
+            FloatVector w0 = FloatVector.fromArray(S, w, wTerm[m] + c0, v);
+            a0 = FloatVector.fromArray(S, gy, at, v).fma(w0, a0);
+            a1 = FloatVector.fromArray(S, gy, at + next, v).fma(w0, a1);
+            a2 = FloatVector.fromArray(S, gy, at + 2 * next, v).fma(w0, a2);
+            a3 = FloatVector.fromArray(S, gy, at + 3 * next, v).fma(w0, a3);
+        }
+        a0.intoArray(gx, to, v);
+        a1.intoArray(gx, to + c, v);
+        a2.intoArray(gx, to + 2 * c, v);
+        a3.intoArray(gx, to + 3 * c, v);
     }
 
     /**
