@@ -81,7 +81,7 @@ final class DepthwiseLastGradientF32 implements FloatKernel {
                 }
                 iw = i1 - 1;
             } else {
-                one(x, rows[0], rows[1], rows[4][0], iw, 0, y, gxRow + iw * c);
+                one(x, rows[0], rows[1], rows[4][0], iw, y, gxRow + iw * c);
             }
         }
     }
@@ -142,13 +142,13 @@ final class DepthwiseLastGradientF32 implements FloatKernel {
     }
 
     /**
-     * Gx pixel iw, channels from {@code from} on (the last partial vector masked), its W taps checked against
-     * gy's width: into gx from its channel 0 at {@code to}.
+     * Gx pixel iw, every channel (the last partial vector masked), its W taps checked against gy's width: into
+     * gx from its channel 0 at {@code to}.
      */
-    private void one(float[] gy, int[] gyRows, int[] tapRows, int count, int iw, int from, float[] gx, int to) {
+    private void one(float[] gy, int[] gyRows, int[] tapRows, int count, int iw, float[] gx, int to) {
         int c = g.cout, outW = g.out[2], kw = g.k[2], ow0 = iw * g.s[2] - g.pb[2];   // the gy column of W tap 0
         boolean inside = iw >= rowTerms.interior0 && iw < rowTerms.interior1;
-        for (int c0 = from; c0 < c; c0 += L) {
+        for (int c0 = 0; c0 < c; c0 += L) {
             FloatVector acc = FloatVector.zero(S);
             if (c0 + L <= c) {
                 for (int j = 0; j < count; j++) {
