@@ -23,7 +23,7 @@ final class GemmLayout {
     /** A band's buffer is kept within this (it is reread once per tile and row block: L2 resident). */
     static final long BAND_BYTES = 1 << 20;
     /** A part's weights for a phase stay in L2 while the tiles pass up to this size; a group's C tiles at most this. */
-    static final long WEIGHTS_IN_L2 = 256 << 10, TILES_BYTES = 1 << 20;
+    static final long WEIGHTS_IN_L2 = 256 << 10, TILES_BYTES = 2 << 20;
 
     final Geometry g;
     final boolean depthToSpace;
