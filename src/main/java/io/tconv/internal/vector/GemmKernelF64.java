@@ -117,12 +117,11 @@ final class GemmKernelF64 implements DoubleKernel {
                 s.taps[rw] = taps;
                 s.firstTap[rw] = taps > 0 ? s.tapKernel[0] : 0;   // the phase's: its weights' place in the panels
                 int[] aRow = s.aRow[rw], bRow = s.bRow[rw];
-                for (int ci0 = 0, k = 0; ci0 < cig; ci0 += kc) {   // k runs over (channel block, tap, channel)
-                    for (int t = 0; t < taps; t++) {
-                        for (int ci = ci0, end = Math.min(cig, ci0 + kc); ci < end; ci++, k++) {
-                            aRow[k] = lay.panelOffset(s.tapKernel[t], ci);
-                            bRow[k] = s.tapOffset[t] + ci * stride;
-                        }
+                for (int ci0 = 0, k = 0; ci0 < cig; ci0 += kc) {   // k runs over channel blocks, then the layout's order
+                    for (int j = 0, channels = Math.min(kc, cig - ci0); j < taps * channels; j++, k++) {
+                        int t = lay.reductionTap(j, taps, channels), ci = ci0 + lay.reductionChannel(j, taps, channels);
+                        aRow[k] = lay.panelOffset(s.tapKernel[t], ci);
+                        bRow[k] = s.tapOffset[t] + ci * stride;
                     }
                 }
                 widest = Math.max(widest, Math.min(w1, bd.wCount[rw]) - w0);
