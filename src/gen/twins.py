@@ -16,6 +16,7 @@ PAIRS = [
     ("internal/vector/GemmKernelF32.java", "internal/vector/GemmKernelF64.java"),
     ("internal/vector/RowKernelF32.java", "internal/vector/RowKernelF64.java"),
     ("internal/vector/DepthwiseLastF32.java", "internal/vector/DepthwiseLastF64.java"),
+    ("internal/vector/DepthwiseLastRunsF32.java", "internal/vector/DepthwiseLastRunsF64.java"),
     ("internal/vector/DepthwiseLastGradientF32.java", "internal/vector/DepthwiseLastGradientF64.java"),
     ("internal/vector/DepthwiseLastWeightF32.java", "internal/vector/DepthwiseLastWeightF64.java"),
     ("internal/vector/ChannelsLastRowsF32.java", "internal/vector/ChannelsLastRowsF64.java"),

@@ -1,6 +1,7 @@
 package io.tconv;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -115,15 +116,45 @@ class ChannelsLastTest {
         }
     }
 
+    /**
+     * Depthwise layers with fewer channels than lanes (2–8), whose vectors run along a row's (pixel, channel)
+     * run: rows of 1–40 pixels, so that runs end in every lane and the rows' ends meet the interior, at every
+     * stride, crop and output padding {@link Case#random} draws. With the vector provider the float plan must
+     * take the runs exactly where the channels are fewer than its lanes; at least a fifth of the cases do (2 and 3
+     * channels at 128 bits, more at wider vectors).
+     */
+    @Test
+    void fewChannelDepthwiseRunsMatchTheOracle() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 71);
+        int runs = 0, cases = 0;
+        for (int i = 0; cases < 90; i++) {
+            int rank = 1 + i % 3, channels = 2 + r.nextInt(7);
+            Case c = Case.random(r, 4, rank);
+            int[] in = c.in().clone();
+            in[rank - 1] = Math.max(in[rank - 1], 1 + r.nextInt(40));   // (only longer: the crops were drawn for it)
+            Case dw = new Case(c.batch(), channels, channels, channels, in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed());
+            if (dw.outputLength() > 200_000) continue;
+            String k = check(dw, Parallelism.threads(1 + i % 2), Providers.current());
+            if (Providers.fallback() == null) {
+                int lanes = Integer.parseInt(k.replaceAll("^vector-(\\d+) .*", "$1")) / Float.SIZE;
+                assertEquals(channels < lanes, k.contains("depthwise channels-last runs"), dw + ": used " + k);
+            }
+            if (k.contains(" runs")) runs++;
+            cases++;
+        }
+        if (Providers.fallback() == null) assertTrue(runs >= cases / 5, "runs took " + runs + " of " + cases);
+    }
+
     /** One channels-last geometry aimed at each vector path, with the kernel that ran asserted. */
     @Test
     void eachPathRunsWhereItIsAimed() {
         assumeTrue(Providers.fallback() == null, "vector provider not in use: " + Providers.fallback());
         int[] in = {5, 21}, k4 = {4, 4}, s2 = {2, 2}, one = {1, 1}, zero = {0, 0};
-        String[] expected = {"depthwise channels-last", "channels-last rows", "few-channel planes", "phase gemm",
-            "stride=kernel gemm"};
+        String[] expected = {"depthwise channels-last", "depthwise channels-last runs", "channels-last rows", "few-channel planes",
+            "phase gemm", "stride=kernel gemm"};
         Case[] cases = {
-            new Case(2, 8, 8, 8, in, k4, s2, one, one, one, true, 61),          // one channel per group
+            new Case(2, 32, 32, 32, in, k4, s2, one, one, one, true, 61),       // one channel per group
+            new Case(2, 3, 3, 3, in, k4, s2, one, one, one, true, 60),          // and fewer channels than lanes
             new Case(1, 8, 40, 1, in, k4, s2, one, zero, one, true, 62),        // few inputs, many outputs
             new Case(1, 32, 3, 1, in, k4, s2, one, zero, one, true, 63),        // many inputs, three outputs
             new Case(1, 24, 24, 1, in, new int[] {3, 3}, s2, one, one, one, false, 64),

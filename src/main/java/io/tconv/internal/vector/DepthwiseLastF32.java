@@ -23,9 +23,13 @@ final class DepthwiseLastF32 implements FloatKernel {
     static final int L = S.length();
 
     private final Geometry g;
-    private final Taps tapsD, tapsH;
+    final Taps tapsD, tapsH;
     /** Per W residue: the W taps that reach its cells, their input offsets δ, its cells and its interior. */
-    private final WResidues residues;
+    final WResidues residues;
+    /**
+     * Weights {@code [tap][channel]} and the bias, each with L zeros after it: a masked vector of them never
+     * reaches past the array (a masked load that might checks its lanes one by one).
+     */
     private final float[] w, bias;
 
     DepthwiseLastF32(Geometry g, float[] weight, float[] bias, Workspace workspace) {
@@ -35,11 +39,12 @@ final class DepthwiseLastF32 implements FloatKernel {
         residues = new WResidues(g);
         workspace.check(name(), sharedBytes(), 0);
         int c = g.cout;
-        w = new float[g.kVol * c];
+        w = new float[g.kVol * c + L];
         for (int ch = 0; ch < c; ch++) {
             for (int t = 0; t < g.kVol; t++) w[t * c + ch] = weight[ch * g.kVol + t];
         }
-        this.bias = bias == null ? new float[c] : bias.clone();
+        this.bias = new float[c + L];
+        if (bias != null) System.arraycopy(bias, 0, this.bias, 0, c);
     }
 
     static boolean suits(Geometry g) {
@@ -58,7 +63,7 @@ final class DepthwiseLastF32 implements FloatKernel {
     @Override
     public long sharedBytes() {
         long tables = 4L * (tapsD.start.length + tapsH.start.length + 2L * (tapsD.tap.length + tapsH.tap.length)) + residues.bytes();
-        return (long) Float.BYTES * ((long) g.kVol * g.cout + g.cout) + tables;
+        return (long) Float.BYTES * ((long) g.kVol * g.cout + g.cout + 2L * L) + tables;
     }
 
     @Override
@@ -178,8 +183,8 @@ final class DepthwiseLastF32 implements FloatKernel {
         }
     }
 
-    /** Cell q of W residue r: the bias plus its terms that read inside the input, in order (the last vector of channels masked). */
-    private void cell(float[] x, float[] y, int od, int oh, int r, int q, int xImage, int ya) {
+    /** Cell q of W residue r into {@code y[ya …]}: the bias plus its terms that read inside the input, in order (the last vector of channels masked). */
+    void cell(float[] x, float[] y, int od, int oh, int r, int q, int xImage, int ya) {
         int c = g.cout, inW = g.in[2], kh = g.k[1], kw = g.k[2];
         int[] tw = residues.tap[r], dl = residues.delta[r];
         for (int ch = 0; ch < c; ch += L) {

@@ -44,6 +44,7 @@ public final class VectorProvider implements Provider {
         for (float v : weight) {
             if (!Float.isFinite(v)) return new ScalarKernels.F32(g, weight, bias, workspace);
         }
+        if (DepthwiseLastRunsF32.suits(g)) return new DepthwiseLastRunsF32(g, weight, bias, workspace);
         if (DepthwiseLastF32.suits(g)) return new DepthwiseLastF32(g, weight, bias, workspace);
         if (ChannelsLastRowsF32.suits(g)) return new ChannelsLastRowsF32(g, weight, bias, workspace);
         RowLayout rows = rows(g, RowKernelF32.L, Float.BYTES);
@@ -56,6 +57,7 @@ public final class VectorProvider implements Provider {
         for (double v : weight) {
             if (!Double.isFinite(v)) return new ScalarKernels.F64(g, weight, bias, workspace);
         }
+        if (DepthwiseLastRunsF64.suits(g)) return new DepthwiseLastRunsF64(g, weight, bias, workspace);
         if (DepthwiseLastF64.suits(g)) return new DepthwiseLastF64(g, weight, bias, workspace);
         if (ChannelsLastRowsF64.suits(g)) return new ChannelsLastRowsF64(g, weight, bias, workspace);
         RowLayout rows = rows(g, RowKernelF64.L, Double.BYTES);
