@@ -1,0 +1,144 @@
+package io.tconv.internal.vector;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Sums along flat runs of (pixel, channel) of a channels-last depthwise layer with C channels, for the
+ * kernels whose vectors run along a row's pixels and channels together (every lane in use whatever C is). A
+ * term adds a source run times its tap's weights repeated along the run; which weights a vector needs depends
+ * on the channel of its first lane, which repeats every {@link #period} vectors. Also the moves between a row
+ * and its W residues' runs ({@link RowRuns}): expanding the runs into a row, compressing a row into runs.
+ */
+final class RunSumsF64 {
+    static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
+    static final int L = S.length();
+
+    private final int c;
+    /** Vectors after which the channel of a vector's first lane repeats: C / gcd(C, L). */
+    private final int period;
+    /** The weights repeated along a run, {@code [tap][first channel][lane]}; the bias likewise, {@code [first channel][lane]}. */
+    private final double[] wRun, biasRun;
+
+    /** @param weight {@code [C][taps]}; @param bias C values, or null for none */
+    RunSumsF64(int c, int taps, double[] weight, double[] bias) {
+        this.c = c;
+        int gcd = c;
+        for (int b = L; b != 0; ) {
+            int t = gcd % b;
+            gcd = b;
+            b = t;
+        }
+        period = c / gcd;
+        wRun = new double[taps * c * L];
+        for (int t = 0; t < taps; t++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < L; i++) wRun[(t * c + ch) * L + i] = weight[(ch + i) % c * taps + t];
+            }
+        }
+        biasRun = new double[c * L];
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < L; i++) biasRun[ch * L + i] = bias == null ? 0 : bias[(ch + i) % c];
+        }
+    }
+
+    long bytes() {
+        return (long) Double.BYTES * (wRun.length + biasRun.length);
+    }
+
+    /**
+     * {@code run[at + f] = bias + Σ_t src[from[t] + f] · w[tap[t]]} over f in [f0, f1), f0 a multiple of C (its first
+     * lane channel 0), the terms in order, four per pass over the run (a vector's sum kept in the run between).
+     */
+    void sum(double[] src, int[] from, int[] tap, int terms, double[] run, int at, int f0, int f1) {
+        for (int j = 0; j < terms; j += 4) {
+            int count = Math.min(4, terms - j), last = j + count - 1;
+            int j1 = Math.min(j + 1, last), j2 = Math.min(j + 2, last);
+            pass(src, run, at, f0, f1, j == 0, count, from[j], from[j1], from[j2], from[last], tap[j] * c * L, tap[j1] * c * L,
+                    tap[j2] * c * L, tap[last] * c * L);
+        }
+        if (terms == 0) pass(src, run, at, f0, f1, true, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * Up to four terms onto the run [f0, f1): from the bias when {@code first}, else from the run. The vectors go
+     * in {@link #period} strided sweeps, each with its weights in registers (reloading them per vector made the
+     * loop twice as slow), then the last, partial vector, masked.
+     */
+    private void pass(double[] src, double[] run, int at, int f0, int f1, boolean first, int count, int x0, int x1, int x2, int x3,
+                      int w0, int w1, int w2, int w3) {
+        int whole = (f1 - f0) / L, stride = period * L;
+        for (int k = 0; k < Math.min(period, whole); k++) {
+            int rot = k * L % c * L;
+            DoubleVector v0 = DoubleVector.fromArray(S, wRun, w0 + rot), v1 = DoubleVector.fromArray(S, wRun, w1 + rot);
+            DoubleVector v2 = DoubleVector.fromArray(S, wRun, w2 + rot), v3 = DoubleVector.fromArray(S, wRun, w3 + rot);
+            DoubleVector b = DoubleVector.fromArray(S, biasRun, rot);
+            for (int f = f0 + k * L, end = f0 + whole * L; f < end; f += stride) {
+                DoubleVector acc = first ? b : DoubleVector.fromArray(S, run, at + f);
+                if (count > 0) acc = DoubleVector.fromArray(S, src, x0 + f).fma(v0, acc);
+                if (count > 1) acc = DoubleVector.fromArray(S, src, x1 + f).fma(v1, acc);
+                if (count > 2) acc = DoubleVector.fromArray(S, src, x2 + f).fma(v2, acc);
+                if (count > 3) acc = DoubleVector.fromArray(S, src, x3 + f).fma(v3, acc);
+                acc.intoArray(run, at + f);
+            }
+        }
+        int f = f0 + whole * L;
+        if (f < f1) {
+            VectorMask<Double> m = lanes(f1 - f);
+            int rot = whole * L % c * L;
+            DoubleVector acc = first ? DoubleVector.fromArray(S, biasRun, rot) : DoubleVector.fromArray(S, run, at + f, m);
+            if (count > 0) acc = DoubleVector.fromArray(S, src, x0 + f, m).fma(DoubleVector.fromArray(S, wRun, w0 + rot), acc);
+            if (count > 1) acc = DoubleVector.fromArray(S, src, x1 + f, m).fma(DoubleVector.fromArray(S, wRun, w1 + rot), acc);
+            if (count > 2) acc = DoubleVector.fromArray(S, src, x2 + f, m).fma(DoubleVector.fromArray(S, wRun, w2 + rot), acc);
+            if (count > 3) acc = DoubleVector.fromArray(S, src, x3 + f, m).fma(DoubleVector.fromArray(S, wRun, w3 + rot), acc);
+            acc.intoArray(run, at + f, m);
+        }
+    }
+
+    /** Writes row {@code y[yRow …]} from its residues' runs (residue r's at {@code runs[r · runLength]}). */
+    static void expand(double[] runs, int runLength, RowRuns rr, double[] y, int yRow) {
+        int sw = rr.stride, length = rr.length, whole = length - length % L;
+        int[] from = rr.from;
+        long[] lanes = rr.lanes;
+        if (sw == 2) {   // the common stride, without the loop over residues
+            for (int f = 0, at = 0; f < whole; f += L, at += 2) {
+                VectorMask<Double> odd = VectorMask.fromLong(S, lanes[at + 1]);
+                DoubleVector.fromArray(S, runs, from[at]).expand(odd.not())
+                        .blend(DoubleVector.fromArray(S, runs, runLength + from[at + 1]).expand(odd), odd).intoArray(y, yRow + f);
+            }
+        }
+        for (int f = sw == 2 ? whole : 0, o = f / L; f < length; o++, f += L) {
+            DoubleVector v = DoubleVector.zero(S);
+            for (int r = 0, at = o * sw; r < sw; r++, at++) {
+                if (lanes[at] == 0) continue;
+                VectorMask<Double> m = VectorMask.fromLong(S, lanes[at]);
+                v = v.blend(DoubleVector.fromArray(S, runs, r * runLength + from[at]).expand(m), m);
+            }
+            if (f + L <= length) v.intoArray(y, yRow + f);
+            else v.intoArray(y, yRow + f, lanes(length - f));
+        }
+    }
+
+    /**
+     * Splits row {@code src[row …]} into its residues' runs (residue r's at {@code runs[at + r · runLength]}, each
+     * with L elements of slack after it: a vector's compressed lanes are stored whole, the lanes past them
+     * overwritten by the next vector's).
+     */
+    static void compress(double[] src, int row, RowRuns rr, double[] runs, int at, int runLength) {
+        int sw = rr.stride, length = rr.length;
+        int[] from = rr.from;
+        long[] lanes = rr.lanes;
+        for (int o = 0, f = 0; f < length; o++, f += L) {
+            DoubleVector v = f + L <= length ? DoubleVector.fromArray(S, src, row + f) : DoubleVector.fromArray(S, src, row + f, lanes(length - f));
+            for (int r = 0, t = o * sw; r < sw; r++, t++) {
+                if (lanes[t] != 0) v.compress(VectorMask.fromLong(S, lanes[t])).intoArray(runs, at + r * runLength + from[t]);
+            }
+        }
+    }
+
+    /** The first n lanes (all for n ≥ L), from bits: cheaper than {@code indexInRange} in these short loops. */
+    static VectorMask<Double> lanes(int n) {
+        return VectorMask.fromLong(S, n >= L ? -1L : (1L << n) - 1);
+    }
+}
