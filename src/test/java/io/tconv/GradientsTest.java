@@ -195,41 +195,12 @@ class GradientsTest {
                 if (c.outputLength() > 200_000) continue;
             }
             boolean last = i % 2 == 1;
-            ConvTransposeSpec spec = last ? ChannelsLastTest.spec(c) : c.spec();
-            int inPlane = Case.prod(c.in()), outPlane = Case.prod(c.outputSize());
-            double[][] d = c.data();
-            double[] gy = uniform(r, c.outputLength()), gyIn = last ? ChannelsLastTest.transpose(gy, c.batch(), c.cout(), outPlane, true) : gy;
-            double[][] ref = inputGradient(c, d[1], gy);
             long bandBytes = i % 3 == 0 ? 1 : i % 3 == 1 ? 1 + r.nextInt(3000) : InputGradientF32.BAND_BYTES;
-            String context = c + (last ? " channels-last" : "") + ", bands of " + bandBytes + " bytes";
-            InputGradientF64 gd = new InputGradientF64(spec, d[1], Parallelism.threads(1 + i % 3), provider, bandBytes);
+            String kernel = checkInputGradient(c, last, bandBytes, r, provider)[0];
             boolean small = c.weightLength() <= InputGradientF32.ROWS_MAX_WEIGHTS;
-            assertEquals(vector && small, gd.rowKernel() != null, "row kernel: " + gd.rowKernel() + ", " + context);
-            if (gd.rowKernel() != null) kernels.add(gd.rowKernel().replaceAll("^vector-\\d+ | c\\d$", ""));
-            double[] gx = new double[c.inputLength()];
-            Arrays.fill(gx, Double.NaN);
-            gd.run(c.batch(), gyIn, 0, gx, 0);
-            if (last) gx = ChannelsLastTest.transpose(gx, c.batch(), c.cin(), inPlane, false);
-            for (int k = 0; k < gx.length; k++) {
-                assertEquals(ref[0][k], gx[k], 1e-12 * ref[1][k] + 1e-300, "gx[" + k + "] (f64), " + context);
-            }
-            float[] first = null;
-            for (int threads : new int[] {1, 2, 7}) {
-                InputGradientF32 gf = new InputGradientF32(spec, Check.toFloat(d[1]), Parallelism.threads(threads), provider, bandBytes);
-                float[] gxf = new float[c.inputLength()];
-                Arrays.fill(gxf, Float.NaN);
-                gf.run(c.batch(), Check.toFloat(gyIn), 0, gxf, 0);
-                if (first == null) {
-                    first = gxf;
-                    double[] back = ChannelsLastTest.toDouble(gxf);
-                    if (last) back = ChannelsLastTest.transpose(back, c.batch(), c.cin(), inPlane, false);
-                    for (int k = 0; k < back.length; k++) {
-                        assertEquals(ref[0][k], back[k], 1e-5 * ref[1][k] + 1e-30, "gx[" + k + "] (f32), " + context);
-                    }
-                } else {
-                    assertArrayEquals(first, gxf, threads + " threads, gx, " + context);
-                }
-            }
+            assertEquals(vector && small, kernel != null, "row kernel: " + kernel + ", " + c);
+            // (the few-channel depthwise runs count as the depthwise kernel here: which one runs depends on the width)
+            if (kernel != null) kernels.add(kernel.replaceAll("^vector-\\d+ | c\\d$| runs$", ""));
         }
         if (vector) {
             assertEquals("[channels-last input gradient broadcasts, channels-last input gradient dots, depthwise channels-last input gradient, "
@@ -252,6 +223,83 @@ class GradientsTest {
             assertTrue(more.contains("input gradient rows"), more);
         }
     }
+
+    /**
+     * gx of case c (channels-last where {@code last}) by the input gradient's f64 and f32 kernels against its
+     * definition, each cell's tolerance scaled by its Σ|w·gy|, float with the same bits on 1, 2 and 7 threads.
+     * Returns the names of the f64 and f32 kernels straight from gy (null where the class plans run).
+     */
+    static String[] checkInputGradient(Case c, boolean last, long bandBytes, SplittableRandom r, io.tconv.internal.Provider provider) {
+        ConvTransposeSpec spec = last ? ChannelsLastTest.spec(c) : c.spec();
+        int inPlane = Case.prod(c.in()), outPlane = Case.prod(c.outputSize());
+        double[][] d = c.data();
+        double[] gy = uniform(r, c.outputLength()), gyIn = last ? ChannelsLastTest.transpose(gy, c.batch(), c.cout(), outPlane, true) : gy;
+        double[][] ref = inputGradient(c, d[1], gy);
+        String context = c + (last ? " channels-last" : "") + ", bands of " + bandBytes + " bytes";
+        InputGradientF64 gd = new InputGradientF64(spec, d[1], Parallelism.threads(1 + r.nextInt(3)), provider, bandBytes);
+        double[] gx = new double[c.inputLength()];
+        Arrays.fill(gx, Double.NaN);
+        gd.run(c.batch(), gyIn, 0, gx, 0);
+        if (last) gx = ChannelsLastTest.transpose(gx, c.batch(), c.cin(), inPlane, false);
+        for (int k = 0; k < gx.length; k++) {
+            assertEquals(ref[0][k], gx[k], 1e-12 * ref[1][k] + 1e-300, "gx[" + k + "] (f64), " + context + ", " + gd.rowKernel());
+        }
+        float[] first = null;
+        String floatKernel = null;
+        for (int threads : new int[] {1, 2, 7}) {
+            InputGradientF32 gf = new InputGradientF32(spec, Check.toFloat(d[1]), Parallelism.threads(threads), provider, bandBytes);
+            floatKernel = gf.rowKernel();
+            float[] gxf = new float[c.inputLength()];
+            Arrays.fill(gxf, Float.NaN);
+            gf.run(c.batch(), Check.toFloat(gyIn), 0, gxf, 0);
+            if (first == null) {
+                first = gxf;
+                double[] back = ChannelsLastTest.toDouble(gxf);
+                if (last) back = ChannelsLastTest.transpose(back, c.batch(), c.cin(), inPlane, false);
+                for (int k = 0; k < back.length; k++) {
+                    assertEquals(ref[0][k], back[k], 1e-5 * ref[1][k] + 1e-30, "gx[" + k + "] (f32), " + context + ", " + floatKernel);
+                }
+            } else {
+                assertArrayEquals(first, gxf, threads + " threads, gx, " + context);
+            }
+        }
+        return new String[] {gd.rowKernel(), floatKernel};
+    }
+
+    /**
+     * Channels-last depthwise layers with fewer channels than lanes (2–8 channels, rows of up to 40 pixels, some
+     * planes of 65 or more rows, every stride, crop and output padding of the case generator): the gradients along
+     * a row's (pixel, channel) run
+     * against their definitions, with the kernel asserted where the channels are fewer than the lanes.
+     */
+    @Test
+    void fewChannelDepthwiseGradientsAlongRunsMatchTheirDefinitions() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 72);
+        io.tconv.internal.Provider provider = io.tconv.internal.Providers.current();
+        boolean vector = io.tconv.internal.Providers.fallback() == null;
+        int runs = 0, cases = 0;
+        for (int i = 0; cases < 60; i++) {
+            int rank = 1 + i % 3, channels = 2 + r.nextInt(7);
+            Case c0 = Case.random(r, 4, rank);
+            int[] in = c0.in().clone();
+            in[rank - 1] = Math.max(in[rank - 1], 1 + r.nextInt(40));   // (only longer: the crops were drawn for it)
+            if (rank > 1 && i % 4 == 0) in[rank - 2] = Math.max(in[rank - 2], 65 + r.nextInt(40));   // planes of several blocks of rows
+            Case c = new Case(Math.max(1, c0.batch()), channels, channels, channels, in, c0.k(), c0.s(), c0.p(), c0.op(), c0.d(),
+                    c0.bias(), c0.seed());
+            if (c.outputLength() > 200_000) continue;
+            String[] k = checkInputGradient(c, true, InputGradientF32.BAND_BYTES, r, provider);
+            if (vector) {
+                for (int p = 0; p < 2; p++) {
+                    int lanes = Integer.parseInt(k[p].replaceAll("^vector-(\\d+) .*", "$1")) / (p == 0 ? Double.SIZE : Float.SIZE);
+                    assertEquals(channels < lanes, k[p].endsWith("input gradient runs"), c + ": " + k[p]);
+                }
+            }
+            if (k[1] != null && k[1].endsWith(" runs")) runs++;
+            cases++;
+        }
+        if (vector) assertTrue(runs >= cases / 5, "runs took " + runs + " of " + cases);
+    }
+
 
     /**
      * The weight gradient's dot products, on the provider's rows (channels-first, few input channels), its

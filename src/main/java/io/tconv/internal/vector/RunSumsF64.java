@@ -49,32 +49,35 @@ final class RunSumsF64 {
 
     /**
      * {@code run[at + f] = bias + Σ_t src[from[t] + f] · w[tap[t]]} over f in [f0, f1), f0 a multiple of C (its first
-     * lane channel 0), the terms in order, four per pass over the run (a vector's sum kept in the run between).
+     * lane channel 0), the terms in order: the whole vectors four terms per pass over the run (a vector's sum kept
+     * in the run between passes), then the rest.
      */
     void sum(double[] src, int[] from, int[] tap, int terms, double[] run, int at, int f0, int f1) {
+        int end = f0 + (f1 - f0) / L * L;
         for (int j = 0; j < terms; j += 4) {
             int count = Math.min(4, terms - j), last = j + count - 1;
             int j1 = Math.min(j + 1, last), j2 = Math.min(j + 2, last);
-            pass(src, run, at, f0, f1, j == 0, count, from[j], from[j1], from[j2], from[last], tap[j] * c * L, tap[j1] * c * L,
+            pass(src, run, at, f0, end, j == 0, count, from[j], from[j1], from[j2], from[last], tap[j] * c * L, tap[j1] * c * L,
                     tap[j2] * c * L, tap[last] * c * L);
         }
-        if (terms == 0) pass(src, run, at, f0, f1, true, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        if (terms == 0) pass(src, run, at, f0, end, true, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        if (end < f1) rest(src, from, tap, terms, run, at, f0, end, f1);
     }
 
     /**
-     * Up to four terms onto the run [f0, f1): from the bias when {@code first}, else from the run. The vectors go
-     * in {@link #period} strided sweeps, each with its weights in registers (reloading them per vector made the
-     * loop twice as slow), then the last, partial vector, masked.
+     * The whole vectors of [f0, end) for up to four terms: from the bias when {@code first}, else from the run. The
+     * vectors go in {@link #period} strided sweeps, each with its weights in registers (reloading them per vector
+     * made the loop twice as slow).
      */
-    private void pass(double[] src, double[] run, int at, int f0, int f1, boolean first, int count, int x0, int x1, int x2, int x3,
+    private void pass(double[] src, double[] run, int at, int f0, int end, boolean first, int count, int x0, int x1, int x2, int x3,
                       int w0, int w1, int w2, int w3) {
-        int whole = (f1 - f0) / L, stride = period * L;
-        for (int k = 0; k < Math.min(period, whole); k++) {
+        int stride = period * L;
+        for (int k = 0; k < period && f0 + k * L < end; k++) {
             int rot = k * L % c * L;
             DoubleVector v0 = DoubleVector.fromArray(S, wRun, w0 + rot), v1 = DoubleVector.fromArray(S, wRun, w1 + rot);
             DoubleVector v2 = DoubleVector.fromArray(S, wRun, w2 + rot), v3 = DoubleVector.fromArray(S, wRun, w3 + rot);
             DoubleVector b = DoubleVector.fromArray(S, biasRun, rot);
-            for (int f = f0 + k * L, end = f0 + whole * L; f < end; f += stride) {
+            for (int f = f0 + k * L; f < end; f += stride) {
                 DoubleVector acc = first ? b : DoubleVector.fromArray(S, run, at + f);
                 if (count > 0) acc = DoubleVector.fromArray(S, src, x0 + f).fma(v0, acc);
                 if (count > 1) acc = DoubleVector.fromArray(S, src, x1 + f).fma(v1, acc);
@@ -83,17 +86,25 @@ final class RunSumsF64 {
                 acc.intoArray(run, at + f);
             }
         }
-        int f = f0 + whole * L;
-        if (f < f1) {
-            VectorMask<Double> m = lanes(f1 - f);
-            int rot = whole * L % c * L;
-            DoubleVector acc = first ? DoubleVector.fromArray(S, biasRun, rot) : DoubleVector.fromArray(S, run, at + f, m);
-            if (count > 0) acc = DoubleVector.fromArray(S, src, x0 + f, m).fma(DoubleVector.fromArray(S, wRun, w0 + rot), acc);
-            if (count > 1) acc = DoubleVector.fromArray(S, src, x1 + f, m).fma(DoubleVector.fromArray(S, wRun, w1 + rot), acc);
-            if (count > 2) acc = DoubleVector.fromArray(S, src, x2 + f, m).fma(DoubleVector.fromArray(S, wRun, w2 + rot), acc);
-            if (count > 3) acc = DoubleVector.fromArray(S, src, x3 + f, m).fma(DoubleVector.fromArray(S, wRun, w3 + rot), acc);
-            acc.intoArray(run, at + f, m);
+    }
+
+    /**
+     * [end, f1), less than a vector after the whole ones, every term summed in a register: as the whole vector that
+     * ends at f1 where the run is that long (its lanes before {@code end} get the same values again, by the same
+     * operations in the same order), else masked. A masked load or store that might reach past its array checks its
+     * lanes one by one, tens of times slower: at the end of the caller's tensors it would.
+     */
+    private void rest(double[] src, int[] from, int[] tap, int terms, double[] run, int at, int f0, int end, int f1) {
+        boolean whole = f1 - f0 >= L;
+        int f = whole ? f1 - L : end, rot = (f - f0) % c * L;
+        VectorMask<Double> m = lanes(f1 - f);
+        DoubleVector acc = DoubleVector.fromArray(S, biasRun, rot);
+        for (int t = 0; t < terms; t++) {
+            DoubleVector v = whole ? DoubleVector.fromArray(S, src, from[t] + f) : DoubleVector.fromArray(S, src, from[t] + f, m);
+            acc = v.fma(DoubleVector.fromArray(S, wRun, tap[t] * c * L + rot), acc);
         }
+        if (whole) acc.intoArray(run, at + f);
+        else acc.intoArray(run, at + f, m);
     }
 
     /** Writes row {@code y[yRow …]} from its residues' runs (residue r's at {@code runs[r · runLength]}). */
@@ -104,7 +115,7 @@ final class RunSumsF64 {
         if (sw == 2) {   // the common stride, without the loop over residues
             for (int f = 0, at = 0; f < whole; f += L, at += 2) {
                 VectorMask<Double> odd = VectorMask.fromLong(S, lanes[at + 1]);
-                DoubleVector.fromArray(S, runs, from[at]).expand(odd.not())
+                DoubleVector.fromArray(S, runs, from[at]).expand(VectorMask.fromLong(S, lanes[at]))
                         .blend(DoubleVector.fromArray(S, runs, runLength + from[at + 1]).expand(odd), odd).intoArray(y, yRow + f);
             }
         }
@@ -129,7 +140,15 @@ final class RunSumsF64 {
         int sw = rr.stride, length = rr.length;
         int[] from = rr.from;
         long[] lanes = rr.lanes;
-        for (int o = 0, f = 0; f < length; o++, f += L) {
+        int whole = length - length % L;
+        if (sw == 2) {   // the common stride, without the loop over residues
+            for (int f = 0, t = 0; f < whole; f += L, t += 2) {
+                DoubleVector v = DoubleVector.fromArray(S, src, row + f);
+                v.compress(VectorMask.fromLong(S, lanes[t])).intoArray(runs, at + from[t]);
+                v.compress(VectorMask.fromLong(S, lanes[t + 1])).intoArray(runs, at + runLength + from[t + 1]);
+            }
+        }
+        for (int f = sw == 2 ? whole : 0, o = f / L; f < length; o++, f += L) {
             DoubleVector v = f + L <= length ? DoubleVector.fromArray(S, src, row + f) : DoubleVector.fromArray(S, src, row + f, lanes(length - f));
             for (int r = 0, t = o * sw; r < sw; r++, t++) {
                 if (lanes[t] != 0) v.compress(VectorMask.fromLong(S, lanes[t])).intoArray(runs, at + r * runLength + from[t]);

@@ -72,6 +72,7 @@ public final class VectorProvider implements Provider {
      */
     @Override
     public FloatKernel floatInputGradient(Geometry g, float[] weight, Workspace workspace, long bandBytes) {
+        if (DepthwiseLastGradientRunsF32.suits(g)) return new DepthwiseLastGradientRunsF32(g, weight, workspace);
         if (DepthwiseLastGradientF32.suits(g)) return new DepthwiseLastGradientF32(g, weight, workspace);
         if (InputGradientDotsF32.suits(g)) return new InputGradientDotsF32(g, weight, workspace);
         if (InputGradientBroadcastF32.suits(g)) return new InputGradientBroadcastF32(g, weight, workspace);
@@ -85,6 +86,7 @@ public final class VectorProvider implements Provider {
     /** The double twin of {@link #floatInputGradient}. */
     @Override
     public DoubleKernel doubleInputGradient(Geometry g, double[] weight, Workspace workspace, long bandBytes) {
+        if (DepthwiseLastGradientRunsF64.suits(g)) return new DepthwiseLastGradientRunsF64(g, weight, workspace);
         if (DepthwiseLastGradientF64.suits(g)) return new DepthwiseLastGradientF64(g, weight, workspace);
         if (InputGradientDotsF64.suits(g)) return new InputGradientDotsF64(g, weight, workspace);
         if (InputGradientBroadcastF64.suits(g)) return new InputGradientBroadcastF64(g, weight, workspace);
