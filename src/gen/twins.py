@@ -20,6 +20,7 @@ PAIRS = [
     ("internal/vector/RunSumsF32.java", "internal/vector/RunSumsF64.java"),
     ("internal/vector/DepthwiseLastGradientRunsF32.java", "internal/vector/DepthwiseLastGradientRunsF64.java"),
     ("internal/vector/GyRunsF32.java", "internal/vector/GyRunsF64.java"),
+    ("internal/vector/DepthwiseLastWeightRunsF32.java", "internal/vector/DepthwiseLastWeightRunsF64.java"),
     ("internal/vector/DepthwiseLastGradientF32.java", "internal/vector/DepthwiseLastGradientF64.java"),
     ("internal/vector/DepthwiseLastWeightF32.java", "internal/vector/DepthwiseLastWeightF64.java"),
     ("internal/vector/ChannelsLastRowsF32.java", "internal/vector/ChannelsLastRowsF64.java"),

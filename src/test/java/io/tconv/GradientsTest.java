@@ -270,7 +270,8 @@ class GradientsTest {
      * Channels-last depthwise layers with fewer channels than lanes (2–8 channels, rows of up to 40 pixels, some
      * planes of 65 or more rows, every stride, crop and output padding of the case generator): the gradients along
      * a row's (pixel, channel) run
-     * against their definitions, with the kernel asserted where the channels are fewer than the lanes.
+     * against their definitions, with the kernel asserted: the input gradient's where the channels are fewer than
+     * the lanes, the weight gradient's where they fill at most a third of a vector.
      */
     @Test
     void fewChannelDepthwiseGradientsAlongRunsMatchTheirDefinitions() {
@@ -292,6 +293,13 @@ class GradientsTest {
                 for (int p = 0; p < 2; p++) {
                     int lanes = Integer.parseInt(k[p].replaceAll("^vector-(\\d+) .*", "$1")) / (p == 0 ? Double.SIZE : Float.SIZE);
                     assertEquals(channels < lanes, k[p].endsWith("input gradient runs"), c + ": " + k[p]);
+                }
+            }
+            String[] p = checkWeightGradient(c, true, io.tconv.internal.WeightGradientF32.BAND_BYTES, r, provider, 1 + i % 3);
+            if (vector) {
+                for (int q = 0; q < 2; q++) {
+                    int lanes = Integer.parseInt(k[q].replaceAll("^vector-(\\d+) .*", "$1")) / (q == 0 ? Double.SIZE : Float.SIZE);
+                    assertEquals(3 * channels <= lanes, p[q].equals("depthwise channels-last runs"), c + ": " + p[q]);
                 }
             }
             if (k[1] != null && k[1].endsWith(" runs")) runs++;
@@ -338,39 +346,8 @@ class GradientsTest {
                 if (c.outputLength() > 200_000) continue;
             }
             boolean last = i % 2 == 1;
-            ConvTransposeSpec spec = last ? ChannelsLastTest.spec(c) : c.spec();
-            int inPlane = Case.prod(c.in()), outPlane = Case.prod(c.outputSize());
-            double[][] d = c.data();
-            double[] gy = uniform(r, c.outputLength());
-            double[] xIn = last ? ChannelsLastTest.transpose(d[0], c.batch(), c.cin(), inPlane, true) : d[0];
-            double[] gyIn = last ? ChannelsLastTest.transpose(gy, c.batch(), c.cout(), outPlane, true) : gy;
-            double[][] ref = weightGradient(c, d[0], gy);
             long bandBytes = i % 3 == 0 ? 1 : i % 3 == 1 ? 1 + r.nextInt(5000) : io.tconv.internal.WeightGradientF32.BAND_BYTES;
-            String context = c + (last ? " channels-last" : "") + ", bands of " + bandBytes + " bytes";
-            io.tconv.internal.Geometry geometry = new io.tconv.internal.Geometry(spec);
-            double[] gw = new double[c.weightLength()];
-            Arrays.fill(gw, Double.NaN);
-            io.tconv.internal.WeightGradientF64 wd = new io.tconv.internal.WeightGradientF64(geometry, provider, bandBytes);
-            paths.add(wd.path());
-            wd.run(c.batch(), xIn, 0, gyIn, 0, gw, new io.tconv.internal.Parallel(1 + i % 3, null));
-            for (int k = 0; k < gw.length; k++) {
-                assertEquals(ref[0][k], gw[k], 1e-12 * ref[1][k] + 1e-300, "gw[" + k + "] (f64), " + context);
-            }
-            float[] first = null;
-            for (int threads : new int[] {1, 2, 7}) {
-                float[] gwf = new float[c.weightLength()];
-                Arrays.fill(gwf, Float.NaN);
-                new io.tconv.internal.WeightGradientF32(geometry, provider, bandBytes)
-                        .run(c.batch(), Check.toFloat(xIn), 0, Check.toFloat(gyIn), 0, gwf, new io.tconv.internal.Parallel(threads, null));
-                if (first == null) {
-                    first = gwf;
-                    for (int k = 0; k < gwf.length; k++) {
-                        assertEquals(ref[0][k], gwf[k], 1e-5 * ref[1][k] + 1e-30, "gw[" + k + "] (f32), " + context);
-                    }
-                } else {
-                    assertArrayEquals(first, gwf, threads + " threads, gw, " + context);
-                }
-            }
+            paths.add(checkWeightGradient(c, last, bandBytes, r, provider, 1 + i % 3)[0]);
         }
         // the provider's kernels where it has them (rows: channels-first, few input channels), the bands elsewhere
         boolean vector = io.tconv.internal.Providers.fallback() == null;
@@ -380,6 +357,49 @@ class GradientsTest {
         ConvTransposeSpec four = ConvTransposeSpec.builder(4, 16).inputSize(20, 20).kernel(3, 3).stride(2, 2).build();
         String path = new io.tconv.internal.WeightGradientF32(new io.tconv.internal.Geometry(four), provider).path();
         assertEquals(vector ? "rows" : "tiles", path);
+    }
+
+    /**
+     * gw of case c (channels-last where {@code last}) by the weight gradient's f64 and f32 paths against its
+     * definition, each weight's tolerance scaled by its Σ|x·gy|, float with the same bits on 1, 2 and 7 threads.
+     * Returns the f64 and f32 paths.
+     */
+    static String[] checkWeightGradient(Case c, boolean last, long bandBytes, SplittableRandom r, io.tconv.internal.Provider provider,
+                                        int threads64) {
+        ConvTransposeSpec spec = last ? ChannelsLastTest.spec(c) : c.spec();
+        int inPlane = Case.prod(c.in()), outPlane = Case.prod(c.outputSize());
+        double[][] d = c.data();
+        double[] gy = uniform(r, c.outputLength());
+        double[] xIn = last ? ChannelsLastTest.transpose(d[0], c.batch(), c.cin(), inPlane, true) : d[0];
+        double[] gyIn = last ? ChannelsLastTest.transpose(gy, c.batch(), c.cout(), outPlane, true) : gy;
+        double[][] ref = weightGradient(c, d[0], gy);
+        String context = c + (last ? " channels-last" : "") + ", bands of " + bandBytes + " bytes";
+        io.tconv.internal.Geometry geometry = new io.tconv.internal.Geometry(spec);
+        double[] gw = new double[c.weightLength()];
+        Arrays.fill(gw, Double.NaN);
+        io.tconv.internal.WeightGradientF64 wd = new io.tconv.internal.WeightGradientF64(geometry, provider, bandBytes);
+        wd.run(c.batch(), xIn, 0, gyIn, 0, gw, new io.tconv.internal.Parallel(threads64, null));
+        for (int k = 0; k < gw.length; k++) {
+            assertEquals(ref[0][k], gw[k], 1e-12 * ref[1][k] + 1e-300, "gw[" + k + "] (f64), " + context + ", " + wd.path());
+        }
+        float[] first = null;
+        String floatPath = null;
+        for (int threads : new int[] {1, 2, 7}) {
+            float[] gwf = new float[c.weightLength()];
+            Arrays.fill(gwf, Float.NaN);
+            io.tconv.internal.WeightGradientF32 wf = new io.tconv.internal.WeightGradientF32(geometry, provider, bandBytes);
+            floatPath = wf.path();
+            wf.run(c.batch(), Check.toFloat(xIn), 0, Check.toFloat(gyIn), 0, gwf, new io.tconv.internal.Parallel(threads, null));
+            if (first == null) {
+                first = gwf;
+                for (int k = 0; k < gwf.length; k++) {
+                    assertEquals(ref[0][k], gwf[k], 1e-5 * ref[1][k] + 1e-30, "gw[" + k + "] (f32), " + context + ", " + floatPath);
+                }
+            } else {
+                assertArrayEquals(first, gwf, threads + " threads, gw, " + context);
+            }
+        }
+        return new String[] {wd.path(), floatPath};
     }
 
     /** gx by its definition, and per cell Σ|w·gy| (the scale of its rounding error). */

@@ -21,7 +21,7 @@ final class RunSumsF32 {
     /** The weights repeated along a run, {@code [tap][first channel][lane]}; the bias likewise, {@code [first channel][lane]}. */
     private final float[] wRun, biasRun;
 
-    /** @param weight {@code [C][taps]}; @param bias C values, or null for none */
+    /** @param weight {@code [C][taps]}, or null for dot products only; @param bias C values, or null for none */
     RunSumsF32(int c, int taps, float[] weight, float[] bias) {
         this.c = c;
         int gcd = c;
@@ -31,8 +31,8 @@ final class RunSumsF32 {
             b = t;
         }
         period = c / gcd;
-        wRun = new float[taps * c * L];
-        for (int t = 0; t < taps; t++) {
+        wRun = new float[weight == null ? 0 : taps * c * L];
+        for (int t = 0; t < taps && weight != null; t++) {
             for (int ch = 0; ch < c; ch++) {
                 for (int i = 0; i < L; i++) wRun[(t * c + ch) * L + i] = weight[(ch + i) % c * taps + t];
             }
@@ -105,6 +105,51 @@ final class RunSumsF32 {
         }
         if (whole) acc.intoArray(run, at + f);
         else acc.intoArray(run, at + f, m);
+    }
+
+    /**
+     * Adds {@code x[xAt + f] · src[from[t] + f]} over f in [f0, f1) (f0 a multiple of C) into
+     * {@code acc[(tap[t]·C + ch)·L + lane]}, ch the channel of the vector's first lane: per sweep four terms, each x
+     * vector loaded once for them; the last, partial vector's products masked (a channel at a time where its
+     * vectors could reach past an array's end).
+     */
+    void dots(float[] x, int xAt, float[] src, int[] from, int[] tap, int terms, int f0, int f1, float[] acc) {
+        int end = f0 + (f1 - f0) / L * L, stride = period * L;
+        for (int j = 0; j < terms; j += 4) {
+            int count = Math.min(4, terms - j), last = j + count - 1, j1 = Math.min(j + 1, last), j2 = Math.min(j + 2, last);
+            int s0 = from[j], s1 = from[j1], s2 = from[j2], s3 = from[last];
+            for (int k = 0; k < period && f0 + k * L < end; k++) {
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                for (int f = f0 + k * L; f < end; f += stride) {
+                    FloatVector xv = FloatVector.fromArray(S, x, xAt + f);
+                    a0 = xv.fma(FloatVector.fromArray(S, src, s0 + f), a0);
+                    if (count > 1) a1 = xv.fma(FloatVector.fromArray(S, src, s1 + f), a1);
+                    if (count > 2) a2 = xv.fma(FloatVector.fromArray(S, src, s2 + f), a2);
+                    if (count > 3) a3 = xv.fma(FloatVector.fromArray(S, src, s3 + f), a3);
+                }
+                int ch = k * L % c;
+                add(acc, (tap[j] * c + ch) * L, a0);
+                if (count > 1) add(acc, (tap[j1] * c + ch) * L, a1);
+                if (count > 2) add(acc, (tap[j2] * c + ch) * L, a2);
+                if (count > 3) add(acc, (tap[last] * c + ch) * L, a3);
+            }
+        }
+        if (end == f1) return;
+        int ch = (end - f0) % c, n = f1 - end;
+        boolean inside = xAt + end + L <= x.length;
+        for (int t = 0; t < terms; t++) inside &= from[t] + end + L <= src.length;
+        if (inside) {
+            FloatVector xv = FloatVector.zero(S).blend(FloatVector.fromArray(S, x, xAt + end), lanes(n));
+            for (int t = 0; t < terms; t++) add(acc, (tap[t] * c + ch) * L, xv.mul(FloatVector.fromArray(S, src, from[t] + end)));
+        } else {
+            for (int t = 0; t < terms; t++) {
+                for (int i = 0, at = (tap[t] * c + ch) * L; i < n; i++) acc[at + i] += x[xAt + end + i] * src[from[t] + end + i];
+            }
+        }
+    }
+
+    private static void add(float[] acc, int at, FloatVector v) {
+        FloatVector.fromArray(S, acc, at).add(v).intoArray(acc, at);
     }
 
     /** Writes row {@code y[yRow …]} from its residues' runs (residue r's at {@code runs[r · runLength]}). */

@@ -106,6 +106,7 @@ public final class VectorProvider implements Provider {
      */
     @Override
     public FloatWeightRows floatWeightRows(Geometry g, long bandBytes) {
+        if (DepthwiseLastWeightRunsF32.suits(g)) return new DepthwiseLastWeightRunsF32(g);
         if (DepthwiseLastWeightF32.suits(g)) return new DepthwiseLastWeightF32(g, bandBytes);
         if (WeightGradientDotsF32.suits(g)) return new WeightGradientDotsF32(g);
         if (WeightGradientBroadcastF32.suits(g)) return new WeightGradientBroadcastF32(g);
@@ -116,6 +117,7 @@ public final class VectorProvider implements Provider {
     /** The double twin of {@link #floatWeightRows}. */
     @Override
     public DoubleWeightRows doubleWeightRows(Geometry g, long bandBytes) {
+        if (DepthwiseLastWeightRunsF64.suits(g)) return new DepthwiseLastWeightRunsF64(g);
         if (DepthwiseLastWeightF64.suits(g)) return new DepthwiseLastWeightF64(g, bandBytes);
         if (WeightGradientDotsF64.suits(g)) return new WeightGradientDotsF64(g);
         if (WeightGradientBroadcastF64.suits(g)) return new WeightGradientBroadcastF64(g);
