@@ -27,6 +27,7 @@ PAIRS = [
     ("internal/vector/VectorOpsF32.java", "internal/vector/VectorOpsF64.java"),
     ("internal/vector/ZipF32.java", "internal/vector/ZipF64.java"),
     ("internal/vector/BandCopyF32.java", "internal/vector/BandCopyF64.java"),
+    ("internal/vector/TransposeF32.java", "internal/vector/TransposeF64.java"),
     ("internal/vector/GyRowsF32.java", "internal/vector/GyRowsF64.java"),
     ("internal/vector/InputGradientRowsF32.java", "internal/vector/InputGradientRowsF64.java"),
     ("internal/vector/InputGradientDotsF32.java", "internal/vector/InputGradientDotsF64.java"),

@@ -50,15 +50,15 @@ final class BandCopyF64 {
                             System.arraycopy(x, src, lines, dst, c1 - c0);
                         }
                     }
-                } else {   // channels-last: a channel's run of pixels is gathered, a vector at a time, into its row
+                } else {   // channels-last: L pixels × L channels transposed in registers, the channels left gathered
                     int[] across = bd.pixelOffsets;
-                    int whole = c0 + (c1 - c0) / L * L;
+                    int whole = c0 + (c1 - c0) / L * L, blocks = TransposeF64.available() ? g.cig / L * L : 0;
                     for (int ih = in0, row = row0; ih < in1; ih++, row += pitch) {
                         int pixel = plane + (ih * inW + iw0) * g.xp;
                         for (int c = c0; c < whole; c += L) {
-                            for (int ci = 0, src = pixel + c * g.xp, dst = row + c - c0; ci < g.cig; ci++, dst += stride) {
-                                DoubleVector.fromArray(S, x, src + ci, across, 0).intoArray(lines, dst);
-                            }
+                            int src = pixel + c * g.xp, dst = row + c - c0;
+                            for (int ci = 0; ci < blocks; ci += L) TransposeF64.block(x, src + ci, g.xp, lines, dst + ci * stride, stride);
+                            for (int ci = blocks; ci < g.cig; ci++) DoubleVector.fromArray(S, x, src + ci, across, 0).intoArray(lines, dst + ci * stride);
                         }
                         for (int c = whole, src = pixel + whole * g.xp; c < c1; c++, src += g.xp) {
                             for (int ci = 0, dst = row + c - c0; ci < g.cig; ci++, dst += stride) lines[dst] = x[src + ci];

@@ -1,0 +1,132 @@
+package io.tconv.internal.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Transposes L × L blocks in registers, for 16 and 8 lanes: log2(L) rounds of the perfect shuffle
+ * (row i of a round is the interleave of rows i/2 and i/2 + L/2 of the last, from their low or high halves), each a
+ * two-vector rearrange. Copying channels-last rows into channel rows this way reads each vector once (a gather
+ * per channel read every element as a lane of its own: a 32 × 64 row 550 → 210 ns in a probe).
+ */
+final class TransposeF32 {
+    private TransposeF32() {}
+
+    private static final VectorSpecies<Float> S = VectorConstants.FLOATS;
+    private static final int L = S.length();
+    /** Lane i of a round's even and odd rows: lane i/2 of the first row or (negative, exceptional) of the second. */
+    private static final VectorShuffle<Float> LOW, HIGH;
+
+    static {
+        int[] low = new int[L], high = new int[L];
+        for (int i = 0; i < L; i++) {
+            low[i] = (i % 2 == 0 ? 0 : -L) + i / 2;
+            high[i] = low[i] + L / 2;
+        }
+        LOW = VectorShuffle.fromArray(S, low, 0);
+        HIGH = VectorShuffle.fromArray(S, high, 0);
+    }
+
+    /** {@return whether blocks of this width are transposed here} */
+    static boolean available() {
+        return L == 16 || L == 8;
+    }
+
+    /**
+     * Row i of the block at {@code src[at + i·srcStride …]} (L elements) becomes column i of the block at
+     * {@code dst[to + j·dstStride …]}.
+     */
+    static void block(float[] src, int at, int srcStride, float[] dst, int to, int dstStride) {
+        if (L == 16) t16(src, at, srcStride, dst, to, dstStride);
+        else t8(src, at, srcStride, dst, to, dstStride);
+    }
+
+    /** The 16 × 16 block (L = 16). */
+    private static void t16(float[] src, int at, int srcStride, float[] dst, int to, int dstStride) {
+        FloatVector r0 = FloatVector.fromArray(S, src, at + 0 * srcStride), r1 = FloatVector.fromArray(S, src, at + 1 * srcStride);
+        FloatVector r2 = FloatVector.fromArray(S, src, at + 2 * srcStride), r3 = FloatVector.fromArray(S, src, at + 3 * srcStride);
+        FloatVector r4 = FloatVector.fromArray(S, src, at + 4 * srcStride), r5 = FloatVector.fromArray(S, src, at + 5 * srcStride);
+        FloatVector r6 = FloatVector.fromArray(S, src, at + 6 * srcStride), r7 = FloatVector.fromArray(S, src, at + 7 * srcStride);
+        FloatVector r8 = FloatVector.fromArray(S, src, at + 8 * srcStride), r9 = FloatVector.fromArray(S, src, at + 9 * srcStride);
+        FloatVector r10 = FloatVector.fromArray(S, src, at + 10 * srcStride), r11 = FloatVector.fromArray(S, src, at + 11 * srcStride);
+        FloatVector r12 = FloatVector.fromArray(S, src, at + 12 * srcStride), r13 = FloatVector.fromArray(S, src, at + 13 * srcStride);
+        FloatVector r14 = FloatVector.fromArray(S, src, at + 14 * srcStride), r15 = FloatVector.fromArray(S, src, at + 15 * srcStride);
+        FloatVector a0 = r0.rearrange(LOW, r8), a1 = r0.rearrange(HIGH, r8);
+        FloatVector a2 = r1.rearrange(LOW, r9), a3 = r1.rearrange(HIGH, r9);
+        FloatVector a4 = r2.rearrange(LOW, r10), a5 = r2.rearrange(HIGH, r10);
+        FloatVector a6 = r3.rearrange(LOW, r11), a7 = r3.rearrange(HIGH, r11);
+        FloatVector a8 = r4.rearrange(LOW, r12), a9 = r4.rearrange(HIGH, r12);
+        FloatVector a10 = r5.rearrange(LOW, r13), a11 = r5.rearrange(HIGH, r13);
+        FloatVector a12 = r6.rearrange(LOW, r14), a13 = r6.rearrange(HIGH, r14);
+        FloatVector a14 = r7.rearrange(LOW, r15), a15 = r7.rearrange(HIGH, r15);
+        FloatVector b0 = a0.rearrange(LOW, a8), b1 = a0.rearrange(HIGH, a8);
+        FloatVector b2 = a1.rearrange(LOW, a9), b3 = a1.rearrange(HIGH, a9);
+        FloatVector b4 = a2.rearrange(LOW, a10), b5 = a2.rearrange(HIGH, a10);
+        FloatVector b6 = a3.rearrange(LOW, a11), b7 = a3.rearrange(HIGH, a11);
+        FloatVector b8 = a4.rearrange(LOW, a12), b9 = a4.rearrange(HIGH, a12);
+        FloatVector b10 = a5.rearrange(LOW, a13), b11 = a5.rearrange(HIGH, a13);
+        FloatVector b12 = a6.rearrange(LOW, a14), b13 = a6.rearrange(HIGH, a14);
+        FloatVector b14 = a7.rearrange(LOW, a15), b15 = a7.rearrange(HIGH, a15);
+        FloatVector c0 = b0.rearrange(LOW, b8), c1 = b0.rearrange(HIGH, b8);
+        FloatVector c2 = b1.rearrange(LOW, b9), c3 = b1.rearrange(HIGH, b9);
+        FloatVector c4 = b2.rearrange(LOW, b10), c5 = b2.rearrange(HIGH, b10);
+        FloatVector c6 = b3.rearrange(LOW, b11), c7 = b3.rearrange(HIGH, b11);
+        FloatVector c8 = b4.rearrange(LOW, b12), c9 = b4.rearrange(HIGH, b12);
+        FloatVector c10 = b5.rearrange(LOW, b13), c11 = b5.rearrange(HIGH, b13);
+        FloatVector c12 = b6.rearrange(LOW, b14), c13 = b6.rearrange(HIGH, b14);
+        FloatVector c14 = b7.rearrange(LOW, b15), c15 = b7.rearrange(HIGH, b15);
+        FloatVector d0 = c0.rearrange(LOW, c8), d1 = c0.rearrange(HIGH, c8);
+        FloatVector d2 = c1.rearrange(LOW, c9), d3 = c1.rearrange(HIGH, c9);
+        FloatVector d4 = c2.rearrange(LOW, c10), d5 = c2.rearrange(HIGH, c10);
+        FloatVector d6 = c3.rearrange(LOW, c11), d7 = c3.rearrange(HIGH, c11);
+        FloatVector d8 = c4.rearrange(LOW, c12), d9 = c4.rearrange(HIGH, c12);
+        FloatVector d10 = c5.rearrange(LOW, c13), d11 = c5.rearrange(HIGH, c13);
+        FloatVector d12 = c6.rearrange(LOW, c14), d13 = c6.rearrange(HIGH, c14);
+        FloatVector d14 = c7.rearrange(LOW, c15), d15 = c7.rearrange(HIGH, c15);
+        d0.intoArray(dst, to + 0 * dstStride);
+        d1.intoArray(dst, to + 1 * dstStride);
+        d2.intoArray(dst, to + 2 * dstStride);
+        d3.intoArray(dst, to + 3 * dstStride);
+        d4.intoArray(dst, to + 4 * dstStride);
+        d5.intoArray(dst, to + 5 * dstStride);
+        d6.intoArray(dst, to + 6 * dstStride);
+        d7.intoArray(dst, to + 7 * dstStride);
+        d8.intoArray(dst, to + 8 * dstStride);
+        d9.intoArray(dst, to + 9 * dstStride);
+        d10.intoArray(dst, to + 10 * dstStride);
+        d11.intoArray(dst, to + 11 * dstStride);
+        d12.intoArray(dst, to + 12 * dstStride);
+        d13.intoArray(dst, to + 13 * dstStride);
+        d14.intoArray(dst, to + 14 * dstStride);
+        d15.intoArray(dst, to + 15 * dstStride);
+    }
+
+    /** The 8 × 8 block (L = 8). */
+    private static void t8(float[] src, int at, int srcStride, float[] dst, int to, int dstStride) {
+        FloatVector r0 = FloatVector.fromArray(S, src, at + 0 * srcStride), r1 = FloatVector.fromArray(S, src, at + 1 * srcStride);
+        FloatVector r2 = FloatVector.fromArray(S, src, at + 2 * srcStride), r3 = FloatVector.fromArray(S, src, at + 3 * srcStride);
+        FloatVector r4 = FloatVector.fromArray(S, src, at + 4 * srcStride), r5 = FloatVector.fromArray(S, src, at + 5 * srcStride);
+        FloatVector r6 = FloatVector.fromArray(S, src, at + 6 * srcStride), r7 = FloatVector.fromArray(S, src, at + 7 * srcStride);
+        FloatVector a0 = r0.rearrange(LOW, r4), a1 = r0.rearrange(HIGH, r4);
+        FloatVector a2 = r1.rearrange(LOW, r5), a3 = r1.rearrange(HIGH, r5);
+        FloatVector a4 = r2.rearrange(LOW, r6), a5 = r2.rearrange(HIGH, r6);
+        FloatVector a6 = r3.rearrange(LOW, r7), a7 = r3.rearrange(HIGH, r7);
+        FloatVector b0 = a0.rearrange(LOW, a4), b1 = a0.rearrange(HIGH, a4);
+        FloatVector b2 = a1.rearrange(LOW, a5), b3 = a1.rearrange(HIGH, a5);
+        FloatVector b4 = a2.rearrange(LOW, a6), b5 = a2.rearrange(HIGH, a6);
+        FloatVector b6 = a3.rearrange(LOW, a7), b7 = a3.rearrange(HIGH, a7);
+        FloatVector c0 = b0.rearrange(LOW, b4), c1 = b0.rearrange(HIGH, b4);
+        FloatVector c2 = b1.rearrange(LOW, b5), c3 = b1.rearrange(HIGH, b5);
+        FloatVector c4 = b2.rearrange(LOW, b6), c5 = b2.rearrange(HIGH, b6);
+        FloatVector c6 = b3.rearrange(LOW, b7), c7 = b3.rearrange(HIGH, b7);
+        c0.intoArray(dst, to + 0 * dstStride);
+        c1.intoArray(dst, to + 1 * dstStride);
+        c2.intoArray(dst, to + 2 * dstStride);
+        c3.intoArray(dst, to + 3 * dstStride);
+        c4.intoArray(dst, to + 4 * dstStride);
+        c5.intoArray(dst, to + 5 * dstStride);
+        c6.intoArray(dst, to + 6 * dstStride);
+        c7.intoArray(dst, to + 7 * dstStride);
+    }
+}
