@@ -145,6 +145,25 @@ class ChannelsLastTest {
         if (Providers.fallback() == null) assertTrue(runs >= cases / 5, "runs took " + runs + " of " + cases);
     }
 
+    /**
+     * The GEMM's channels-last output written through register transposes of L pixels × L channels: channel
+     * counts below, at and above a block (a last, short block of channels is stored masked, and where its vector
+     * would reach past the end of y — in the image's last pixels — a channel at a time), W strides 1 to 3, rows of
+     * several blocks with pixels left over.
+     */
+    @Test
+    void gemmChannelsLastOutputThroughTransposes() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 73);
+        for (int cout : new int[] {8, 13, 16, 24, 40}) {
+            for (int s = 1; s <= 3; s++) {
+                Case c = new Case(1 + r.nextInt(2), 20, cout, 1, new int[] {3, 37 + r.nextInt(5)}, new int[] {4, 4}, new int[] {s, s},
+                        new int[] {1, 1}, new int[] {0, s - 1}, new int[] {1, 1}, r.nextBoolean(), r.nextLong());
+                String k = check(c, Parallelism.threads(1 + s % 2), Providers.current());
+                if (Providers.fallback() == null) assertTrue(k.contains("phase gemm"), c + ": used " + k);
+            }
+        }
+    }
+
     /** One channels-last geometry aimed at each vector path, with the kernel that ran asserted. */
     @Test
     void eachPathRunsWhereItIsAimed() {

@@ -5,6 +5,7 @@ import io.tconv.internal.Geometry;
 import io.tconv.internal.Workspace;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -31,6 +32,8 @@ final class GemmKernelF64 implements DoubleKernel {
      */
     private static final class Scratch {
         final double[] b, c;
+        /** Channels-last output: a block of L channels × L pixels with the bias, and the block transposed. */
+        final double[] stage = new double[2 * L * L];
         final int[] tapKernel, tapOffset, taps, firstTap;
         final int[][] aRow, bRow;
 
@@ -146,7 +149,7 @@ final class GemmKernelF64 implements DoubleKernel {
                     }
                 }
                 for (int tile = 0; tile < tiles; tile++) {
-                    write(s.c, tile, g0 + tile * nr, grp * g.cog, block0 * mr, Math.min(lay.rows, (block0 + blocks) * mr), od, rh,
+                    write(s.c, s.stage, tile, g0 + tile * nr, grp * g.cog, block0 * mr, Math.min(lay.rows, (block0 + blocks) * mr), od, rh,
                             q0, qEnd, w0, w1, y, yGroup);
                 }
             }
@@ -158,20 +161,26 @@ final class GemmKernelF64 implements DoubleKernel {
      * pixels [p0, p0 + nr), rows [m0, m1) (output channels from {@code biasBase} in the bias), with the bias: row
      * by row of the band, the two residues zipped into whole output runs when the W stride is 2.
      */
-    private void write(double[] c, int tile, int p0, int biasBase, int m0, int m1, int od, int rh, int q0, int qEnd, int w0,
-                       int w1, double[] y, int yGroup) {
+    private void write(double[] c, double[] stage, int tile, int p0, int biasBase, int m0, int m1, int od, int rh, int q0, int qEnd,
+                       int w0, int w1, double[] y, int yGroup) {
         Bands bd = lay.bands;
         int nr = lay.nr, mr = lay.mr, pitch = bd.pitch, sw = g.s[2], outW = g.out[2], yp = g.yp;
         int blockSize = lay.tileGroup * mr * nr, residueSize = lay.blocksPerPart * blockSize;
         for (int row = p0 / pitch; row < qEnd - q0 && row * pitch < p0 + nr; row++) {
             int first = Math.max(0, p0 - row * pitch), j0 = row * pitch + first - p0;   // q within the window, tile column
             int oRow = ((od * g.out[1] + rh + g.s[1] * (q0 + row)) * outW) * yp;
-            // Channels-last with a W stride: each output pixel's channels together (read down the tile's rows); a
-            // channel at a time would store sW·C floats apart (voc1d NHWC 134 -> 190 GFLOP/s; at stride 1, 4% slower).
-            if (yp != 1 && sw > 1) {
+            // Channels-last: each output pixel's channels together; a channel at a time would store sW·C floats apart
+            // (voc1d NHWC 134 -> 190 GFLOP/s). Blocks of L pixels × L channels go through a register transpose, the
+            // pixels past the last block read down the tile's rows one by one.
+            if (yp != 1) {
                 for (int rw = 0; rw < sw; rw++) {
-                    int end = Math.min(Math.min(w1, bd.wCount[rw]) - w0 - first, nr - j0);
-                    for (int i = 0; i < end; i++) {
+                    int end = Math.min(Math.min(w1, bd.wCount[rw]) - w0 - first, nr - j0), blocks = 0;
+                    if (TransposeF64.available()) {
+                        blocks = Math.max(0, end) / L * L;
+                        int o0 = yGroup + oRow + (rw + sw * (w0 + first)) * yp, at0 = rw * residueSize + tile * mr * nr + j0;
+                        for (int i = 0; i < blocks; i += L) transposed(c, stage, at0 + i, biasBase, m0, m1, y, o0 + i * sw * yp, sw * yp);
+                    }
+                    for (int i = blocks; i < end; i++) {
                         int o = yGroup + oRow + (rw + sw * (w0 + first + i)) * yp, at = rw * residueSize + tile * mr * nr + j0 + i;
                         for (int m = m0; m < m1; m += mr, at += blockSize) {
                             for (int r = 0, e = Math.min(mr, m1 - m); r < e; r++) y[o + m + r] = bias[biasBase + m + r] + c[at + r * nr];
@@ -180,27 +189,54 @@ final class GemmKernelF64 implements DoubleKernel {
                 }
                 continue;
             }
-            for (int m = m0; m < m1; m++) {
+            for (int m = m0; m < m1; m++) {   // channels-first
                 double b = bias[biasBase + m];
                 int yRow = yGroup + m * g.yc + oRow;
                 int cRow = (m - m0) / mr * blockSize + (tile * mr + (m - m0) % mr) * nr + j0;
                 int done = 0;
-                if (sw == 1 && yp == 1) {   // contiguous: vectors, the last one masked
+                if (sw == 1) {   // contiguous: vectors, the last one masked
                     done = Math.max(0, Math.min(Math.min(w1, bd.wCount[0]) - w0 - first, nr - j0));
                     for (int i = 0, o = yRow + w0 + first; i < done; i += L) {
                         DoubleVector v = DoubleVector.fromArray(S, c, cRow + i).add(b);
                         if (i + L <= done) v.intoArray(y, o + i);
                         else v.intoArray(y, o + i, S.indexInRange(i, done));
                     }
-                } else if (sw == 2 && yp == 1) {
+                } else if (sw == 2) {
                     done = Math.max(0, Math.min(Math.min(Math.min(w1, bd.wCount[0]), bd.wCount[1]) - w0 - first, nr - j0));
                     ZipF64.runs(c, cRow, residueSize + cRow, done, b, y, yRow + 2 * (w0 + first));
                 }
                 for (int rw = 0; rw < sw; rw++) {
                     int end = Math.min(Math.min(w1, bd.wCount[rw]) - w0 - first, nr - j0);
-                    int o = yRow + (rw + sw * (w0 + first + done)) * yp, step = sw * yp;
-                    for (int i = done, at = rw * residueSize + cRow + done; i < end; i++, at++, o += step) y[o] = b + c[at];
+                    int o = yRow + rw + sw * (w0 + first + done);
+                    for (int i = done, at = rw * residueSize + cRow + done; i < end; i++, at++, o += sw) y[o] = b + c[at];
                 }
+            }
+        }
+    }
+
+    /**
+     * Channels-last output of L pixels (C column {@code at} of row m0, output pixel j at {@code o + j·step}),
+     * channels [m0, m1) a block of L at a time: the block's C rows plus their bias staged, transposed in registers
+     * and stored a pixel's channels at a time (masked for a last, short block of channels, unless that vector would
+     * reach past y's end: there a channel at a time).
+     */
+    private void transposed(double[] c, double[] stage, int at, int biasBase, int m0, int m1, double[] y, int o, int step) {
+        int mr = lay.mr, blockSize = lay.tileGroup * mr * lay.nr, nr = lay.nr;
+        for (int m = m0; m < m1; m += L) {
+            int count = Math.min(L, m1 - m);
+            for (int r = 0; r < count; r++) {
+                int rel = m - m0 + r, row = at + rel / mr * blockSize + rel % mr * nr;
+                DoubleVector.fromArray(S, c, row).add(bias[biasBase + m + r]).intoArray(stage, r * L);
+            }
+            if (count == L) {
+                TransposeF64.block(stage, 0, L, y, o + m, step);
+                continue;
+            }
+            TransposeF64.block(stage, 0, L, stage, L * L, L);
+            VectorMask<Double> lanes = VectorMask.fromLong(S, (1L << count) - 1);
+            for (int j = 0, to = o + m; j < L; j++, to += step) {
+                if (to + L <= y.length) DoubleVector.fromArray(S, stage, L * L + j * L).intoArray(y, to, lanes);
+                else System.arraycopy(stage, L * L + j * L, y, to, count);
             }
         }
     }
