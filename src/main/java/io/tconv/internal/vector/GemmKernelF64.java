@@ -34,6 +34,8 @@ final class GemmKernelF64 implements DoubleKernel {
         final double[] b, c;
         /** Channels-last output: a block of L channels × L pixels with the bias, and the block transposed. */
         final double[] stage = new double[2 * L * L];
+        /** Depth-to-space, channels-last: where a block of L input pixels' cells of one tap lie in y (−1: cropped). */
+        final int[] cells = new int[L];
         final int[] tapKernel, tapOffset, taps, firstTap;
         final int[][] aRow, bRow;
 
@@ -54,7 +56,9 @@ final class GemmKernelF64 implements DoubleKernel {
         this.lay = lay;
         this.g = lay.g;
         workspace.check(name(), sharedBytes(), bytesPerThread());
-        this.bias = bias == null ? new double[g.cout] : bias.clone();
+        // L zeros after the bias: a masked vector of it never reaches past the array (where masked loads turn slow)
+        this.bias = new double[g.cout + L];
+        if (bias != null) System.arraycopy(bias, 0, this.bias, 0, g.cout);
         panels = new double[g.groups][];
         for (int grp = 0; grp < g.groups; grp++) panels[grp] = pack(w, grp);
         scratch = ThreadLocal.withInitial(() -> new Scratch(lay));
@@ -268,7 +272,8 @@ final class GemmKernelF64 implements DoubleKernel {
                         s.c, block * lay.mr * nr, nr, k0 > 0);
             }
         }
-        writeDepthToSpace(s.c, grp, p0, valid, y, yGroup);
+        if (g.yp != 1) writeDepthToSpaceLast(s, grp, p0, valid, y, yGroup);
+        else writeDepthToSpace(s.c, grp, p0, valid, y, yGroup);
     }
 
     /**
@@ -277,10 +282,6 @@ final class GemmKernelF64 implements DoubleKernel {
      * interleaved (a vector zip when kW is 2); cells a crop removes are skipped.
      */
     private void writeDepthToSpace(double[] c, int grp, int p0, int valid, double[] y, int yGroup) {
-        if (g.yp != 1) {
-            writeDepthToSpaceLast(c, grp, p0, valid, y, yGroup);
-            return;
-        }
         int nr = lay.nr, inH = g.in[1], inW = g.in[2], kh = g.k[1], kw = g.k[2], outW = g.out[2], yp = g.yp, pbw = g.pb[2];
         // input columns whose kW cells all lie inside the output row
         int inner0 = Math.floorDiv(pbw + kw - 1, kw), inner1 = Math.floorDiv(outW + pbw - kw, kw) + 1;
@@ -309,22 +310,56 @@ final class GemmKernelF64 implements DoubleKernel {
     }
 
     /**
-     * {@link #writeDepthToSpace} for channels-last output: per input pixel and tap, the group's output channels
-     * of that output pixel are adjacent, so they are written together (read down C's rows, which stay in L1)
-     * instead of one channel's cells at a time across the output.
+     * {@link #writeDepthToSpace} for channels-last output: per input pixel and tap, the group's output channels of
+     * that output pixel are adjacent, so they are written together: for blocks of L input pixels, per tap, L
+     * channels at a time transposed in registers from C's rows (kVol·nr apart), plus the bias, a pixel's channels
+     * stored at once (masked for a last, short block of channels, unless that would reach past y's end); the
+     * pixels past the last block read down C's rows one by one.
      */
-    private void writeDepthToSpaceLast(double[] c, int grp, int p0, int valid, double[] y, int yGroup) {
-        int nr = lay.nr, inH = g.in[1], inW = g.in[2], kh = g.k[1], kw = g.k[2], cog = g.cog, rowStride = g.kVol * nr;
-        for (int j = 0; j < valid; j++) {
-            int p = p0 + j, id = p / (inH * inW), ih = p / inW % inH, iw = p % inW;
+    private void writeDepthToSpaceLast(Scratch s, int grp, int p0, int valid, double[] y, int yGroup) {
+        double[] c = s.c, stage = s.stage;
+        int nr = lay.nr, cog = g.cog, rowStride = g.kVol * nr, b = grp * cog;
+        int blocks = TransposeF64.available() ? valid / L * L : 0;
+        for (int j0 = 0; j0 < blocks; j0 += L) {
             for (int t = 0; t < g.kVol; t++) {
-                int od = id * g.s[0] + t / (kh * kw) - g.pb[0], oh = ih * g.s[1] + t / kw % kh - g.pb[1];
-                int ow = iw * g.s[2] + t % kw - g.pb[2];
-                if (od < 0 || od >= g.out[0] || oh < 0 || oh >= g.out[1] || ow < 0 || ow >= g.out[2]) continue;
-                int o = yGroup + ((od * g.out[1] + oh) * g.out[2] + ow) * g.yp, b = grp * cog;
+                for (int jj = 0; jj < L; jj++) s.cells[jj] = cell(p0 + j0 + jj, t, yGroup);
+                for (int co = 0; co < cog; co += L) {
+                    int count = Math.min(L, cog - co), from = co * rowStride + t * nr + j0;
+                    if (count == L) {
+                        TransposeF64.block(c, from, rowStride, stage, 0, L);
+                    } else {   // (the rows past the group's channels may lie past C's end)
+                        for (int r = 0; r < count; r++) System.arraycopy(c, from + r * rowStride, stage, L * L + r * L, L);
+                        TransposeF64.block(stage, L * L, L, stage, 0, L);
+                    }
+                    VectorMask<Double> lanes = VectorMask.fromLong(S, count == L ? -1L : (1L << count) - 1);
+                    DoubleVector bv = DoubleVector.fromArray(S, bias, b + co, lanes);
+                    for (int jj = 0; jj < L; jj++) {
+                        int o = s.cells[jj];
+                        if (o < 0) continue;
+                        DoubleVector v = DoubleVector.fromArray(S, stage, jj * L).add(bv);
+                        if (count == L) v.intoArray(y, o + co);
+                        else if (o + co + L <= y.length) v.intoArray(y, o + co, lanes);
+                        else for (int r = 0; r < count; r++) y[o + co + r] = v.lane(r);
+                    }
+                }
+            }
+        }
+        for (int j = blocks; j < valid; j++) {
+            for (int t = 0; t < g.kVol; t++) {
+                int o = cell(p0 + j, t, yGroup);
+                if (o < 0) continue;
                 for (int co = 0, at = t * nr + j; co < cog; co++, at += rowStride) y[o + co] = bias[b + co] + c[at];
             }
         }
+    }
+
+    /** Depth-to-space, channels-last: where input pixel p's cell of tap t starts in y, or −1 where it is cropped. */
+    private int cell(int p, int t, int yGroup) {
+        int inH = g.in[1], inW = g.in[2], kh = g.k[1], kw = g.k[2];
+        int id = p / (inH * inW), ih = p / inW % inH, iw = p % inW;
+        int od = id * g.s[0] + t / (kh * kw) - g.pb[0], oh = ih * g.s[1] + t / kw % kh - g.pb[1], ow = iw * g.s[2] + t % kw - g.pb[2];
+        if (od < 0 || od >= g.out[0] || oh < 0 || oh >= g.out[1] || ow < 0 || ow >= g.out[2]) return -1;
+        return yGroup + ((od * g.out[1] + oh) * g.out[2] + ow) * g.yp;
     }
 
     /** Depth-to-space mode: the bias into every cell of the group that no input pixel reaches. */
