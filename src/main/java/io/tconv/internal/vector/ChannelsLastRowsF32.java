@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * pixel's output channels are adjacent, so the vectors run across them, with the weights packed as
  * {@code [ci][tap][co]}. A task is an output row. Per W residue and group, the row's terms (D tap, H tap, the
  * residue's W taps, input channel: a flat list) are summed onto the bias in registers, eight cells at a time
- * where every term reads inside the input (each term an input pixel broadcast times a vector of its weights),
- * and each cell is stored once (the last, partial vector of channels masked); the cells at the row's ends sum
+ * where every term reads inside the input (each term an input pixel broadcast times a vector of its weights;
+ * the last block of eight moved back to end with that stretch), and each cell is stored (the last, partial
+ * vector of channels masked); the cells at the row's ends sum
  * their terms that read inside the input one cell at a time, in the same order. No inserted zero is visited.
  */
 final class ChannelsLastRowsF32 implements FloatKernel {
@@ -96,9 +97,12 @@ final class ChannelsLastRowsF32 implements FloatKernel {
                 for (int co = 0; co < cog; co += L) {
                     VectorMask<Float> part = co + L <= cog ? null : S.indexInRange(co, cog);   // a last, partial vector
                     for (int q = 0; q < cells; ) {
-                        if (q >= q0 && q + 8 <= q1) {
-                            eight(x, t[0], t[1], count, q, co, bAt, y, yCells + q * yStep + co, part);
-                            q += 8;
+                        if (q >= q0 && q < q1 && q1 - q0 >= 8) {
+                            // blocks of eight from q0; a last block that would cross q1 moves back to end there (its
+                            // overlap is computed and stored again, the same values): no interior cell goes alone
+                            int at = Math.min(q, q1 - 8);
+                            eight(x, t[0], t[1], count, at, co, bAt, y, yCells + at * yStep + co, part);
+                            q = at + 8;
                         } else {
                             cell(x, t, count, q, co, bAt, y, yCells + q * yStep + co, part);
                             q++;
