@@ -278,9 +278,9 @@ class GradientsTest {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 72);
         io.tconv.internal.Provider provider = io.tconv.internal.Providers.current();
         boolean vector = io.tconv.internal.Providers.fallback() == null;
-        int runs = 0, cases = 0;
+        int runs = 0, cases = 0, bits = vector ? Integer.parseInt(provider.name().replace("vector-", "")) : 0;
         for (int i = 0; cases < 60; i++) {
-            int rank = 1 + i % 3, channels = 2 + r.nextInt(7);
+            int rank = 1 + i % 3, channels = 2 + cases % 7;   // (each count in turn: the share below the lanes is fixed)
             Case c0 = Case.random(r, 4, rank);
             int[] in = c0.in().clone();
             in[rank - 1] = Math.max(in[rank - 1], 1 + r.nextInt(40));   // (only longer: the crops were drawn for it)
@@ -289,18 +289,12 @@ class GradientsTest {
                     c0.bias(), c0.seed());
             if (c.outputLength() > 200_000) continue;
             String[] k = checkInputGradient(c, true, InputGradientF32.BAND_BYTES, r, provider);
-            if (vector) {
-                for (int p = 0; p < 2; p++) {
-                    int lanes = Integer.parseInt(k[p].replaceAll("^vector-(\\d+) .*", "$1")) / (p == 0 ? Double.SIZE : Float.SIZE);
-                    assertEquals(channels < lanes, k[p].endsWith("input gradient runs"), c + ": " + k[p]);
-                }
-            }
             String[] p = checkWeightGradient(c, true, io.tconv.internal.WeightGradientF32.BAND_BYTES, r, provider, 1 + i % 3);
-            if (vector) {
-                for (int q = 0; q < 2; q++) {
-                    int lanes = Integer.parseInt(k[q].replaceAll("^vector-(\\d+) .*", "$1")) / (q == 0 ? Double.SIZE : Float.SIZE);
-                    assertEquals(3 * channels <= lanes, p[q].equals("depthwise channels-last runs"), c + ": " + p[q]);
-                }
+            for (int q = 0; vector && q < 2; q++) {   // q = 0: double, 1: float
+                int lanes = bits / (q == 0 ? Double.SIZE : Float.SIZE);
+                assertEquals(channels < lanes, k[q] != null && k[q].endsWith("input gradient runs"), c + ": " + k[q]);
+                // ("none": no tap meets gy, so there is no weight gradient to compute)
+                if (!p[q].equals("none")) assertEquals(3 * channels <= lanes, p[q].equals("depthwise channels-last runs"), c + ": " + p[q]);
             }
             if (k[1] != null && k[1].endsWith(" runs")) runs++;
             cases++;
