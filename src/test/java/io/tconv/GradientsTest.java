@@ -396,6 +396,25 @@ class GradientsTest {
         return new String[] {wd.path(), floatPath};
     }
 
+    /**
+     * The register tiles' write-back, whose blocks of taps × output channels are transposed only where every tap
+     * has sums: a layer one input row high whose crop leaves the first and last rows of taps no output at all
+     * (their weights' gradient is zero), and the same layer where every tap meets gy; both layouts.
+     */
+    @Test
+    void weightGradientTilesWhereSomeTapsMeetNothing() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 74);
+        io.tconv.internal.Provider provider = io.tconv.internal.Providers.current();
+        for (int crop : new int[] {1, 0}) {
+            Case c = new Case(2, 24, 32, 1, new int[] {1, 19}, new int[] {4, 4}, new int[] {1, 2}, new int[] {crop, 1}, new int[] {0, 0},
+                    new int[] {1, 1}, true, r.nextLong());
+            for (boolean last : new boolean[] {false, true}) {
+                String[] p = checkWeightGradient(c, last, io.tconv.internal.WeightGradientF32.BAND_BYTES, r, provider, 2);
+                assertEquals("tiles", p[1], c + (last ? " channels-last" : ""));
+            }
+        }
+    }
+
     /** gx by its definition, and per cell Σ|w·gy| (the scale of its rounding error). */
     static double[][] inputGradient(Case c, double[] w, double[] gy) {
         int inPlane = Case.prod(c.in()), kVol = Case.prod(c.k()), outPlane = Case.prod(c.outputSize());

@@ -38,4 +38,7 @@ public interface DoubleOps {
 
     /** The double twin of {@link FloatOps#gather}. */
     void gather(double[] src, int from, int step, double[] dst, int to, int n);
+
+    /** The double twin of {@link FloatOps#transpose}. */
+    void transpose(double[] src, int from, int srcStride, double[] dst, int to, int dstStride);
 }

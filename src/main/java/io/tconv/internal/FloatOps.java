@@ -46,4 +46,10 @@ public interface FloatOps {
 
     /** {@code dst[to + i] = src[from + i·step]} for {@code i < n}: a strided run made contiguous. */
     void gather(float[] src, int from, int step, float[] dst, int to, int n);
+
+    /**
+     * A square block of {@link #lanes()} × {@link #lanes()} transposed: {@code dst[to + j·dstStride + i] =
+     * src[from + i·srcStride + j]} (in registers where the vectors allow it, else element by element).
+     */
+    void transpose(float[] src, int from, int srcStride, float[] dst, int to, int dstStride);
 }

@@ -48,6 +48,11 @@ public final class ScalarOps {
         }
 
         @Override
+        public void transpose(float[] src, int from, int srcStride, float[] dst, int to, int dstStride) {
+            dst[to] = src[from];   // a block of one
+        }
+
+        @Override
         public int tileRows() { return 4; }
 
         @Override
@@ -110,6 +115,11 @@ public final class ScalarOps {
         @Override
         public void gather(double[] src, int from, int step, double[] dst, int to, int n) {
             for (int i = 0; i < n; i++) dst[to + i] = src[from + i * step];
+        }
+
+        @Override
+        public void transpose(double[] src, int from, int srcStride, double[] dst, int to, int dstStride) {
+            dst[to] = src[from];   // a block of one
         }
 
         @Override

@@ -165,6 +165,17 @@ final class VectorOpsF32 implements FloatOps {
         for (; i < n; i++) dst[to + i] = src[from + i * step];
     }
 
+    @Override
+    public void transpose(float[] src, int from, int srcStride, float[] dst, int to, int dstStride) {
+        if (TransposeF32.available()) {
+            TransposeF32.block(src, from, srcStride, dst, to, dstStride);
+            return;
+        }
+        for (int i = 0; i < L; i++) {
+            for (int j = 0; j < L; j++) dst[to + j * dstStride + i] = src[from + i * srcStride + j];
+        }
+    }
+
     /** The weight gradient's tile: 8×3 with 32 vector registers, 5×2 with 16. */
     private static final TileShape TILE = VectorConstants.REGISTERS == 32 ? TileShape.M8x3 : TileShape.M5x2;
 
