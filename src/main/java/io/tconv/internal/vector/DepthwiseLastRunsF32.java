@@ -55,14 +55,7 @@ final class DepthwiseLastRunsF32 implements FloatKernel {
         runLength = sw == 1 ? 0 : rowRuns.longestRun(c) + L;
         workspace.check(name(), sharedBytes(), bytesPerThread());
         sums = new RunSumsF32(c, g.kVol, weight, bias);
-        int terms = maxTaps(tapsD) * maxTaps(tapsH) * g.k[2];
-        scratch = ThreadLocal.withInitial(() -> new Scratch(sw * runLength, Math.max(1, terms)));
-    }
-
-    private static int maxTaps(Taps t) {
-        int most = 0;
-        for (int o = 0; o + 1 < t.start.length; o++) most = Math.max(most, t.start[o + 1] - t.start[o]);
-        return most;
+        scratch = ThreadLocal.withInitial(() -> new Scratch(sw * runLength, g.kVol));   // a row's terms: at most every tap
     }
 
     /**
