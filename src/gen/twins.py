@@ -30,6 +30,7 @@ PAIRS = [
     ("internal/vector/TransposeF32.java", "internal/vector/TransposeF64.java"),
     ("internal/vector/GyRowsF32.java", "internal/vector/GyRowsF64.java"),
     ("internal/vector/InputGradientRowsF32.java", "internal/vector/InputGradientRowsF64.java"),
+    ("internal/vector/InputGradientPairsF32.java", "internal/vector/InputGradientPairsF64.java"),
     ("internal/vector/InputGradientDotsF32.java", "internal/vector/InputGradientDotsF64.java"),
     ("internal/vector/InputGradientBroadcastF32.java", "internal/vector/InputGradientBroadcastF64.java"),
     ("internal/vector/WeightGradientDotsF32.java", "internal/vector/WeightGradientDotsF64.java"),

@@ -200,7 +200,8 @@ class GradientsTest {
             boolean small = c.weightLength() <= InputGradientF32.ROWS_MAX_WEIGHTS;
             assertEquals(vector && small, kernel != null, "row kernel: " + kernel + ", " + c);
             // (the few-channel depthwise runs count as the depthwise kernel here: which one runs depends on the width)
-            if (kernel != null) kernels.add(kernel.replaceAll("^vector-\\d+ | c\\d$| runs$", ""));
+            // (and the tap pairs as the rows: which one runs depends on the width; their own test asserts them)
+            if (kernel != null) kernels.add(kernel.replaceAll("^vector-\\d+ | c\\d$| runs$", "").replace("input gradient tap pairs", "input gradient rows"));
         }
         if (vector) {
             assertEquals("[channels-last input gradient broadcasts, channels-last input gradient dots, depthwise channels-last input gradient, "
@@ -264,6 +265,58 @@ class GradientsTest {
             }
         }
         return new String[] {gd.rowKernel(), floatKernel};
+    }
+
+    /**
+     * Channels-first layers with one input channel per group and a W stride of 2 (depthwise, or one input channel
+     * to a few), an even W kernel, W padding up to 3 and rows of one to two blocks of 4L cells and more: the input
+     * gradient by pairs of W taps read from gy where it lies, against its definition at every width, f32 and f64,
+     * with the kernel asserted (where it must not run: an odd W kernel, W dilation 2). Random H and D strides,
+     * kernels and dilations leave some gx rows that meet no gy row (their cells must be written as zeros), and
+     * the first and last blocks of gy's array take the path cell by cell.
+     */
+    @Test
+    void inputGradientByTapPairsMatchesItsDefinition() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 73);
+        io.tconv.internal.Provider provider = io.tconv.internal.Providers.current();
+        boolean vector = io.tconv.internal.Providers.fallback() == null;
+        int bits = vector ? Integer.parseInt(provider.name().replace("vector-", "")) : 0;
+        int pairs = 0;
+        for (int i = 0; i < 48; i++) {
+            int rank = 1 + i % 3, w = rank - 1;
+            boolean suited = i % 8 != 7;   // else an odd W kernel, or a W dilation of 2
+            int[] in = new int[rank], k = new int[rank], s = new int[rank], p = new int[rank], op = new int[rank], d = new int[rank];
+            for (int a = 0; a < w; a++) {
+                in[a] = 1 + r.nextInt(4);
+                k[a] = 1 + r.nextInt(4);
+                s[a] = 1 + r.nextInt(3);
+                d[a] = 1 + r.nextInt(2);
+                op[a] = r.nextInt(Math.max(s[a], d[a]));
+                // up to a crop past the kernel's reach, so that the first gx row can meet no gy row
+                do p[a] = r.nextInt((k[a] - 1) * d[a] + 2); while ((in[a] - 1) * s[a] - 2 * p[a] + d[a] * (k[a] - 1) + op[a] + 1 < 1);
+            }
+            int lanesF32 = Math.max(4, bits / Float.SIZE);   // rows of one block or more at the widest lanes
+            in[w] = 4 * lanesF32 * (1 + r.nextInt(2)) + r.nextInt(2 * lanesF32);
+            k[w] = 2 * (1 + r.nextInt(3));
+            s[w] = 2;
+            d[w] = 1;
+            if (!suited) {
+                if (r.nextBoolean()) k[w]--;
+                else d[w] = 2;
+            }
+            op[w] = r.nextInt(2);
+            p[w] = r.nextInt(Math.min(k[w], 4));
+            int groups = 1 + r.nextInt(4), cog = i % 3 == 0 ? 1 + r.nextInt(3) : 1;
+            Case c = new Case(1 + r.nextInt(2), groups, groups * cog, groups, in, k, s, p, op, d, false, r.nextLong());
+            String[] kernels = checkInputGradient(c, false, InputGradientF32.BAND_BYTES, r, provider);
+            for (int q = 0; vector && q < 2; q++) {   // q = 0: double, 1: float
+                int lanes = bits / (q == 0 ? Double.SIZE : Float.SIZE);
+                boolean expected = suited && lanes >= 4 && in[w] >= 4 * lanes;
+                assertEquals(expected, kernels[q].endsWith("input gradient tap pairs"), c + ": " + kernels[q]);
+                if (expected) pairs++;
+            }
+        }
+        if (vector) assertTrue(pairs >= 30, "tap pairs ran " + pairs + " times");
     }
 
     /**

@@ -2,7 +2,7 @@ package io.tconv.internal.vector;
 
 import io.tconv.internal.Geometry;
 
-/** For the channels-last gradients: the (D, H) taps through which an x row meets gy, and the columns where W taps do. */
+/** For the gradients read from gy where it lies: the (D, H) taps through which an x row meets gy, and the columns where W taps do. */
 final class GyTaps {
     private GyTaps() {}
 
@@ -12,18 +12,26 @@ final class GyTaps {
      * {@code taps}. Returns how many.
      */
     static int of(Geometry g, int id, int ih, int gyImage, int[] gyRows, int[] taps) {
-        int count = 0;
+        return of(g, id, ih, gyImage, g.cout, gyRows, taps, 0);
+    }
+
+    /**
+     * The same with gy's pixels {@code pixel} elements apart (1 for a channel's plane), from entry {@code at} of
+     * the arrays on. Returns how many.
+     */
+    static int of(Geometry g, int id, int ih, int gyImage, int pixel, int[] gyRows, int[] taps, int at) {
+        int count = at;
         for (int kd = 0; kd < g.k[0]; kd++) {
             long od = (long) id * g.s[0] - g.pb[0] + (long) kd * g.d[0];
             if (od < 0 || od >= g.out[0]) continue;
             for (int kh = 0; kh < g.k[1]; kh++) {
                 long oh = (long) ih * g.s[1] - g.pb[1] + (long) kh * g.d[1];
                 if (oh < 0 || oh >= g.out[1]) continue;
-                gyRows[count] = gyImage + (int) ((od * g.out[1] + oh) * g.out[2]) * g.cout;
+                gyRows[count] = gyImage + (int) ((od * g.out[1] + oh) * g.out[2]) * pixel;
                 taps[count++] = (kd * g.k[1] + kh) * g.k[2];
             }
         }
-        return count;
+        return count - at;
     }
 
     /** {@return the first x column whose W tap kw lands inside gy (at iw·s − pb + kw·d)} (inW when none) */

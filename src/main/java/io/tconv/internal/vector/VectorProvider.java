@@ -68,7 +68,8 @@ public final class VectorProvider implements Provider {
     /**
      * Channels-last depthwise layers' own kernel, and channels-last layers' dot products over gy's channels or
      * broadcasts of gy against gx's channels where they suit (all three visit only taps inside gy: any
-     * weights); else the row kernel where the weights are finite (zeros stand in for taps outside gy) and its buffer is modest.
+     * weights); else, where the weights are finite (zeros stand in for taps outside gy), pairs of W taps read
+     * from gy where they suit (one input channel per group, W stride 2), or the row kernel where its buffer is modest.
      */
     @Override
     public FloatKernel floatInputGradient(Geometry g, float[] weight, Workspace workspace, long bandBytes) {
@@ -79,6 +80,7 @@ public final class VectorProvider implements Provider {
         for (float v : weight) {
             if (!Float.isFinite(v)) return null;
         }
+        if (InputGradientPairsF32.suits(g)) return new InputGradientPairsF32(g, weight, workspace);
         if (InputGradientRowsF32.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new InputGradientRowsF32(g, weight, workspace, bandBytes);
     }
@@ -93,6 +95,7 @@ public final class VectorProvider implements Provider {
         for (double v : weight) {
             if (!Double.isFinite(v)) return null;
         }
+        if (InputGradientPairsF64.suits(g)) return new InputGradientPairsF64(g, weight, workspace);
         if (InputGradientRowsF64.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new InputGradientRowsF64(g, weight, workspace, bandBytes);
     }

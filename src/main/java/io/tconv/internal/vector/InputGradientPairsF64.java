@@ -1,0 +1,215 @@
+package io.tconv.internal.vector;
+
+import io.tconv.internal.DoubleKernel;
+import io.tconv.internal.Geometry;
+import io.tconv.internal.Workspace;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The double input gradient of a channels-first layer with one input channel per group and a W stride of 2 (the
+ * depthwise upsamplers, and layers from one channel), {@code gx[i] = Σ_co Σ_t w[co][t] · gy[co][i·s − pb + t·d]},
+ * read from gy where it lies. Along W, gx cell j meets gy columns {@code 2j − pw + kw}: W taps 2q and 2q + 1
+ * meet two adjacent columns, so one vector of gy from column {@code 2j − pw + 2q} holds both terms of L/2
+ * cells, and times a vector holding the two taps' weights in its even and odd lanes adds them to those cells'
+ * running sums, kept as pairs (even tap, odd tap). A cell's pair is added once, when its sums are written back.
+ * No split of gy by W residue (that copy took half of the row kernel's time on depthwise layers). A block is
+ * 4L cells of a row, eight vectors of pairs summed in registers over the row's terms; the last block moves
+ * back to end at the row's end, so that only a block's first and last vectors can reach past gy's row, and
+ * those lanes are zeroed by a blend; gy's rows outside it are skipped. Exact for finite weights (a zeroed lane
+ * is a zero times a weight): the provider checks. A task is a band of gx rows of one group and D position.
+ */
+final class InputGradientPairsF64 implements DoubleKernel {
+    static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
+    static final int L = S.length();
+    /** Gx vectors per register block along a row: eight running sums (pairs for 4L cells). */
+    private static final int VECTORS = 4;
+    /** Gx rows per task. */
+    private static final int BAND_ROWS = 4;
+    private final Geometry g;
+    /** W tap pairs. */
+    private final int pairs;
+    /** Packed weights {@code [group][co][kd][kh][pair][L]}: taps 2q and 2q + 1 in the even and odd lanes. */
+    private final double[] w;
+    private final int bands, channelWeights;
+    /**
+     * Per gx row (id, ih), the (D, H) taps through which it meets a row of gy: entries {@code rowFirst[row]} to
+     * {@code rowFirst[row + 1]} of {@code rowGy} (that gy row's column 0 in its channel's plane) and of
+     * {@code rowW} (the tap's first pair in its channel's weights), in tap order.
+     */
+    private final int[] rowFirst, rowGy, rowW;
+    /** A thread's running sums of a block. */
+    private final ThreadLocal<double[]> scratch = ThreadLocal.withInitial(() -> new double[2 * VECTORS * L]);
+
+    /**
+     * Channels-first, one input channel per group, W stride 2, W dilation 1, an even W kernel (an odd one would
+     * leave a lane of gy against a zero weight: not exact for infinite gy), a row of at least a block, and
+     * blocks whose vectors other than the first and last lie inside gy's row.
+     */
+    static boolean suits(Geometry g) {
+        if (g.channelsLast || !ZipF64.VECTORS || g.cig != 1 || g.s[2] != 2 || g.d[2] != 1 || g.k[2] % 2 != 0) return false;
+        int inW = g.in[2];
+        if (inW < VECTORS * L) return false;
+        for (int j0 = 0; ; j0 += VECTORS * L) {
+            j0 = Math.min(j0, inW - VECTORS * L);
+            int col0 = 2 * j0 - g.pb[2];
+            // vector 1 starts inside the row, and vector 6 ends inside it, for every pair of taps
+            if (col0 + L < 0 || col0 + (g.k[2] - 2) + 7 * L > g.out[2]) return false;
+            if (j0 == inW - VECTORS * L) return true;
+        }
+    }
+
+    InputGradientPairsF64(Geometry g, double[] weight, Workspace workspace) {
+        this.g = g;
+        pairs = g.k[2] / 2;
+        bands = (g.in[1] + BAND_ROWS - 1) / BAND_ROWS;
+        workspace.check(name(), sharedBytes(), bytesPerThread());
+        int rowTaps = g.k[0] * g.k[1];
+        channelWeights = rowTaps * pairs * L;
+        w = new double[g.groups * g.cog * channelWeights];
+        for (int grp = 0; grp < g.groups; grp++) {
+            for (int co = 0; co < g.cog; co++) {
+                for (int r = 0; r < rowTaps; r++) {
+                    for (int kw = 0; kw < g.k[2]; kw++) {
+                        double v = weight[(grp * g.cog + co) * g.kVol + r * g.k[2] + kw];
+                        int at = (grp * g.cog + co) * channelWeights + (r * pairs + kw / 2) * L + kw % 2;
+                        for (int lane = 0; lane < L; lane += 2) w[at + lane] = v;
+                    }
+                }
+            }
+        }
+        int rows = g.in[0] * g.in[1];
+        rowFirst = new int[rows + 1];
+        rowGy = new int[rows * rowTaps];
+        rowW = new int[rows * rowTaps];
+        for (int row = 0, count = 0; row < rows; row++) {
+            count += GyTaps.of(g, row / g.in[1], row % g.in[1], 0, 1, rowGy, rowW, count);
+            for (int e = rowFirst[row]; e < count; e++) rowW[e] = rowW[e] / g.k[2] * pairs * L;   // tap · kW → its first pair
+            rowFirst[row + 1] = count;
+        }
+    }
+
+    @Override
+    public String name() { return "vector-" + VectorConstants.BITS + " input gradient tap pairs"; }
+
+    @Override
+    public int tasksPerImage() { return g.groups * g.in[0] * bands; }
+
+    @Override
+    public long macsPerTask() { return Math.max(1, (long) BAND_ROWS * g.in[2] * g.cog * g.kVol); }
+
+    @Override
+    public long sharedBytes() {
+        long rowTaps = (long) g.k[0] * g.k[1];
+        return (long) Double.BYTES * g.groups * g.cog * rowTaps * (g.k[2] / 2) * L + Integer.BYTES * (2 * rowTaps + 1) * g.in[0] * g.in[1];
+    }
+
+    @Override
+    public long bytesPerThread() { return 2L * Double.BYTES * VECTORS * L; }
+
+    /** Gx rows of task {@code task} of image n: {@code x} is gy and {@code y} is gx. */
+    @Override
+    public void run(int n, int task, double[] x, int xOff, double[] y, int yOff) {
+        int band = task % bands, id = task / bands % g.in[0], grp = task / bands / g.in[0];
+        int h0 = band * BAND_ROWS, h1 = Math.min(g.in[1], h0 + BAND_ROWS), inW = g.in[2];
+        double[] sums = scratch.get();
+        int gyGroup = xOff + n * g.outImage() + grp * g.cog * g.yc;
+        for (int ih = h0; ih < h1; ih++) {
+            int row = id * g.in[1] + ih, gxRow = yOff + n * g.inImage() + grp * g.xc + row * inW;
+            for (int j0 = 0; ; j0 += VECTORS * L) {   // the last block moves back to end at the row's end
+                j0 = Math.min(j0, inW - VECTORS * L);
+                block(x, gyGroup, grp, row, j0, sums, y, gxRow);
+                if (j0 == inW - VECTORS * L) break;
+            }
+        }
+    }
+
+    /**
+     * Gx cells j0 … j0 + 4L − 1 of gx row {@code row} of group grp (gy's channels from {@code gyGroup}), into
+     * gx from {@code gxRow}: their pairs' sums into {@code sums}, then added and written.
+     */
+    private void block(double[] gy, int gyGroup, int grp, int row, int j0, double[] sums, double[] gx, int gxRow) {
+        int col0 = 2 * j0 - g.pb[2], first = rowFirst[row], end = rowFirst[row + 1];
+        // The loads read whole vectors: where one would reach outside the array (at gy's first or last element),
+        // the block goes cell by cell, in the same order of operations.
+        if (end > first && (gyGroup + rowGy[first] + col0 < 0
+                || gyGroup + (g.cog - 1) * g.yc + rowGy[end - 1] + col0 + g.k[2] - 2 + 2 * VECTORS * L > gy.length)) {
+            cells(gy, gyGroup, grp, first, end, col0, sums);
+        } else {
+            sums(gy, gyGroup, grp, first, end, col0, sums);
+        }
+        write(sums, gx, gxRow, j0);
+    }
+
+    /**
+     * {@link #block}'s sums over its row's taps {@code first … end − 1} and the group's gy channels: eight vectors
+     * of pairs from gy column {@code col0} on, the first and last vectors' lanes outside gy's row zeroed (the
+     * others lie inside it: {@link #suits}).
+     */
+    private void sums(double[] gy, int gyGroup, int grp, int first, int end, int col0, double[] sums) {
+        DoubleVector a0 = DoubleVector.zero(S), a1 = DoubleVector.zero(S), a2 = DoubleVector.zero(S), a3 = DoubleVector.zero(S);
+        DoubleVector a4 = DoubleVector.zero(S), a5 = DoubleVector.zero(S), a6 = DoubleVector.zero(S), a7 = DoubleVector.zero(S);
+        DoubleVector zero = DoubleVector.zero(S);
+        int outW = g.out[2], cog = g.cog, yc = g.yc;
+        for (int q = 0, col = col0; q < pairs; q++, col += 2) {
+            VectorMask<Double> left = VectorMask.fromLong(S, inRow(col, outW)), right = VectorMask.fromLong(S, inRow(col + 7 * L, outW));
+            for (int co = 0; co < cog; co++) {
+                int gyAt = gyGroup + co * yc + col, wAt = (grp * cog + co) * channelWeights + q * L;
+                for (int r = first; r < end; r++) {
+                    int at = gyAt + rowGy[r];
+                    DoubleVector wv = DoubleVector.fromArray(S, w, wAt + rowW[r]);
+                    a0 = zero.blend(DoubleVector.fromArray(S, gy, at), left).fma(wv, a0);
+                    a1 = DoubleVector.fromArray(S, gy, at + L).fma(wv, a1);
+                    a2 = DoubleVector.fromArray(S, gy, at + 2 * L).fma(wv, a2);
+                    a3 = DoubleVector.fromArray(S, gy, at + 3 * L).fma(wv, a3);
+                    a4 = DoubleVector.fromArray(S, gy, at + 4 * L).fma(wv, a4);
+                    a5 = DoubleVector.fromArray(S, gy, at + 5 * L).fma(wv, a5);
+                    a6 = DoubleVector.fromArray(S, gy, at + 6 * L).fma(wv, a6);
+                    a7 = zero.blend(DoubleVector.fromArray(S, gy, at + 7 * L), right).fma(wv, a7);
+                }
+            }
+        }
+        a0.intoArray(sums, 0);
+        a1.intoArray(sums, L);
+        a2.intoArray(sums, 2 * L);
+        a3.intoArray(sums, 3 * L);
+        a4.intoArray(sums, 4 * L);
+        a5.intoArray(sums, 5 * L);
+        a6.intoArray(sums, 6 * L);
+        a7.intoArray(sums, 7 * L);
+    }
+
+    /** {@return the lanes of a vector of gy from column {@code col} that lie inside its row, as bits} */
+    private static long inRow(int col, int outW) {
+        int lo = Math.min(L, Math.max(0, -col)), hi = Math.max(lo, Math.min(L, outW - col));
+        return hi > lo ? -1L >>> (64 - (hi - lo)) << lo : 0L;
+    }
+
+    /** {@link #sums} lane by lane: {@code sums[i]} for gy column {@code col0 + i} and its W tap's parity. */
+    private void cells(double[] gy, int gyGroup, int grp, int first, int end, int col0, double[] sums) {
+        int outW = g.out[2], cog = g.cog, yc = g.yc;
+        for (int i = 0; i < 2 * VECTORS * L; i++) {
+            double sum = 0.0;
+            for (int q = 0; q < pairs; q++) {
+                int col = col0 + 2 * q + i;
+                if (col < 0 || col >= outW) continue;
+                for (int co = 0; co < cog; co++) {
+                    int gyAt = gyGroup + co * yc + col, wAt = (grp * cog + co) * channelWeights + q * L + i % 2;
+                    for (int r = first; r < end; r++) sum = Math.fma(gy[gyAt + rowGy[r]], w[wAt + rowW[r]], sum);
+                }
+            }
+            sums[i] = sum;
+        }
+    }
+
+    /** Cells j0 … j0 + 4L − 1 from their pairs' sums (lanes 2m and 2m + 1 of a vector: one cell) into gx's row. */
+    private void write(double[] sums, double[] gx, int gxRow, int j0) {
+        for (int v = 0; v < VECTORS; v++) {
+            DoubleVector lo = DoubleVector.fromArray(S, sums, 2 * v * L), hi = DoubleVector.fromArray(S, sums, (2 * v + 1) * L);
+            DoubleVector even = lo.rearrange(ZipF64.EVENS).blend(hi.rearrange(ZipF64.EVENS), ZipF64.UPPER);
+            DoubleVector odd = lo.rearrange(ZipF64.ODDS).blend(hi.rearrange(ZipF64.ODDS), ZipF64.UPPER);
+            even.add(odd).intoArray(gx, gxRow + j0 + v * L);
+        }
+    }
+}
