@@ -38,6 +38,7 @@ PAIRS = [
     ("internal/WeightGradientF32.java", "internal/WeightGradientF64.java"),
     ("internal/FloatWeightRows.java", "internal/DoubleWeightRows.java"),
     ("internal/vector/WeightGradientRowsF32.java", "internal/vector/WeightGradientRowsF64.java"),
+    ("internal/vector/WeightGradientPairsF32.java", "internal/vector/WeightGradientPairsF64.java"),
     ("InputGradientF32.java", "InputGradientF64.java"),
     ("FloatGradients.java", "DoubleGradients.java"),
 ]

@@ -34,6 +34,30 @@ class GradientsTest {
         return v;
     }
 
+    /**
+     * NaN, +Inf or −Inf at a few places of v, and at the first or last element of some of its rows (of
+     * {@code width}): where a kernel reads a whole vector across a row's end and zeroes the lanes outside, a
+     * zero times such a value would be NaN.
+     */
+    static void spoil(double[] v, int width, SplittableRandom r) {
+        if (v.length == 0) return;
+        for (int j = 0; j < 4 + r.nextInt(8); j++) {
+            int at = r.nextInt(v.length);
+            if (j % 4 != 0) at = at / width * width + (r.nextBoolean() ? 0 : width - 1);
+            v[at] = switch (r.nextInt(3)) {
+                case 0 -> Double.NaN;
+                case 1 -> Double.POSITIVE_INFINITY;
+                default -> Double.NEGATIVE_INFINITY;
+            };
+        }
+    }
+
+    /** {@code actual} within {@code tolerance} of {@code expected}, or exactly the same NaN or infinity where it is one. */
+    static void near(double expected, double actual, double tolerance, String message) {
+        if (Double.isFinite(expected)) assertEquals(expected, actual, tolerance, message);
+        else assertEquals(expected, actual, message);
+    }
+
     /** {@code Σ (convT(x; w, b) − b)·gy} via a plan, i.e. without the bias. */
     static double loss(Case c, double[] x, double[] w, double[] gy) {
         double[] y = new double[c.outputLength()];
@@ -231,10 +255,18 @@ class GradientsTest {
      * Returns the names of the f64 and f32 kernels straight from gy (null where the class plans run).
      */
     static String[] checkInputGradient(Case c, boolean last, long bandBytes, SplittableRandom r, io.tconv.internal.Provider provider) {
+        return checkInputGradient(c, last, bandBytes, r, provider, false);
+    }
+
+    /** The same, with NaN and ±Inf in gy where {@code hostile} ({@link #spoil}). */
+    static String[] checkInputGradient(Case c, boolean last, long bandBytes, SplittableRandom r, io.tconv.internal.Provider provider,
+                                       boolean hostile) {
         ConvTransposeSpec spec = last ? ChannelsLastTest.spec(c) : c.spec();
         int inPlane = Case.prod(c.in()), outPlane = Case.prod(c.outputSize());
         double[][] d = c.data();
-        double[] gy = uniform(r, c.outputLength()), gyIn = last ? ChannelsLastTest.transpose(gy, c.batch(), c.cout(), outPlane, true) : gy;
+        double[] gy = uniform(r, c.outputLength());
+        if (hostile) spoil(gy, c.outputSize()[c.rank() - 1], r);
+        double[] gyIn = last ? ChannelsLastTest.transpose(gy, c.batch(), c.cout(), outPlane, true) : gy;
         double[][] ref = inputGradient(c, d[1], gy);
         String context = c + (last ? " channels-last" : "") + ", bands of " + bandBytes + " bytes";
         InputGradientF64 gd = new InputGradientF64(spec, d[1], Parallelism.threads(1 + r.nextInt(3)), provider, bandBytes);
@@ -243,7 +275,7 @@ class GradientsTest {
         gd.run(c.batch(), gyIn, 0, gx, 0);
         if (last) gx = ChannelsLastTest.transpose(gx, c.batch(), c.cin(), inPlane, false);
         for (int k = 0; k < gx.length; k++) {
-            assertEquals(ref[0][k], gx[k], 1e-12 * ref[1][k] + 1e-300, "gx[" + k + "] (f64), " + context + ", " + gd.rowKernel());
+            near(ref[0][k], gx[k], 1e-12 * ref[1][k] + 1e-300, "gx[" + k + "] (f64), " + context + ", " + gd.rowKernel());
         }
         float[] first = null;
         String floatKernel = null;
@@ -258,7 +290,7 @@ class GradientsTest {
                 double[] back = ChannelsLastTest.toDouble(gxf);
                 if (last) back = ChannelsLastTest.transpose(back, c.batch(), c.cin(), inPlane, false);
                 for (int k = 0; k < back.length; k++) {
-                    assertEquals(ref[0][k], back[k], 1e-5 * ref[1][k] + 1e-30, "gx[" + k + "] (f32), " + context + ", " + floatKernel);
+                    near(ref[0][k], back[k], 1e-5 * ref[1][k] + 1e-30, "gx[" + k + "] (f32), " + context + ", " + floatKernel);
                 }
             } else {
                 assertArrayEquals(first, gxf, threads + " threads, gx, " + context);
@@ -269,19 +301,20 @@ class GradientsTest {
 
     /**
      * Channels-first layers with one input channel per group and a W stride of 2 (depthwise, or one input channel
-     * to a few), an even W kernel, W padding up to 3 and rows of one to two blocks of 4L cells and more: the input
-     * gradient by pairs of W taps read from gy where it lies, against its definition at every width, f32 and f64,
-     * with the kernel asserted (where it must not run: an odd W kernel, W dilation 2). Random H and D strides,
-     * kernels and dilations leave some gx rows that meet no gy row (their cells must be written as zeros), and
-     * the first and last blocks of gy's array take the path cell by cell.
+     * to a few), an even W kernel, W padding up to 3 and rows of one to two blocks of 4L cells and more (half of
+     * them a whole number of blocks): both gradients by pairs of W taps read from gy where it lies, against their
+     * definitions at every width, f32 and f64, with the kernels asserted (where they must not run: an odd W kernel,
+     * W dilation 2; the weight gradient's also rows that are not a whole number of blocks). Random H and D
+     * strides, kernels, dilations and crops leave some x rows that meet no gy row (their cells must be written as
+     * zeros), and the first and last blocks of gy's array take the path cell by cell.
      */
     @Test
-    void inputGradientByTapPairsMatchesItsDefinition() {
+    void gradientsByTapPairsMatchTheirDefinitions() {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 73);
         io.tconv.internal.Provider provider = io.tconv.internal.Providers.current();
         boolean vector = io.tconv.internal.Providers.fallback() == null;
         int bits = vector ? Integer.parseInt(provider.name().replace("vector-", "")) : 0;
-        int pairs = 0;
+        int pairs = 0, weightPairs = 0;
         for (int i = 0; i < 48; i++) {
             int rank = 1 + i % 3, w = rank - 1;
             boolean suited = i % 8 != 7;   // else an odd W kernel, or a W dilation of 2
@@ -296,7 +329,7 @@ class GradientsTest {
                 do p[a] = r.nextInt((k[a] - 1) * d[a] + 2); while ((in[a] - 1) * s[a] - 2 * p[a] + d[a] * (k[a] - 1) + op[a] + 1 < 1);
             }
             int lanesF32 = Math.max(4, bits / Float.SIZE);   // rows of one block or more at the widest lanes
-            in[w] = 4 * lanesF32 * (1 + r.nextInt(2)) + r.nextInt(2 * lanesF32);
+            in[w] = 4 * lanesF32 * (1 + r.nextInt(2)) + (i % 2 == 0 ? 0 : r.nextInt(2 * lanesF32));
             k[w] = 2 * (1 + r.nextInt(3));
             s[w] = 2;
             d[w] = 1;
@@ -308,15 +341,24 @@ class GradientsTest {
             p[w] = r.nextInt(Math.min(k[w], 4));
             int groups = 1 + r.nextInt(4), cog = i % 3 == 0 ? 1 + r.nextInt(3) : 1;
             Case c = new Case(1 + r.nextInt(2), groups, groups * cog, groups, in, k, s, p, op, d, false, r.nextLong());
-            String[] kernels = checkInputGradient(c, false, InputGradientF32.BAND_BYTES, r, provider);
+            // NaN and ±Inf in gy, some at rows' ends; for the weight gradient, in x too, only where both dtypes take
+            // the tap pairs (the other paths multiply padding by x or gy, as PyTorch's padded columns do)
+            boolean hostile = i % 4 != 1, bothPairs = suited && bits >= 256 && in[w] % (4 * lanesF32) == 0;
+            String[] kernels = checkInputGradient(c, false, InputGradientF32.BAND_BYTES, r, provider, hostile);
+            String[] paths = checkWeightGradient(c, false, io.tconv.internal.WeightGradientF32.BAND_BYTES, r, provider, 1 + i % 3,
+                    hostile && bothPairs);
             for (int q = 0; vector && q < 2; q++) {   // q = 0: double, 1: float
                 int lanes = bits / (q == 0 ? Double.SIZE : Float.SIZE);
                 boolean expected = suited && lanes >= 4 && in[w] >= 4 * lanes;
                 assertEquals(expected, kernels[q].endsWith("input gradient tap pairs"), c + ": " + kernels[q]);
                 if (expected) pairs++;
+                // ("none": no tap meets gy, so there is no weight gradient to compute)
+                boolean weights = suited && lanes >= 4 && in[w] % (4 * lanes) == 0;
+                if (!paths[q].equals("none")) assertEquals(weights, paths[q].equals("tap pairs"), c + ": " + paths[q]);
+                if (weights) weightPairs++;
             }
         }
-        if (vector) assertTrue(pairs >= 30, "tap pairs ran " + pairs + " times");
+        if (vector) assertTrue(pairs >= 30 && weightPairs >= 15, "tap pairs ran " + pairs + " and " + weightPairs + " times");
     }
 
     /**
@@ -413,10 +455,24 @@ class GradientsTest {
      */
     static String[] checkWeightGradient(Case c, boolean last, long bandBytes, SplittableRandom r, io.tconv.internal.Provider provider,
                                         int threads64) {
+        return checkWeightGradient(c, last, bandBytes, r, provider, threads64, false);
+    }
+
+    /**
+     * The same, with NaN and ±Inf in x and gy where {@code hostile} ({@link #spoil}): exact only on the paths
+     * that read no padding (the row and band paths multiply zero padding by x or gy, as PyTorch's padded columns
+     * do: 0 · Inf is NaN there).
+     */
+    static String[] checkWeightGradient(Case c, boolean last, long bandBytes, SplittableRandom r, io.tconv.internal.Provider provider,
+                                        int threads64, boolean hostile) {
         ConvTransposeSpec spec = last ? ChannelsLastTest.spec(c) : c.spec();
         int inPlane = Case.prod(c.in()), outPlane = Case.prod(c.outputSize());
         double[][] d = c.data();
         double[] gy = uniform(r, c.outputLength());
+        if (hostile) {
+            spoil(gy, c.outputSize()[c.rank() - 1], r);
+            spoil(d[0], c.in()[c.rank() - 1], r);
+        }
         double[] xIn = last ? ChannelsLastTest.transpose(d[0], c.batch(), c.cin(), inPlane, true) : d[0];
         double[] gyIn = last ? ChannelsLastTest.transpose(gy, c.batch(), c.cout(), outPlane, true) : gy;
         double[][] ref = weightGradient(c, d[0], gy);
@@ -427,7 +483,7 @@ class GradientsTest {
         io.tconv.internal.WeightGradientF64 wd = new io.tconv.internal.WeightGradientF64(geometry, provider, bandBytes);
         wd.run(c.batch(), xIn, 0, gyIn, 0, gw, new io.tconv.internal.Parallel(threads64, null));
         for (int k = 0; k < gw.length; k++) {
-            assertEquals(ref[0][k], gw[k], 1e-12 * ref[1][k] + 1e-300, "gw[" + k + "] (f64), " + context + ", " + wd.path());
+            near(ref[0][k], gw[k], 1e-12 * ref[1][k] + 1e-300, "gw[" + k + "] (f64), " + context + ", " + wd.path());
         }
         float[] first = null;
         String floatPath = null;
@@ -440,7 +496,7 @@ class GradientsTest {
             if (first == null) {
                 first = gwf;
                 for (int k = 0; k < gwf.length; k++) {
-                    assertEquals(ref[0][k], gwf[k], 1e-5 * ref[1][k] + 1e-30, "gw[" + k + "] (f32), " + context + ", " + floatPath);
+                    near(ref[0][k], gwf[k], 1e-5 * ref[1][k] + 1e-30, "gw[" + k + "] (f32), " + context + ", " + floatPath);
                 }
             } else {
                 assertArrayEquals(first, gwf, threads + " threads, gw, " + context);

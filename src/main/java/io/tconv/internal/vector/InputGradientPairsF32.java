@@ -23,8 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class InputGradientPairsF32 implements FloatKernel {
     static final VectorSpecies<Float> S = VectorConstants.FLOATS;
     static final int L = S.length();
-    /** Gx vectors per register block along a row: eight running sums (pairs for 4L cells). */
-    private static final int VECTORS = 4;
+    private static final int VECTORS = TapPairs.VECTORS;
     /** Gx rows per task. */
     private static final int BAND_ROWS = 4;
     private final Geometry g;
@@ -33,31 +32,13 @@ final class InputGradientPairsF32 implements FloatKernel {
     /** Packed weights {@code [group][co][kd][kh][pair][L]}: taps 2q and 2q + 1 in the even and odd lanes. */
     private final float[] w;
     private final int bands, channelWeights;
-    /**
-     * Per gx row (id, ih), the (D, H) taps through which it meets a row of gy: entries {@code rowFirst[row]} to
-     * {@code rowFirst[row + 1]} of {@code rowGy} (that gy row's column 0 in its channel's plane) and of
-     * {@code rowW} (the tap's first pair in its channel's weights), in tap order.
-     */
-    private final int[] rowFirst, rowGy, rowW;
+    private final TapPairs rows;
     /** A thread's running sums of a block. */
     private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[2 * VECTORS * L]);
 
-    /**
-     * Channels-first, one input channel per group, W stride 2, W dilation 1, an even W kernel (an odd one would
-     * leave a lane of gy against a zero weight: not exact for infinite gy), a row of at least a block, and
-     * blocks whose vectors other than the first and last lie inside gy's row.
-     */
+    /** {@link TapPairs#suit}, the last block of a row moved back. */
     static boolean suits(Geometry g) {
-        if (g.channelsLast || !ZipF32.VECTORS || g.cig != 1 || g.s[2] != 2 || g.d[2] != 1 || g.k[2] % 2 != 0) return false;
-        int inW = g.in[2];
-        if (inW < VECTORS * L) return false;
-        for (int j0 = 0; ; j0 += VECTORS * L) {
-            j0 = Math.min(j0, inW - VECTORS * L);
-            int col0 = 2 * j0 - g.pb[2];
-            // vector 1 starts inside the row, and vector 6 ends inside it, for every pair of taps
-            if (col0 + L < 0 || col0 + (g.k[2] - 2) + 7 * L > g.out[2]) return false;
-            if (j0 == inW - VECTORS * L) return true;
-        }
+        return TapPairs.suit(g, L, false);
     }
 
     InputGradientPairsF32(Geometry g, float[] weight, Workspace workspace) {
@@ -79,15 +60,7 @@ final class InputGradientPairsF32 implements FloatKernel {
                 }
             }
         }
-        int rows = g.in[0] * g.in[1];
-        rowFirst = new int[rows + 1];
-        rowGy = new int[rows * rowTaps];
-        rowW = new int[rows * rowTaps];
-        for (int row = 0, count = 0; row < rows; row++) {
-            count += GyTaps.of(g, row / g.in[1], row % g.in[1], 0, 1, rowGy, rowW, count);
-            for (int e = rowFirst[row]; e < count; e++) rowW[e] = rowW[e] / g.k[2] * pairs * L;   // tap · kW → its first pair
-            rowFirst[row + 1] = count;
-        }
+        rows = new TapPairs(g);
     }
 
     @Override
@@ -102,7 +75,7 @@ final class InputGradientPairsF32 implements FloatKernel {
     @Override
     public long sharedBytes() {
         long rowTaps = (long) g.k[0] * g.k[1];
-        return (long) Float.BYTES * g.groups * g.cog * rowTaps * (g.k[2] / 2) * L + Integer.BYTES * (2 * rowTaps + 1) * g.in[0] * g.in[1];
+        return (long) Float.BYTES * g.groups * g.cog * rowTaps * (g.k[2] / 2) * L + TapPairs.bytes(g);
     }
 
     @Override
@@ -130,11 +103,11 @@ final class InputGradientPairsF32 implements FloatKernel {
      * gx from {@code gxRow}: their pairs' sums into {@code sums}, then added and written.
      */
     private void block(float[] gy, int gyGroup, int grp, int row, int j0, float[] sums, float[] gx, int gxRow) {
-        int col0 = 2 * j0 - g.pb[2], first = rowFirst[row], end = rowFirst[row + 1];
+        int col0 = 2 * j0 - g.pb[2], first = rows.first[row], end = rows.first[row + 1];
         // The loads read whole vectors: where one would reach outside the array (at gy's first or last element),
         // the block goes cell by cell, in the same order of operations.
-        if (end > first && (gyGroup + rowGy[first] + col0 < 0
-                || gyGroup + (g.cog - 1) * g.yc + rowGy[end - 1] + col0 + g.k[2] - 2 + 2 * VECTORS * L > gy.length)) {
+        if (end > first && (gyGroup + rows.gyRow[first] + col0 < 0
+                || gyGroup + (g.cog - 1) * g.yc + rows.gyRow[end - 1] + col0 + g.k[2] - 2 + 2 * VECTORS * L > gy.length)) {
             cells(gy, gyGroup, grp, first, end, col0, sums);
         } else {
             sums(gy, gyGroup, grp, first, end, col0, sums);
@@ -151,14 +124,16 @@ final class InputGradientPairsF32 implements FloatKernel {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         FloatVector a4 = FloatVector.zero(S), a5 = FloatVector.zero(S), a6 = FloatVector.zero(S), a7 = FloatVector.zero(S);
         FloatVector zero = FloatVector.zero(S);
-        int outW = g.out[2], cog = g.cog, yc = g.yc;
+        int outW = g.out[2], cog = g.cog, yc = g.yc, tapStride = pairs * L;
+        int[] gyRow = rows.gyRow, tap = rows.tap;
         for (int q = 0, col = col0; q < pairs; q++, col += 2) {
-            VectorMask<Float> left = VectorMask.fromLong(S, inRow(col, outW)), right = VectorMask.fromLong(S, inRow(col + 7 * L, outW));
+            VectorMask<Float> left = VectorMask.fromLong(S, TapPairs.inRow(col, outW, L));
+            VectorMask<Float> right = VectorMask.fromLong(S, TapPairs.inRow(col + 7 * L, outW, L));
             for (int co = 0; co < cog; co++) {
                 int gyAt = gyGroup + co * yc + col, wAt = (grp * cog + co) * channelWeights + q * L;
                 for (int r = first; r < end; r++) {
-                    int at = gyAt + rowGy[r];
-                    FloatVector wv = FloatVector.fromArray(S, w, wAt + rowW[r]);
+                    int at = gyAt + gyRow[r];
+                    FloatVector wv = FloatVector.fromArray(S, w, wAt + tap[r] * tapStride);
                     a0 = zero.blend(FloatVector.fromArray(S, gy, at), left).fma(wv, a0);
                     a1 = FloatVector.fromArray(S, gy, at + L).fma(wv, a1);
                     a2 = FloatVector.fromArray(S, gy, at + 2 * L).fma(wv, a2);
@@ -180,12 +155,6 @@ final class InputGradientPairsF32 implements FloatKernel {
         a7.intoArray(sums, 7 * L);
     }
 
-    /** {@return the lanes of a vector of gy from column {@code col} that lie inside its row, as bits} */
-    private static long inRow(int col, int outW) {
-        int lo = Math.min(L, Math.max(0, -col)), hi = Math.max(lo, Math.min(L, outW - col));
-        return hi > lo ? -1L >>> (64 - (hi - lo)) << lo : 0L;
-    }
-
     /** {@link #sums} lane by lane: {@code sums[i]} for gy column {@code col0 + i} and its W tap's parity. */
     private void cells(float[] gy, int gyGroup, int grp, int first, int end, int col0, float[] sums) {
         int outW = g.out[2], cog = g.cog, yc = g.yc;
@@ -196,7 +165,7 @@ final class InputGradientPairsF32 implements FloatKernel {
                 if (col < 0 || col >= outW) continue;
                 for (int co = 0; co < cog; co++) {
                     int gyAt = gyGroup + co * yc + col, wAt = (grp * cog + co) * channelWeights + q * L + i % 2;
-                    for (int r = first; r < end; r++) sum = Math.fma(gy[gyAt + rowGy[r]], w[wAt + rowW[r]], sum);
+                    for (int r = first; r < end; r++) sum = Math.fma(gy[gyAt + rows.gyRow[r]], w[wAt + rows.tap[r] * pairs * L], sum);
                 }
             }
             sums[i] = sum;

@@ -209,6 +209,15 @@ final class VectorOpsF32 implements FloatOps {
     }
 
     /**
+     * The even lanes of v added into lane 0 and the odd lanes into lane 1, by the fixed tree of {@link #lanes}
+     * less its last step (every fold before it moves lanes by an even count); for L ≥ 4.
+     */
+    static FloatVector pairLanes(FloatVector v) {
+        for (int k = 0; k < FOLD.length - 1; k++) v = v.add(v.rearrange(FOLD[k]));
+        return v;
+    }
+
+    /**
      * The lanes of v added by a fixed tree of element-wise adds (halves folded onto each other), the same in the
      * interpreter and in C2; with two lanes, by their sum (a one-vector shuffle of two lanes is not intrinsic).
      */

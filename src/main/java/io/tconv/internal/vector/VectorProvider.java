@@ -113,6 +113,7 @@ public final class VectorProvider implements Provider {
         if (DepthwiseLastWeightF32.suits(g)) return new DepthwiseLastWeightF32(g, bandBytes);
         if (WeightGradientDotsF32.suits(g)) return new WeightGradientDotsF32(g);
         if (WeightGradientBroadcastF32.suits(g)) return new WeightGradientBroadcastF32(g);
+        if (WeightGradientPairsF32.suits(g)) return new WeightGradientPairsF32(g);
         if (!weightRowsSuit(g) || WeightGradientRowsF32.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new WeightGradientRowsF32(g, bandBytes);
     }
@@ -124,6 +125,7 @@ public final class VectorProvider implements Provider {
         if (DepthwiseLastWeightF64.suits(g)) return new DepthwiseLastWeightF64(g, bandBytes);
         if (WeightGradientDotsF64.suits(g)) return new WeightGradientDotsF64(g);
         if (WeightGradientBroadcastF64.suits(g)) return new WeightGradientBroadcastF64(g);
+        if (WeightGradientPairsF64.suits(g)) return new WeightGradientPairsF64(g);
         if (!weightRowsSuit(g) || WeightGradientRowsF64.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new WeightGradientRowsF64(g, bandBytes);
     }
