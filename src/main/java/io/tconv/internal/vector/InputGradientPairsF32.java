@@ -5,6 +5,7 @@ import io.tconv.internal.Geometry;
 import io.tconv.internal.Workspace;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -24,6 +25,8 @@ final class InputGradientPairsF32 implements FloatKernel {
     static final VectorSpecies<Float> S = VectorConstants.FLOATS;
     static final int L = S.length();
     private static final int VECTORS = TapPairs.VECTORS;
+    private static final VectorShuffle<Float> EVENS = ZipF32.EVENS, ODDS = ZipF32.ODDS;
+    private static final VectorMask<Float> UPPER = ZipF32.UPPER;
     /** Gx rows per task. */
     private static final int BAND_ROWS = 4;
     private final Geometry g;
@@ -100,7 +103,7 @@ final class InputGradientPairsF32 implements FloatKernel {
 
     /**
      * Gx cells j0 … j0 + 4L − 1 of gx row {@code row} of group grp (gy's channels from {@code gyGroup}), into
-     * gx from {@code gxRow}: their pairs' sums into {@code sums}, then added and written.
+     * gx from {@code gxRow} ({@code sums}: scratch for the path cell by cell).
      */
     private void block(float[] gy, int gyGroup, int grp, int row, int j0, float[] sums, float[] gx, int gxRow) {
         int col0 = 2 * j0 - g.pb[2], first = rows.first[row], end = rows.first[row + 1];
@@ -109,18 +112,18 @@ final class InputGradientPairsF32 implements FloatKernel {
         if (end > first && (gyGroup + rows.gyRow[first] + col0 < 0
                 || gyGroup + (g.cog - 1) * g.yc + rows.gyRow[end - 1] + col0 + g.k[2] - 2 + 2 * VECTORS * L > gy.length)) {
             cells(gy, gyGroup, grp, first, end, col0, sums);
+            write(sums, gx, gxRow, j0);
         } else {
-            sums(gy, gyGroup, grp, first, end, col0, sums);
+            sums(gy, gyGroup, grp, first, end, col0, gx, gxRow, j0);
         }
-        write(sums, gx, gxRow, j0);
     }
 
     /**
-     * {@link #block}'s sums over its row's taps {@code first … end − 1} and the group's gy channels: eight vectors
-     * of pairs from gy column {@code col0} on, the first and last vectors' lanes outside gy's row zeroed (the
-     * others lie inside it: {@link #suits}).
+     * {@link #block} by vectors: the sums over its row's taps {@code first … end − 1} and the group's gy channels,
+     * eight vectors of pairs from gy column {@code col0} on, the first and last vectors' lanes outside gy's row
+     * zeroed (the others lie inside it: {@link #suits}); each cell's pair added and written to gx.
      */
-    private void sums(float[] gy, int gyGroup, int grp, int first, int end, int col0, float[] sums) {
+    private void sums(float[] gy, int gyGroup, int grp, int first, int end, int col0, float[] gx, int gxRow, int j0) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         FloatVector a4 = FloatVector.zero(S), a5 = FloatVector.zero(S), a6 = FloatVector.zero(S), a7 = FloatVector.zero(S);
         FloatVector zero = FloatVector.zero(S);
@@ -145,17 +148,15 @@ final class InputGradientPairsF32 implements FloatKernel {
                 }
             }
         }
-        a0.intoArray(sums, 0);
-        a1.intoArray(sums, L);
-        a2.intoArray(sums, 2 * L);
-        a3.intoArray(sums, 3 * L);
-        a4.intoArray(sums, 4 * L);
-        a5.intoArray(sums, 5 * L);
-        a6.intoArray(sums, 6 * L);
-        a7.intoArray(sums, 7 * L);
+        // each cell's pair added, in line (written to an array and read back, this took a sixth of the time)
+        int o = gxRow + j0;
+        a0.rearrange(EVENS).blend(a1.rearrange(EVENS), UPPER).add(a0.rearrange(ODDS).blend(a1.rearrange(ODDS), UPPER)).intoArray(gx, o);
+        a2.rearrange(EVENS).blend(a3.rearrange(EVENS), UPPER).add(a2.rearrange(ODDS).blend(a3.rearrange(ODDS), UPPER)).intoArray(gx, o + L);
+        a4.rearrange(EVENS).blend(a5.rearrange(EVENS), UPPER).add(a4.rearrange(ODDS).blend(a5.rearrange(ODDS), UPPER)).intoArray(gx, o + 2 * L);
+        a6.rearrange(EVENS).blend(a7.rearrange(EVENS), UPPER).add(a6.rearrange(ODDS).blend(a7.rearrange(ODDS), UPPER)).intoArray(gx, o + 3 * L);
     }
 
-    /** {@link #sums} lane by lane: {@code sums[i]} for gy column {@code col0 + i} and its W tap's parity. */
+    /** {@link #sums} lane by lane into {@code sums[i]} (gy column {@code col0 + i} and its W tap's parity), in its order. */
     private void cells(float[] gy, int gyGroup, int grp, int first, int end, int col0, float[] sums) {
         int outW = g.out[2], cog = g.cog, yc = g.yc;
         for (int i = 0; i < 2 * VECTORS * L; i++) {
@@ -176,8 +177,8 @@ final class InputGradientPairsF32 implements FloatKernel {
     private void write(float[] sums, float[] gx, int gxRow, int j0) {
         for (int v = 0; v < VECTORS; v++) {
             FloatVector lo = FloatVector.fromArray(S, sums, 2 * v * L), hi = FloatVector.fromArray(S, sums, (2 * v + 1) * L);
-            FloatVector even = lo.rearrange(ZipF32.EVENS).blend(hi.rearrange(ZipF32.EVENS), ZipF32.UPPER);
-            FloatVector odd = lo.rearrange(ZipF32.ODDS).blend(hi.rearrange(ZipF32.ODDS), ZipF32.UPPER);
+            FloatVector even = lo.rearrange(EVENS).blend(hi.rearrange(EVENS), UPPER);
+            FloatVector odd = lo.rearrange(ODDS).blend(hi.rearrange(ODDS), UPPER);
             even.add(odd).intoArray(gx, gxRow + j0 + v * L);
         }
     }
