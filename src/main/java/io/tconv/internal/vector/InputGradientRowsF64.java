@@ -27,6 +27,11 @@ final class InputGradientRowsF64 implements DoubleKernel {
     private final int terms, width;
     private final GyRowsF64 gyRows;
     private final ThreadLocal<Scratch> scratch;
+    /**
+     * Channels-last where a register block holds every channel of a pixel: the offsets of the block's rows of
+     * sums, which {@link TransposeF64#interleave} weaves into the gx row's run of (pixel, channel). Null elsewhere.
+     */
+    private final int[] runRows;
 
     private static final class Scratch {
         final double[] lines, out;
@@ -72,6 +77,12 @@ final class InputGradientRowsF64 implements DoubleKernel {
         }
         int bufferLength = gyRows.bufferLength;
         scratch = ThreadLocal.withInitial(() -> new Scratch(bufferLength, 4 * width));
+        if (g.xp != 1 && g.groups == 1 && g.cin <= block && TransposeF64.interleaves(g.cin)) {
+            runRows = new int[g.cin];
+            for (int c = 0; c < g.cin; c++) runRows[c] = c * width;
+        } else {
+            runRows = null;
+        }
     }
 
     @Override
@@ -213,6 +224,12 @@ final class InputGradientRowsF64 implements DoubleKernel {
         int inW = g.in[2];
         if (g.xp == 1) {
             for (int c = 0; c < channels; c++) System.arraycopy(out, from + c * width, gx, to + c * g.xc, inW);
+        } else if (runRows != null) {   // channels-last, the block every channel: the row is one run, woven a vector of cells at a time
+            int i = 0;
+            for (; i + L <= inW; i += L) TransposeF64.interleave(channels, out, from + i, runRows, TransposeF64.ZEROS, gx, to + i * channels);
+            for (; i < inW; i++) {
+                for (int c = 0; c < channels; c++) gx[to + i * channels + c] = out[from + c * width + i];
+            }
         } else {   // channels-last: a cell's channels are adjacent
             for (int i = 0, o = to; i < inW; i++, o += g.xp) {
                 for (int c = 0; c < channels; c++) gx[o + c] = out[from + c * width + i];

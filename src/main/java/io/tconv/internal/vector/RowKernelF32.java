@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The float few-channel path of {@link RowLayout}: for each band, H residue and W residue, the sums over (D/H
  * tap, W tap, input channel) for two vectors of pixels and a block of output channels in named accumulators,
  * over the band's zero-padded input rows; then each output row interleaves its W residues with the bias (a
- * vector zip when the W stride is 2, a plain copy when it is 1, scalar stores otherwise).
+ * vector zip when the W stride is 2, a plain copy when it is 1, scalar stores otherwise; channels-last, the rows
+ * of (residue, channel) woven into the row's run by register shuffles where a block holds all of a pixel's
+ * channels and they are few, else scalar stores).
  * Zeros stand in for taps outside the input, exact only for finite weights: the provider checks.
  */
 final class RowKernelF32 implements FloatKernel {
@@ -22,6 +24,14 @@ final class RowKernelF32 implements FloatKernel {
     private final float[] w;
     private final float[] bias;
     private final ThreadLocal<Scratch> scratch;
+    /**
+     * Channels-last where one block holds every channel of a pixel and the W stride times the channels is 4 or
+     * 8: the output row is one run of (pixel, channel), the interleave of the rows of sums (residue, channel)
+     * ({@link TransposeF32#interleave}); per row its offset in the sums, and the bias along a vector of the run.
+     * Null elsewhere.
+     */
+    private final int[] runRows;
+    private final float[] runBias;
 
     /** Per-thread buffers: the band's padded input rows, the sums of each W residue, one residue's taps. */
     private static final class Scratch {
@@ -55,6 +65,16 @@ final class RowKernelF32 implements FloatKernel {
             }
         }
         scratch = ThreadLocal.withInitial(() -> new Scratch(lay));
+        int channels = g.cog, rows = g.s[2] * channels;
+        if (g.yp != 1 && g.groups == 1 && channels <= lay.block && TransposeF32.interleaves(rows)) {
+            runRows = new int[rows];
+            for (int r = 0; r < rows; r++) runRows[r] = r / channels * lay.block * lay.sumsLength + r % channels * lay.sumsLength;
+            runBias = new float[L];
+            for (int l = 0; l < L; l++) runBias[l] = this.bias[l % channels];   // (rows, and so L, a multiple of the channels)
+        } else {
+            runRows = null;
+            runBias = null;
+        }
     }
 
     @Override
@@ -307,6 +327,15 @@ final class RowKernelF32 implements FloatKernel {
      */
     private void writePixels(float[] sums, int at, int channels, int co0, float[] y, int yRow) {
         int outW = g.out[2], sw = g.s[2], stride = lay.block * lay.sumsLength, step = sw * g.yp;
+        if (runRows != null) {   // the row is one run of (pixel, channel): interleaved a vector of cells at a time, then the rest
+            int total = outW * channels, rows = runRows.length, f = 0;
+            for (int q = at; f + rows * L <= total; q += L, f += rows * L) TransposeF32.interleave(rows, sums, q, runRows, runBias, y, yRow + f);
+            for (; f < total; f++) {
+                int ow = f / channels, c = f % channels;
+                y[yRow + f] = bias[c] + sums[at + ow % sw * stride + c * lay.sumsLength + ow / sw];
+            }
+            return;
+        }
         for (int rw = 0; rw < Math.min(sw, outW); rw++) {
             for (int c = 0; c < channels; c++) {
                 float b = bias[co0 + c];

@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Transposes L × L blocks in registers, for 16 and 8 lanes: log2(L) rounds of the perfect shuffle
  * (row i of a round is the interleave of rows i/2 and i/2 + L/2 of the last, from their low or high halves), each a
  * two-vector rearrange. Copying channels-last rows into channel rows this way reads each vector once (a gather
- * per channel read every element as a lane of its own: a 32 × 64 row 550 → 210 ns in a probe).
+ * per channel read every element as a lane of its own: a 32 × 64 row 550 → 210 ns in a probe). The same rounds
+ * over K < L rows interleave them (a channels-last row of few channels from its channels' rows).
  */
 final class TransposeF32 {
     private TransposeF32() {}
@@ -128,5 +129,67 @@ final class TransposeF32 {
         c5.intoArray(dst, to + 5 * dstStride);
         c6.intoArray(dst, to + 6 * dstStride);
         c7.intoArray(dst, to + 7 * dstStride);
+    }
+
+    /** L zeros: a pattern that adds nothing (to sums that start from +0, which are never −0). */
+    static final float[] ZEROS = new float[L];
+
+    /** {@return whether K rows are interleaved here: K of 2, 4 or 8, at most L} */
+    static boolean interleaves(int k) {
+        return available() && (k == 2 || k == 4 || k == 8) && k <= L;
+    }
+
+    /**
+     * Interleaves K rows of L elements (row r from {@code src[q + rowAt[r]]}) into K vectors at {@code dst[to …]}:
+     * element j of row r goes to {@code dst[to + j·K + r]}, plus {@code pattern[(j·K + r) mod L]}. The same
+     * perfect-shuffle rounds as the transpose, log2(K) of them.
+     */
+    static void interleave(int k, float[] src, int q, int[] rowAt, float[] pattern, float[] dst, int to) {
+        if (k == 2) two(src, q, rowAt, pattern, dst, to);
+        else if (k == 4) four(src, q, rowAt, pattern, dst, to);
+        else eight(src, q, rowAt, pattern, dst, to);
+    }
+
+    private static void two(float[] src, int q, int[] rowAt, float[] pattern, float[] dst, int to) {
+        FloatVector r0 = FloatVector.fromArray(S, src, q + rowAt[0]), r1 = FloatVector.fromArray(S, src, q + rowAt[1]);
+        FloatVector b = FloatVector.fromArray(S, pattern, 0);
+        r0.rearrange(LOW, r1).add(b).intoArray(dst, to);
+        r0.rearrange(HIGH, r1).add(b).intoArray(dst, to + L);
+    }
+
+    private static void four(float[] src, int q, int[] rowAt, float[] pattern, float[] dst, int to) {
+        FloatVector r0 = FloatVector.fromArray(S, src, q + rowAt[0]), r1 = FloatVector.fromArray(S, src, q + rowAt[1]);
+        FloatVector r2 = FloatVector.fromArray(S, src, q + rowAt[2]), r3 = FloatVector.fromArray(S, src, q + rowAt[3]);
+        FloatVector a0 = r0.rearrange(LOW, r2), a1 = r0.rearrange(HIGH, r2);
+        FloatVector a2 = r1.rearrange(LOW, r3), a3 = r1.rearrange(HIGH, r3);
+        FloatVector b = FloatVector.fromArray(S, pattern, 0);
+        a0.rearrange(LOW, a2).add(b).intoArray(dst, to);
+        a0.rearrange(HIGH, a2).add(b).intoArray(dst, to + L);
+        a1.rearrange(LOW, a3).add(b).intoArray(dst, to + 2 * L);
+        a1.rearrange(HIGH, a3).add(b).intoArray(dst, to + 3 * L);
+    }
+
+    private static void eight(float[] src, int q, int[] rowAt, float[] pattern, float[] dst, int to) {
+        FloatVector r0 = FloatVector.fromArray(S, src, q + rowAt[0]), r1 = FloatVector.fromArray(S, src, q + rowAt[1]);
+        FloatVector r2 = FloatVector.fromArray(S, src, q + rowAt[2]), r3 = FloatVector.fromArray(S, src, q + rowAt[3]);
+        FloatVector r4 = FloatVector.fromArray(S, src, q + rowAt[4]), r5 = FloatVector.fromArray(S, src, q + rowAt[5]);
+        FloatVector r6 = FloatVector.fromArray(S, src, q + rowAt[6]), r7 = FloatVector.fromArray(S, src, q + rowAt[7]);
+        FloatVector a0 = r0.rearrange(LOW, r4), a1 = r0.rearrange(HIGH, r4);
+        FloatVector a2 = r1.rearrange(LOW, r5), a3 = r1.rearrange(HIGH, r5);
+        FloatVector a4 = r2.rearrange(LOW, r6), a5 = r2.rearrange(HIGH, r6);
+        FloatVector a6 = r3.rearrange(LOW, r7), a7 = r3.rearrange(HIGH, r7);
+        FloatVector b0 = a0.rearrange(LOW, a4), b1 = a0.rearrange(HIGH, a4);
+        FloatVector b2 = a1.rearrange(LOW, a5), b3 = a1.rearrange(HIGH, a5);
+        FloatVector b4 = a2.rearrange(LOW, a6), b5 = a2.rearrange(HIGH, a6);
+        FloatVector b6 = a3.rearrange(LOW, a7), b7 = a3.rearrange(HIGH, a7);
+        FloatVector b = FloatVector.fromArray(S, pattern, 0);
+        b0.rearrange(LOW, b4).add(b).intoArray(dst, to);
+        b0.rearrange(HIGH, b4).add(b).intoArray(dst, to + L);
+        b1.rearrange(LOW, b5).add(b).intoArray(dst, to + 2 * L);
+        b1.rearrange(HIGH, b5).add(b).intoArray(dst, to + 3 * L);
+        b2.rearrange(LOW, b6).add(b).intoArray(dst, to + 4 * L);
+        b2.rearrange(HIGH, b6).add(b).intoArray(dst, to + 5 * L);
+        b3.rearrange(LOW, b7).add(b).intoArray(dst, to + 6 * L);
+        b3.rearrange(HIGH, b7).add(b).intoArray(dst, to + 7 * L);
     }
 }
