@@ -165,28 +165,33 @@ class ChannelsLastTest {
     }
 
     /**
-     * Channels-last rows of one run of (pixel, channel), woven from rows of sums by register shuffles where the
-     * channels are 2 or 4 (8 with the W stride): the few-channel planes' output with 1 to 4 output channels at W
-     * strides 2 and 4, and the input gradient's rows with 1 to 4 input channels (3 and 1: a cell at a time); rows
-     * of one to three vectors of cells with cells left over, against the oracle and the gradient's definition,
-     * the forward kernel asserted at 256 and 512 bits.
+     * Channels-last rows of one run of (pixel, channel), woven from rows by register shuffles where the channels
+     * are 2 or 4 (8 with the W stride), and split into them the same way: the few-channel planes' output with
+     * 1 to 4 output channels at W strides 1, 2 and 4; the gradients of layers with 1 to 4 channels on each side
+     * (the input gradient's rows of sums woven into gx's run, gy's runs split into rows per W residue and channel
+     * for both gradients; 3 channels, and 4 at stride 4, a cell at a time); rows of one to three vectors of cells
+     * with cells left over, half of them in bands of a few rows, against the oracle and the gradients'
+     * definitions, the forward kernel asserted at 256 and 512 bits.
      */
     @Test
     void fewChannelRowsWrittenAsOneRun() {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 75);
-        for (int channels = 1; channels <= 4; channels++) {
-            for (int s : new int[] {2, 4}) {
-                int[] in = {2 + r.nextInt(3), 8 + r.nextInt(41)}, k = {s + 1, s + 1}, st = {s, s}, p = {r.nextInt(2), r.nextInt(s + 1)};
-                int[] op = {0, r.nextInt(s)}, d = {1, 1};
-                Case c = new Case(1 + r.nextInt(2), 1 + r.nextInt(8), channels, 1, in, k, st, p, op, d, true, r.nextLong());
-                String kernel = check(c, Parallelism.threads(1 + r.nextInt(2)), Providers.current());
-                // (at 128 bits four channels fill a vector, and the channels-last rows take them)
-                if (!kernel.equals("scalar") && !kernel.startsWith("vector-128") && channels > 1) {
-                    assertTrue(kernel.contains("few-channel planes"), c + ": used " + kernel);
-                }
-                Case g = new Case(1 + r.nextInt(2), channels, 1 + r.nextInt(8), 1, in, k, st, p, op, d, false, r.nextLong());
-                GradientsTest.checkInputGradient(g, true, InputGradientF32.BAND_BYTES, r, Providers.current());
+        for (int i = 0; i < 24; i++) {
+            int channels = 1 + i % 4, s = new int[] {1, 2, 4}[i / 4 % 3];
+            int[] in = {2 + r.nextInt(6), 8 + r.nextInt(41)}, k = {s + 1, s + 1}, st = {s, s}, p = {r.nextInt(2), r.nextInt(s + 1)};
+            int[] op = {0, r.nextInt(s)}, d = {1, 1};
+            Case c = new Case(1 + r.nextInt(2), 1 + r.nextInt(8), channels, 1, in, k, st, p, op, d, true, r.nextLong());
+            String kernel = check(c, Parallelism.threads(1 + r.nextInt(2)), Providers.current());
+            // (at 128 bits four channels fill a vector, and the channels-last rows take them)
+            if (!kernel.equals("scalar") && !kernel.startsWith("vector-128") && channels > 1) {
+                assertTrue(kernel.contains("few-channel planes"), c + ": used " + kernel);
             }
+            Case g = new Case(1 + r.nextInt(2), channels, channels, 1, in, k, st, p, op, d, false, r.nextLong());
+            // bands of a few rows, so that a thread's buffer holds rows of another band before the image's edge
+            long bands = i < 12 ? 1 + r.nextInt(3000) : InputGradientF32.BAND_BYTES;   // (each channel count and stride once)
+            GradientsTest.checkInputGradient(g, true, bands, r, Providers.current());
+            GradientsTest.checkWeightGradient(g, true, i < 12 ? bands : io.tconv.internal.WeightGradientF32.BAND_BYTES, r,
+                    Providers.current(), 1 + s % 3);
         }
     }
 

@@ -32,6 +32,12 @@ final class GyRowsF32 {
     private final int[] columns;
     /** The buffer's elements, with slack for reads up to {@code width} past a row's first cell. */
     final int bufferLength;
+    /**
+     * Channels-last with one group: a gy row is one run of (column, channel), whose L-column blocks
+     * {@link TransposeF32#deinterleave} splits into the sub-rows of every residue and channel at once; per (residue,
+     * channel) its sub-row's offset from channel 0's residue 0. Null where the split goes channel by channel.
+     */
+    private final int[] runRows;
 
     /**
      * @param width     the gx cells a reader reads per row (the row rounded up to its vectors)
@@ -53,6 +59,13 @@ final class GyRowsF32 {
         for (int i = 0; i < L; i++) columns[i] = i * sw * g.yp;
         residueRead = new boolean[sw];
         for (int kw = 0; kw < g.k[2]; kw++) residueRead[(int) Math.floorMod((long) kw * g.d[2] - g.pb[2], sw)] = true;
+        int k = sw * g.cog;
+        if (g.yp != 1 && g.groups == 1 && TransposeF32.interleaves(k)) {
+            runRows = new int[k];
+            for (int i = 0; i < k; i++) runRows[i] = i % g.cog * rows * sw * pitch + i / g.cog * pitch;
+        } else {
+            runRows = null;
+        }
         termAt = new int[g.cog * g.kVol];
         for (int kd = 0, t = 0; kd < g.k[0]; kd++) {
             for (int co = 0; co < g.cog; co++) {
@@ -106,6 +119,10 @@ final class GyRowsF32 {
         int oh0 = h0 * g.s[1] - g.pb[1];
         for (int kd = 0; kd < g.k[0]; kd++) {
             long od = (long) id * g.s[0] - g.pb[0] + (long) kd * g.d[0];
+            if (runRows != null) {
+                runs(gy, gyImage, kd, od, oh0, lines);
+                continue;
+            }
             for (int co = 0; co < g.cog; co++) {
                 int plane = gyImage + (grp * g.cog + co) * g.yc;
                 for (int row = 0; row < rows; row++) {
@@ -141,6 +158,30 @@ final class GyRowsF32 {
                             for (; p < p1; p++, from += sw * yp) lines[sub + p] = gy[from];
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /** {@link #copy}'s rows of D tap kd (at gy's D position od) where a gy row is one run of (column, channel). */
+    private void runs(float[] gy, int gyImage, int kd, long od, int oh0, float[] lines) {
+        int outD = g.out[0], outH = g.out[1], outW = g.out[2], sw = g.s[2], yp = g.yp, cog = g.cog, channelStride = rows * sw * pitch;
+        int p0 = Math.min(pitch, Math.max(0, -deltaMin));
+        // the columns inside gy for every residue: the last residue has the fewest
+        int pEnd = Math.max(p0, Math.min(pitch, (outW - (sw - 1) + sw - 1) / sw - deltaMin));
+        for (int row = 0; row < rows; row++) {
+            int base = (kd * cog * rows + row) * sw * pitch, oh = oh0 + row;
+            if (od < 0 || od >= outD || oh < 0 || oh >= outH) {
+                for (int co = 0; co < cog; co++) Arrays.fill(lines, base + co * channelStride, base + co * channelStride + sw * pitch, 0f);
+                continue;
+            }
+            int src = gyImage + (int) ((od * outH + oh) * outW) * yp, p = p0;
+            for (; p + L <= pEnd; p += L) TransposeF32.deinterleave(sw * cog, gy, src + sw * (p + deltaMin) * yp, lines, base + p, runRows);
+            for (int r = 0; r < sw; r++) {   // the rest of each residue's columns inside gy
+                int p1 = Math.max(p0, Math.min(pitch, (outW - r + sw - 1) / sw - deltaMin));
+                for (int co = 0; co < cog; co++) {
+                    int sub = base + co * channelStride + r * pitch;
+                    for (int q = p; q < p1; q++) lines[sub + q] = gy[src + ((q + deltaMin) * sw + r) * yp + co];
                 }
             }
         }

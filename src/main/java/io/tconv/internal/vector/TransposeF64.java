@@ -18,15 +18,21 @@ final class TransposeF64 {
     private static final int L = S.length();
     /** Lane i of a round's even and odd rows: lane i/2 of the first row or (negative, exceptional) of the second. */
     private static final VectorShuffle<Double> LOW, HIGH;
+    /** The inverse: the even (odd) lanes of two vectors, the first's then the second's (negative, exceptional). */
+    private static final VectorShuffle<Double> EVENS, ODDS;
 
     static {
-        int[] low = new int[L], high = new int[L];
+        int[] low = new int[L], high = new int[L], evens = new int[L], odds = new int[L];
         for (int i = 0; i < L; i++) {
             low[i] = (i % 2 == 0 ? 0 : -L) + i / 2;
             high[i] = low[i] + L / 2;
+            evens[i] = i < L / 2 ? 2 * i : 2 * i - 2 * L;
+            odds[i] = evens[i] + 1;
         }
         LOW = VectorShuffle.fromArray(S, low, 0);
         HIGH = VectorShuffle.fromArray(S, high, 0);
+        EVENS = VectorShuffle.fromArray(S, evens, 0);
+        ODDS = VectorShuffle.fromArray(S, odds, 0);
     }
 
     /** {@return whether blocks of this width are transposed here} */
@@ -191,5 +197,42 @@ final class TransposeF64 {
         b2.rearrange(HIGH, b6).add(b).intoArray(dst, to + 5 * L);
         b3.rearrange(LOW, b7).add(b).intoArray(dst, to + 6 * L);
         b3.rearrange(HIGH, b7).add(b).intoArray(dst, to + 7 * L);
+    }
+
+    /**
+     * The inverse of {@link #interleave}, without a pattern: K vectors from {@code src[from …]} (a run of L
+     * groups of K elements) into K rows, element {@code j·K + r} of the run to {@code dst[to + rowAt[r] + j]}.
+     */
+    static void deinterleave(int k, double[] src, int from, double[] dst, int to, int[] rowAt) {
+        if (k == 2) {
+            DoubleVector v0 = DoubleVector.fromArray(S, src, from), v1 = DoubleVector.fromArray(S, src, from + L);
+            v0.rearrange(EVENS, v1).intoArray(dst, to + rowAt[0]);
+            v0.rearrange(ODDS, v1).intoArray(dst, to + rowAt[1]);
+        } else if (k == 4) {
+            DoubleVector v0 = DoubleVector.fromArray(S, src, from), v1 = DoubleVector.fromArray(S, src, from + L);
+            DoubleVector v2 = DoubleVector.fromArray(S, src, from + 2 * L), v3 = DoubleVector.fromArray(S, src, from + 3 * L);
+            DoubleVector a0 = v0.rearrange(EVENS, v1), a2 = v0.rearrange(ODDS, v1), a1 = v2.rearrange(EVENS, v3), a3 = v2.rearrange(ODDS, v3);
+            a0.rearrange(EVENS, a1).intoArray(dst, to + rowAt[0]);
+            a0.rearrange(ODDS, a1).intoArray(dst, to + rowAt[2]);
+            a2.rearrange(EVENS, a3).intoArray(dst, to + rowAt[1]);
+            a2.rearrange(ODDS, a3).intoArray(dst, to + rowAt[3]);
+        } else {
+            DoubleVector v0 = DoubleVector.fromArray(S, src, from), v1 = DoubleVector.fromArray(S, src, from + L);
+            DoubleVector v2 = DoubleVector.fromArray(S, src, from + 2 * L), v3 = DoubleVector.fromArray(S, src, from + 3 * L);
+            DoubleVector v4 = DoubleVector.fromArray(S, src, from + 4 * L), v5 = DoubleVector.fromArray(S, src, from + 5 * L);
+            DoubleVector v6 = DoubleVector.fromArray(S, src, from + 6 * L), v7 = DoubleVector.fromArray(S, src, from + 7 * L);
+            DoubleVector a0 = v0.rearrange(EVENS, v1), a4 = v0.rearrange(ODDS, v1), a1 = v2.rearrange(EVENS, v3), a5 = v2.rearrange(ODDS, v3);
+            DoubleVector a2 = v4.rearrange(EVENS, v5), a6 = v4.rearrange(ODDS, v5), a3 = v6.rearrange(EVENS, v7), a7 = v6.rearrange(ODDS, v7);
+            DoubleVector b0 = a0.rearrange(EVENS, a1), b4 = a0.rearrange(ODDS, a1), b1 = a2.rearrange(EVENS, a3), b5 = a2.rearrange(ODDS, a3);
+            DoubleVector b2 = a4.rearrange(EVENS, a5), b6 = a4.rearrange(ODDS, a5), b3 = a6.rearrange(EVENS, a7), b7 = a6.rearrange(ODDS, a7);
+            b0.rearrange(EVENS, b1).intoArray(dst, to + rowAt[0]);
+            b0.rearrange(ODDS, b1).intoArray(dst, to + rowAt[4]);
+            b2.rearrange(EVENS, b3).intoArray(dst, to + rowAt[1]);
+            b2.rearrange(ODDS, b3).intoArray(dst, to + rowAt[5]);
+            b4.rearrange(EVENS, b5).intoArray(dst, to + rowAt[2]);
+            b4.rearrange(ODDS, b5).intoArray(dst, to + rowAt[6]);
+            b6.rearrange(EVENS, b7).intoArray(dst, to + rowAt[3]);
+            b6.rearrange(ODDS, b7).intoArray(dst, to + rowAt[7]);
+        }
     }
 }
