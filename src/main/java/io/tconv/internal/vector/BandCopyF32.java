@@ -53,10 +53,16 @@ final class BandCopyF32 {
                 } else {   // channels-last: L pixels × L channels transposed in registers, the channels left gathered
                     int[] across = bd.pixelOffsets;
                     int whole = c0 + (c1 - c0) / L * L, blocks = TransposeF32.available() ? g.cig / L * L : 0;
+                    // a pixel's channels all the group's, and 2, 4 or 8 of them: a run of L pixels split into their rows at once
+                    boolean run = g.xp == g.cig && TransposeF32.interleaves(g.cig);
                     for (int ih = in0, row = row0; ih < in1; ih++, row += pitch) {
                         int pixel = plane + (ih * inW + iw0) * g.xp;
                         for (int c = c0; c < whole; c += L) {
                             int src = pixel + c * g.xp, dst = row + c - c0;
+                            if (run) {
+                                TransposeF32.deinterleave(g.cig, x, src, lines, dst, bd.channelRows);
+                                continue;
+                            }
                             for (int ci = 0; ci < blocks; ci += L) TransposeF32.block(x, src + ci, g.xp, lines, dst + ci * stride, stride);
                             for (int ci = blocks; ci < g.cig; ci++) FloatVector.fromArray(S, x, src + ci, across, 0).intoArray(lines, dst + ci * stride);
                         }

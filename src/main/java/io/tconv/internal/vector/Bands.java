@@ -51,6 +51,8 @@ final class Bands {
      * float vector has lanes), the index map of the gathers that copy a channel's run of pixels into its row.
      */
     final int[] pixelOffsets;
+    /** Where each input channel's rows start in the buffer, {@code {0, channelStride, 2·channelStride, …}}. */
+    final int[] channelRows;
 
     /**
      * @param bytes    bytes per element
@@ -108,6 +110,8 @@ final class Bands {
         bandsPerGroup = g.out[0] * perPlane * windowsPerRow;
         pixelOffsets = new int[VectorConstants.FLOATS.length()];
         for (int i = 0; i < pixelOffsets.length; i++) pixelOffsets[i] = i * g.xp;
+        channelRows = new int[g.cig];
+        for (int i = 0; i < g.cig; i++) channelRows[i] = i * channelStride;
         bandOd = new int[bandsPerGroup];
         bandQ0 = new int[bandsPerGroup];
         bandQ1 = new int[bandsPerGroup];
