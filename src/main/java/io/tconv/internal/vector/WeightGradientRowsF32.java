@@ -26,6 +26,8 @@ final class WeightGradientRowsF32 implements FloatWeightRows {
     private final ThreadLocal<float[]> lines;
     /** Channels-last: per thread, a band's x rows of each channel of a group; and a gather's map of successive pixels. */
     private final ThreadLocal<float[]> xRows;
+    /** Channels-last: per thread, where each channel's row of a band starts in {@code xRows}. */
+    private final ThreadLocal<int[]> channelRows;
     private final int[] pixels;
 
     /** {@return x cells read per row: the row rounded up to whole vectors} */
@@ -52,6 +54,8 @@ final class WeightGradientRowsF32 implements FloatWeightRows {
         lines = ThreadLocal.withInitial(() -> new float[length]);
         int xLength = g.xp == 1 ? 0 : g.cig * gyRows.bandRows * g.in[2];
         xRows = ThreadLocal.withInitial(() -> new float[xLength]);
+        int channels = g.cig;
+        channelRows = ThreadLocal.withInitial(() -> new int[channels]);
         pixels = new int[L];
         for (int i = 0; i < L; i++) pixels[i] = i * g.xp;
     }
@@ -91,10 +95,16 @@ final class WeightGradientRowsF32 implements FloatWeightRows {
         float[] xs = x;
         if (g.xp != 1) {   // channels-last: the band's x rows of each channel, gathered into rows of their own
             xs = xRows.get();
+            int i = 0;
+            if (g.xp == g.cig && TransposeF32.interleaves(g.cig)) {   // a pixel's channels all the group's, 2 or 4: split as one run
+                int[] at = channelRows.get();
+                for (int ci = 0; ci < g.cig; ci++) at[ci] = ci * rowsLength;
+                for (; i + L <= rowsLength; i += L) TransposeF32.deinterleave(g.cig, x, first + i * g.cig, xs, i, at);
+            }
             for (int ci = 0; ci < g.cig; ci++) {
-                int i = 0, from = first + ci;
-                for (; i + L <= rowsLength; i += L, from += L * g.xp) FloatVector.fromArray(S, x, from, pixels, 0).intoArray(xs, ci * rowsLength + i);
-                for (; i < rowsLength; i++, from += g.xp) xs[ci * rowsLength + i] = x[from];
+                int j = i, from = first + ci + i * g.xp;
+                for (; j + L <= rowsLength; j += L, from += L * g.xp) FloatVector.fromArray(S, x, from, pixels, 0).intoArray(xs, ci * rowsLength + j);
+                for (; j < rowsLength; j++, from += g.xp) xs[ci * rowsLength + j] = x[from];
             }
         }
         int ci = 0;
