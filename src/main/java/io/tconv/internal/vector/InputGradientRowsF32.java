@@ -28,8 +28,8 @@ final class InputGradientRowsF32 implements FloatKernel {
     private final GyRowsF32 gyRows;
     private final ThreadLocal<Scratch> scratch;
     /**
-     * Channels-last where a register block holds every channel of a pixel: the offsets of the block's rows of
-     * sums, which {@link TransposeF32#interleave} weaves into the gx row's run of (pixel, channel). Null elsewhere.
+     * Where {@link #runs}: the offsets of the channels' rows of sums, which {@link TransposeF32#interleave} weaves
+     * into the gx row's run of (cell, channel). Null elsewhere.
      */
     private final int[] runRows;
 
@@ -40,6 +40,19 @@ final class InputGradientRowsF32 implements FloatKernel {
             lines = new float[bufferLength];
             out = new float[outLength];
         }
+    }
+
+    /**
+     * Channels-last with one group of 2, 4 or 8 input channels, in blocks of four: a gx row is one run of (cell,
+     * channel), woven from every channel's row at once.
+     */
+    private static boolean runs(Geometry g) {
+        return g.xp != 1 && g.groups == 1 && block(g) == 4 && TransposeF32.interleaves(g.cin);
+    }
+
+    /** {@return the rows of sums a thread keeps: every channel's where {@link #runs}, else a block's} */
+    private static int outRows(Geometry g) {
+        return runs(g) ? Math.max(4, g.cin) : 4;
     }
 
     private static int block(Geometry g) {
@@ -54,7 +67,7 @@ final class InputGradientRowsF32 implements FloatKernel {
 
     /** {@return the bytes of one thread's buffers for g} */
     static long bytesPerThread(Geometry g, long bandBytes) {
-        return Float.BYTES * (GyRowsF32.bufferLength(g, width(g), bandBytes) + 4L * width(g));
+        return Float.BYTES * (GyRowsF32.bufferLength(g, width(g), bandBytes) + (long) outRows(g) * width(g));
     }
 
     InputGradientRowsF32(Geometry g, float[] weight, Workspace workspace, long bandBytes) {
@@ -76,8 +89,9 @@ final class InputGradientRowsF32 implements FloatKernel {
             }
         }
         int bufferLength = gyRows.bufferLength;
-        scratch = ThreadLocal.withInitial(() -> new Scratch(bufferLength, 4 * width));
-        if (g.xp != 1 && g.groups == 1 && g.cin <= block && TransposeF32.interleaves(g.cin)) {
+        int outRows = outRows(g);
+        scratch = ThreadLocal.withInitial(() -> new Scratch(bufferLength, outRows * width));
+        if (runs(g)) {
             runRows = new int[g.cin];
             for (int c = 0; c < g.cin; c++) runRows[c] = c * width;
         } else {
@@ -107,7 +121,7 @@ final class InputGradientRowsF32 implements FloatKernel {
 
     @Override
     public long bytesPerThread() {
-        return (long) Float.BYTES * (gyRows.bufferLength + 4L * width);
+        return (long) Float.BYTES * (gyRows.bufferLength + (long) outRows(g) * width);
     }
 
     /** Gx rows of task {@code task} of image n: {@code x} is gy and {@code y} is gx. */
@@ -119,12 +133,19 @@ final class InputGradientRowsF32 implements FloatKernel {
         gyRows.copy(x, xOff + n * g.outImage(), grp, id, h0, s.lines);
         int blocks = (g.cig + block - 1) / block, rowStep = gyRows.rowStep;
         int gxImage = yOff + n * g.inImage();
+        if (runRows != null) {   // every block of a row first, then the row's run woven from all its channels' rows
+            for (int ih = h0; ih < h1; ih++) {
+                for (int cb = 0; cb < blocks; cb++) four(s.lines, (ih - h0) * rowStep, cb * terms * block, s.out, cb * block * width);
+                write(s.out, g.cin, y, gxImage + (id * g.in[1] + ih) * g.in[2] * g.xp);
+            }
+            return;
+        }
         for (int cb = 0; cb < blocks; cb++) {
             int wAt = (grp * blocks + cb) * terms * block, channels = Math.min(block, g.cig - cb * block);
             for (int ih = h0; ih < h1; ) {
                 int at = (ih - h0) * rowStep, ci0 = grp * g.cig + cb * block, row = (id * g.in[1] + ih) * g.in[2];
                 if (block == 4) {
-                    four(s.lines, at, wAt, s.out);
+                    four(s.lines, at, wAt, s.out, 0);
                     write(s.out, channels, y, gxImage + ci0 * g.xc + row * g.xp);
                     ih++;
                 } else {   // two rows at once: eight sums in flight, enough to hide the FMA latency
@@ -138,8 +159,8 @@ final class InputGradientRowsF32 implements FloatKernel {
         }
     }
 
-    /** Four gx channels, two vectors at a time along the row: {@code out[c·width + i]}. */
-    private void four(float[] lines, int at, int wAt, float[] out) {
+    /** Four gx channels, two vectors at a time along the row: {@code out[o + c·width + i]}. */
+    private void four(float[] lines, int at, int wAt, float[] out, int o) {
         int[] termAt = gyRows.termAt;
         for (int i = 0; i < width; i += 2 * L) {
             FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
@@ -160,14 +181,14 @@ final class InputGradientRowsF32 implements FloatKernel {
                 a30 = x0.fma(w3, a30);
                 a31 = x1.fma(w3, a31);
             }
-            a00.intoArray(out, i);
-            a01.intoArray(out, i + L);
-            a10.intoArray(out, width + i);
-            a11.intoArray(out, width + i + L);
-            a20.intoArray(out, 2 * width + i);
-            a21.intoArray(out, 2 * width + i + L);
-            a30.intoArray(out, 3 * width + i);
-            a31.intoArray(out, 3 * width + i + L);
+            a00.intoArray(out, o + i);
+            a01.intoArray(out, o + i + L);
+            a10.intoArray(out, o + width + i);
+            a11.intoArray(out, o + width + i + L);
+            a20.intoArray(out, o + 2 * width + i);
+            a21.intoArray(out, o + 2 * width + i + L);
+            a30.intoArray(out, o + 3 * width + i);
+            a31.intoArray(out, o + 3 * width + i + L);
         }
     }
 
