@@ -43,7 +43,7 @@ final class RowKernelF64 implements DoubleKernel {
 
         Scratch(RowLayout lay) {
             lines = new double[lay.bufferLength];   // pads are never written: they stay zero
-            sums = new double[lay.g.s[2] * lay.block * lay.sumsLength];
+            sums = new double[lay.g.s[2] * lay.sumsBlocks * lay.block * lay.sumsLength];
             tapX = new int[lay.g.k[0] * lay.g.k[1]];
             tapW = new int[lay.g.k[0] * lay.g.k[1]];
             termX = new int[lay.block == 1 ? lay.g.cig * lay.g.kVol : 0];
@@ -66,9 +66,12 @@ final class RowKernelF64 implements DoubleKernel {
         }
         scratch = ThreadLocal.withInitial(() -> new Scratch(lay));
         int channels = g.cog, rows = g.s[2] * channels;
-        if (g.yp != 1 && g.groups == 1 && channels <= lay.block && TransposeF64.interleaves(rows)) {
+        if (lay.runs) {   // row (residue rw, channel c): block c / 4's sums of residue rw, its channel c % 4
             runRows = new int[rows];
-            for (int r = 0; r < rows; r++) runRows[r] = r / channels * lay.block * lay.sumsLength + r % channels * lay.sumsLength;
+            for (int r = 0; r < rows; r++) {
+                int rw = r / channels, c = r % channels;
+                runRows[r] = ((c / lay.block * g.s[2] + rw) * lay.block + c % lay.block) * lay.sumsLength;
+            }
             runBias = new double[L];
             for (int l = 0; l < L; l++) runBias[l] = this.bias[l % channels];   // (rows, and so L, a multiple of the channels)
         } else {
@@ -113,6 +116,16 @@ final class RowKernelF64 implements DoubleKernel {
                     s.tapX[taps] = (slot + bd.hDelta[rh][b] - bd.hDeltaMin) * pitch + bd.padLeft;
                     s.tapW[taps++] = (bd.tapsD.tap[a] * kh + bd.hTap[rh][b]) * kw * lay.cogPad;
                 }
+            }
+            if (lay.runs) {   // every block's sums first, then each output row woven from all of them
+                for (int co = 0; co < g.cog; co += lay.block) {
+                    int wBase = grp * g.cig * g.kVol * lay.cogPad + co;
+                    for (int rw = 0; rw < g.s[2]; rw++) sums4(s, taps, rw, wBase, (co / lay.block * g.s[2] + rw) * lay.block * lay.sumsLength, qEnd - q0);
+                }
+                for (int qh = q0; qh < qEnd; qh++) {
+                    writePixels(s.sums, (qh - q0) * lay.sumsRowStride, g.cog, 0, y, yGroup + (rh + g.s[1] * qh) * outW * g.yp);
+                }
+                continue;
             }
             for (int co = 0; co < g.cog; co += lay.block) {
                 int wBase = grp * g.cig * g.kVol * lay.cogPad + co;
@@ -332,7 +345,7 @@ final class RowKernelF64 implements DoubleKernel {
             for (int q = at; f + rows * L <= total; q += L, f += rows * L) TransposeF64.interleave(rows, sums, q, runRows, runBias, y, yRow + f);
             for (; f < total; f++) {
                 int ow = f / channels, c = f % channels;
-                y[yRow + f] = bias[c] + sums[at + ow % sw * stride + c * lay.sumsLength + ow / sw];
+                y[yRow + f] = bias[c] + sums[at + runRows[ow % sw * channels + c] + ow / sw];
             }
             return;
         }

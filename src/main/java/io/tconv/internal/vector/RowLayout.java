@@ -23,6 +23,13 @@ final class RowLayout {
      */
     final int sumsRowStride, sumsLength;
     final long macsPerTask;
+    /**
+     * Channels-last with one group, blocks of four and s·Cout of 2, 4, 8 or 16 (at most the lanes, of 8 or 16):
+     * an output row is one run of (pixel, channel), woven from the rows of sums of every (W residue, channel) at
+     * once, so that a thread keeps the sums of every block ({@code sumsBlocks}; else of one).
+     */
+    final boolean runs;
+    final int sumsBlocks;
 
     /** @param lanes vector lanes; @param bytes bytes per element */
     RowLayout(Geometry g, int lanes, int bytes) {
@@ -38,6 +45,9 @@ final class RowLayout {
         for (int c : bands.wCount) maxCount = Math.max(maxCount, c);
         sumsRowStride = block == 1 ? pitch : TileShape.ceilDiv(maxCount, 2 * lanes) * 2 * lanes;
         sumsLength = block == 1 ? TileShape.ceilDiv(rows * pitch, lanes) * lanes : rows * sumsRowStride;
+        int k = g.s[2] * g.cog;
+        runs = g.channelsLast && g.groups == 1 && block == 4 && (lanes == 8 || lanes == 16) && k <= lanes && Integer.bitCount(k) == 1;
+        sumsBlocks = runs ? cogPad / block : 1;
         // The last vectors of a band run past its rows, by up to a row and two vectors: slack so that they
         // read the buffer, never beyond (what they compute is dropped).
         bufferLength = bands.bufferLength(pitch + 2 * lanes);
@@ -55,7 +65,7 @@ final class RowLayout {
     /** {@return the buffers of one thread: padded input rows, sums, and the tap and term tables} */
     long bytesPerThread(int bytes) {
         long terms = block == 1 ? (long) g.cig * g.kVol : 0;
-        return bytes * ((long) bufferLength + (long) g.s[2] * block * sumsLength + terms) + 4L * (2L * g.k[0] * g.k[1] + terms);
+        return bytes * ((long) bufferLength + (long) g.s[2] * sumsBlocks * block * sumsLength + terms) + 4L * (2L * g.k[0] * g.k[1] + terms);
     }
 
     /** Index in {@code [Cin, Cout/groups, k…]} of weight (group, ci, tap, co). */

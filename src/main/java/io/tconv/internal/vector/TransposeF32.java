@@ -140,9 +140,9 @@ final class TransposeF32 {
     /** L zeros: a pattern that adds nothing (to sums that start from +0, which are never −0). */
     static final float[] ZEROS = new float[L];
 
-    /** {@return whether K rows are interleaved here: K of 2, 4 or 8, at most L} */
+    /** {@return whether K rows are interleaved here: K of 2, 4, 8 or 16, at most L} */
     static boolean interleaves(int k) {
-        return available() && (k == 2 || k == 4 || k == 8) && k <= L;
+        return available() && (k == 2 || k == 4 || k == 8 || k == 16) && k <= L;
     }
 
     /**
@@ -153,7 +153,8 @@ final class TransposeF32 {
     static void interleave(int k, float[] src, int q, int[] rowAt, float[] pattern, float[] dst, int to) {
         if (k == 2) two(src, q, rowAt, pattern, dst, to);
         else if (k == 4) four(src, q, rowAt, pattern, dst, to);
-        else eight(src, q, rowAt, pattern, dst, to);
+        else if (k == 8) eight(src, q, rowAt, pattern, dst, to);
+        else sixteen(src, q, rowAt, pattern, dst, to);
     }
 
     private static void two(float[] src, int q, int[] rowAt, float[] pattern, float[] dst, int to) {
@@ -199,12 +200,67 @@ final class TransposeF32 {
         b3.rearrange(HIGH, b7).add(b).intoArray(dst, to + 7 * L);
     }
 
+    /** Sixteen rows (L = 16): the four rounds written out, as in the 16 × 16 transpose. */
+    private static void sixteen(float[] src, int q, int[] rowAt, float[] pattern, float[] dst, int to) {
+        FloatVector r0 = FloatVector.fromArray(S, src, q + rowAt[0]), r1 = FloatVector.fromArray(S, src, q + rowAt[1]);
+        FloatVector r2 = FloatVector.fromArray(S, src, q + rowAt[2]), r3 = FloatVector.fromArray(S, src, q + rowAt[3]);
+        FloatVector r4 = FloatVector.fromArray(S, src, q + rowAt[4]), r5 = FloatVector.fromArray(S, src, q + rowAt[5]);
+        FloatVector r6 = FloatVector.fromArray(S, src, q + rowAt[6]), r7 = FloatVector.fromArray(S, src, q + rowAt[7]);
+        FloatVector r8 = FloatVector.fromArray(S, src, q + rowAt[8]), r9 = FloatVector.fromArray(S, src, q + rowAt[9]);
+        FloatVector r10 = FloatVector.fromArray(S, src, q + rowAt[10]), r11 = FloatVector.fromArray(S, src, q + rowAt[11]);
+        FloatVector r12 = FloatVector.fromArray(S, src, q + rowAt[12]), r13 = FloatVector.fromArray(S, src, q + rowAt[13]);
+        FloatVector r14 = FloatVector.fromArray(S, src, q + rowAt[14]), r15 = FloatVector.fromArray(S, src, q + rowAt[15]);
+        FloatVector a0 = r0.rearrange(LOW, r8), a1 = r0.rearrange(HIGH, r8);
+        FloatVector a2 = r1.rearrange(LOW, r9), a3 = r1.rearrange(HIGH, r9);
+        FloatVector a4 = r2.rearrange(LOW, r10), a5 = r2.rearrange(HIGH, r10);
+        FloatVector a6 = r3.rearrange(LOW, r11), a7 = r3.rearrange(HIGH, r11);
+        FloatVector a8 = r4.rearrange(LOW, r12), a9 = r4.rearrange(HIGH, r12);
+        FloatVector a10 = r5.rearrange(LOW, r13), a11 = r5.rearrange(HIGH, r13);
+        FloatVector a12 = r6.rearrange(LOW, r14), a13 = r6.rearrange(HIGH, r14);
+        FloatVector a14 = r7.rearrange(LOW, r15), a15 = r7.rearrange(HIGH, r15);
+        FloatVector b0 = a0.rearrange(LOW, a8), b1 = a0.rearrange(HIGH, a8);
+        FloatVector b2 = a1.rearrange(LOW, a9), b3 = a1.rearrange(HIGH, a9);
+        FloatVector b4 = a2.rearrange(LOW, a10), b5 = a2.rearrange(HIGH, a10);
+        FloatVector b6 = a3.rearrange(LOW, a11), b7 = a3.rearrange(HIGH, a11);
+        FloatVector b8 = a4.rearrange(LOW, a12), b9 = a4.rearrange(HIGH, a12);
+        FloatVector b10 = a5.rearrange(LOW, a13), b11 = a5.rearrange(HIGH, a13);
+        FloatVector b12 = a6.rearrange(LOW, a14), b13 = a6.rearrange(HIGH, a14);
+        FloatVector b14 = a7.rearrange(LOW, a15), b15 = a7.rearrange(HIGH, a15);
+        FloatVector c0 = b0.rearrange(LOW, b8), c1 = b0.rearrange(HIGH, b8);
+        FloatVector c2 = b1.rearrange(LOW, b9), c3 = b1.rearrange(HIGH, b9);
+        FloatVector c4 = b2.rearrange(LOW, b10), c5 = b2.rearrange(HIGH, b10);
+        FloatVector c6 = b3.rearrange(LOW, b11), c7 = b3.rearrange(HIGH, b11);
+        FloatVector c8 = b4.rearrange(LOW, b12), c9 = b4.rearrange(HIGH, b12);
+        FloatVector c10 = b5.rearrange(LOW, b13), c11 = b5.rearrange(HIGH, b13);
+        FloatVector c12 = b6.rearrange(LOW, b14), c13 = b6.rearrange(HIGH, b14);
+        FloatVector c14 = b7.rearrange(LOW, b15), c15 = b7.rearrange(HIGH, b15);
+        FloatVector b = FloatVector.fromArray(S, pattern, 0);
+        c0.rearrange(LOW, c8).add(b).intoArray(dst, to + 0 * L);
+        c0.rearrange(HIGH, c8).add(b).intoArray(dst, to + 1 * L);
+        c1.rearrange(LOW, c9).add(b).intoArray(dst, to + 2 * L);
+        c1.rearrange(HIGH, c9).add(b).intoArray(dst, to + 3 * L);
+        c2.rearrange(LOW, c10).add(b).intoArray(dst, to + 4 * L);
+        c2.rearrange(HIGH, c10).add(b).intoArray(dst, to + 5 * L);
+        c3.rearrange(LOW, c11).add(b).intoArray(dst, to + 6 * L);
+        c3.rearrange(HIGH, c11).add(b).intoArray(dst, to + 7 * L);
+        c4.rearrange(LOW, c12).add(b).intoArray(dst, to + 8 * L);
+        c4.rearrange(HIGH, c12).add(b).intoArray(dst, to + 9 * L);
+        c5.rearrange(LOW, c13).add(b).intoArray(dst, to + 10 * L);
+        c5.rearrange(HIGH, c13).add(b).intoArray(dst, to + 11 * L);
+        c6.rearrange(LOW, c14).add(b).intoArray(dst, to + 12 * L);
+        c6.rearrange(HIGH, c14).add(b).intoArray(dst, to + 13 * L);
+        c7.rearrange(LOW, c15).add(b).intoArray(dst, to + 14 * L);
+        c7.rearrange(HIGH, c15).add(b).intoArray(dst, to + 15 * L);
+    }
+
     /**
      * The inverse of {@link #interleave}, without a pattern: K vectors from {@code src[from …]} (a run of L
      * groups of K elements) into K rows, element {@code j·K + r} of the run to {@code dst[to + rowAt[r] + j]}.
      */
     static void deinterleave(int k, float[] src, int from, float[] dst, int to, int[] rowAt) {
-        if (k == 2) {
+        if (k == 16) {
+            split16(src, from, dst, to, rowAt);
+        } else if (k == 2) {
             FloatVector v0 = FloatVector.fromArray(S, src, from), v1 = FloatVector.fromArray(S, src, from + L);
             v0.rearrange(EVENS, v1).intoArray(dst, to + rowAt[0]);
             v0.rearrange(ODDS, v1).intoArray(dst, to + rowAt[1]);
@@ -234,5 +290,57 @@ final class TransposeF32 {
             b6.rearrange(EVENS, b7).intoArray(dst, to + rowAt[3]);
             b6.rearrange(ODDS, b7).intoArray(dst, to + rowAt[7]);
         }
+    }
+
+    /** {@link #deinterleave} of sixteen rows (L = 16): the four rounds written out. */
+    private static void split16(float[] src, int from, float[] dst, int to, int[] rowAt) {
+        FloatVector v0 = FloatVector.fromArray(S, src, from + 0 * L), v1 = FloatVector.fromArray(S, src, from + 1 * L);
+        FloatVector v2 = FloatVector.fromArray(S, src, from + 2 * L), v3 = FloatVector.fromArray(S, src, from + 3 * L);
+        FloatVector v4 = FloatVector.fromArray(S, src, from + 4 * L), v5 = FloatVector.fromArray(S, src, from + 5 * L);
+        FloatVector v6 = FloatVector.fromArray(S, src, from + 6 * L), v7 = FloatVector.fromArray(S, src, from + 7 * L);
+        FloatVector v8 = FloatVector.fromArray(S, src, from + 8 * L), v9 = FloatVector.fromArray(S, src, from + 9 * L);
+        FloatVector v10 = FloatVector.fromArray(S, src, from + 10 * L), v11 = FloatVector.fromArray(S, src, from + 11 * L);
+        FloatVector v12 = FloatVector.fromArray(S, src, from + 12 * L), v13 = FloatVector.fromArray(S, src, from + 13 * L);
+        FloatVector v14 = FloatVector.fromArray(S, src, from + 14 * L), v15 = FloatVector.fromArray(S, src, from + 15 * L);
+        FloatVector w0 = v0.rearrange(EVENS, v1), w8 = v0.rearrange(ODDS, v1);
+        FloatVector w1 = v2.rearrange(EVENS, v3), w9 = v2.rearrange(ODDS, v3);
+        FloatVector w2 = v4.rearrange(EVENS, v5), w10 = v4.rearrange(ODDS, v5);
+        FloatVector w3 = v6.rearrange(EVENS, v7), w11 = v6.rearrange(ODDS, v7);
+        FloatVector w4 = v8.rearrange(EVENS, v9), w12 = v8.rearrange(ODDS, v9);
+        FloatVector w5 = v10.rearrange(EVENS, v11), w13 = v10.rearrange(ODDS, v11);
+        FloatVector w6 = v12.rearrange(EVENS, v13), w14 = v12.rearrange(ODDS, v13);
+        FloatVector w7 = v14.rearrange(EVENS, v15), w15 = v14.rearrange(ODDS, v15);
+        FloatVector x0 = w0.rearrange(EVENS, w1), x8 = w0.rearrange(ODDS, w1);
+        FloatVector x1 = w2.rearrange(EVENS, w3), x9 = w2.rearrange(ODDS, w3);
+        FloatVector x2 = w4.rearrange(EVENS, w5), x10 = w4.rearrange(ODDS, w5);
+        FloatVector x3 = w6.rearrange(EVENS, w7), x11 = w6.rearrange(ODDS, w7);
+        FloatVector x4 = w8.rearrange(EVENS, w9), x12 = w8.rearrange(ODDS, w9);
+        FloatVector x5 = w10.rearrange(EVENS, w11), x13 = w10.rearrange(ODDS, w11);
+        FloatVector x6 = w12.rearrange(EVENS, w13), x14 = w12.rearrange(ODDS, w13);
+        FloatVector x7 = w14.rearrange(EVENS, w15), x15 = w14.rearrange(ODDS, w15);
+        FloatVector y0 = x0.rearrange(EVENS, x1), y8 = x0.rearrange(ODDS, x1);
+        FloatVector y1 = x2.rearrange(EVENS, x3), y9 = x2.rearrange(ODDS, x3);
+        FloatVector y2 = x4.rearrange(EVENS, x5), y10 = x4.rearrange(ODDS, x5);
+        FloatVector y3 = x6.rearrange(EVENS, x7), y11 = x6.rearrange(ODDS, x7);
+        FloatVector y4 = x8.rearrange(EVENS, x9), y12 = x8.rearrange(ODDS, x9);
+        FloatVector y5 = x10.rearrange(EVENS, x11), y13 = x10.rearrange(ODDS, x11);
+        FloatVector y6 = x12.rearrange(EVENS, x13), y14 = x12.rearrange(ODDS, x13);
+        FloatVector y7 = x14.rearrange(EVENS, x15), y15 = x14.rearrange(ODDS, x15);
+        y0.rearrange(EVENS, y1).intoArray(dst, to + rowAt[0]);
+        y0.rearrange(ODDS, y1).intoArray(dst, to + rowAt[8]);
+        y2.rearrange(EVENS, y3).intoArray(dst, to + rowAt[1]);
+        y2.rearrange(ODDS, y3).intoArray(dst, to + rowAt[9]);
+        y4.rearrange(EVENS, y5).intoArray(dst, to + rowAt[2]);
+        y4.rearrange(ODDS, y5).intoArray(dst, to + rowAt[10]);
+        y6.rearrange(EVENS, y7).intoArray(dst, to + rowAt[3]);
+        y6.rearrange(ODDS, y7).intoArray(dst, to + rowAt[11]);
+        y8.rearrange(EVENS, y9).intoArray(dst, to + rowAt[4]);
+        y8.rearrange(ODDS, y9).intoArray(dst, to + rowAt[12]);
+        y10.rearrange(EVENS, y11).intoArray(dst, to + rowAt[5]);
+        y10.rearrange(ODDS, y11).intoArray(dst, to + rowAt[13]);
+        y12.rearrange(EVENS, y13).intoArray(dst, to + rowAt[6]);
+        y12.rearrange(ODDS, y13).intoArray(dst, to + rowAt[14]);
+        y14.rearrange(EVENS, y15).intoArray(dst, to + rowAt[7]);
+        y14.rearrange(ODDS, y15).intoArray(dst, to + rowAt[15]);
     }
 }

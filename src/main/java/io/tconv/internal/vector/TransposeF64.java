@@ -140,9 +140,9 @@ final class TransposeF64 {
     /** L zeros: a pattern that adds nothing (to sums that start from +0, which are never −0). */
     static final double[] ZEROS = new double[L];
 
-    /** {@return whether K rows are interleaved here: K of 2, 4 or 8, at most L} */
+    /** {@return whether K rows are interleaved here: K of 2, 4, 8 or 16, at most L} */
     static boolean interleaves(int k) {
-        return available() && (k == 2 || k == 4 || k == 8) && k <= L;
+        return available() && (k == 2 || k == 4 || k == 8 || k == 16) && k <= L;
     }
 
     /**
@@ -153,7 +153,8 @@ final class TransposeF64 {
     static void interleave(int k, double[] src, int q, int[] rowAt, double[] pattern, double[] dst, int to) {
         if (k == 2) two(src, q, rowAt, pattern, dst, to);
         else if (k == 4) four(src, q, rowAt, pattern, dst, to);
-        else eight(src, q, rowAt, pattern, dst, to);
+        else if (k == 8) eight(src, q, rowAt, pattern, dst, to);
+        else sixteen(src, q, rowAt, pattern, dst, to);
     }
 
     private static void two(double[] src, int q, int[] rowAt, double[] pattern, double[] dst, int to) {
@@ -199,12 +200,67 @@ final class TransposeF64 {
         b3.rearrange(HIGH, b7).add(b).intoArray(dst, to + 7 * L);
     }
 
+    /** Sixteen rows (L = 16): the four rounds written out, as in the 16 × 16 transpose. */
+    private static void sixteen(double[] src, int q, int[] rowAt, double[] pattern, double[] dst, int to) {
+        DoubleVector r0 = DoubleVector.fromArray(S, src, q + rowAt[0]), r1 = DoubleVector.fromArray(S, src, q + rowAt[1]);
+        DoubleVector r2 = DoubleVector.fromArray(S, src, q + rowAt[2]), r3 = DoubleVector.fromArray(S, src, q + rowAt[3]);
+        DoubleVector r4 = DoubleVector.fromArray(S, src, q + rowAt[4]), r5 = DoubleVector.fromArray(S, src, q + rowAt[5]);
+        DoubleVector r6 = DoubleVector.fromArray(S, src, q + rowAt[6]), r7 = DoubleVector.fromArray(S, src, q + rowAt[7]);
+        DoubleVector r8 = DoubleVector.fromArray(S, src, q + rowAt[8]), r9 = DoubleVector.fromArray(S, src, q + rowAt[9]);
+        DoubleVector r10 = DoubleVector.fromArray(S, src, q + rowAt[10]), r11 = DoubleVector.fromArray(S, src, q + rowAt[11]);
+        DoubleVector r12 = DoubleVector.fromArray(S, src, q + rowAt[12]), r13 = DoubleVector.fromArray(S, src, q + rowAt[13]);
+        DoubleVector r14 = DoubleVector.fromArray(S, src, q + rowAt[14]), r15 = DoubleVector.fromArray(S, src, q + rowAt[15]);
+        DoubleVector a0 = r0.rearrange(LOW, r8), a1 = r0.rearrange(HIGH, r8);
+        DoubleVector a2 = r1.rearrange(LOW, r9), a3 = r1.rearrange(HIGH, r9);
+        DoubleVector a4 = r2.rearrange(LOW, r10), a5 = r2.rearrange(HIGH, r10);
+        DoubleVector a6 = r3.rearrange(LOW, r11), a7 = r3.rearrange(HIGH, r11);
+        DoubleVector a8 = r4.rearrange(LOW, r12), a9 = r4.rearrange(HIGH, r12);
+        DoubleVector a10 = r5.rearrange(LOW, r13), a11 = r5.rearrange(HIGH, r13);
+        DoubleVector a12 = r6.rearrange(LOW, r14), a13 = r6.rearrange(HIGH, r14);
+        DoubleVector a14 = r7.rearrange(LOW, r15), a15 = r7.rearrange(HIGH, r15);
+        DoubleVector b0 = a0.rearrange(LOW, a8), b1 = a0.rearrange(HIGH, a8);
+        DoubleVector b2 = a1.rearrange(LOW, a9), b3 = a1.rearrange(HIGH, a9);
+        DoubleVector b4 = a2.rearrange(LOW, a10), b5 = a2.rearrange(HIGH, a10);
+        DoubleVector b6 = a3.rearrange(LOW, a11), b7 = a3.rearrange(HIGH, a11);
+        DoubleVector b8 = a4.rearrange(LOW, a12), b9 = a4.rearrange(HIGH, a12);
+        DoubleVector b10 = a5.rearrange(LOW, a13), b11 = a5.rearrange(HIGH, a13);
+        DoubleVector b12 = a6.rearrange(LOW, a14), b13 = a6.rearrange(HIGH, a14);
+        DoubleVector b14 = a7.rearrange(LOW, a15), b15 = a7.rearrange(HIGH, a15);
+        DoubleVector c0 = b0.rearrange(LOW, b8), c1 = b0.rearrange(HIGH, b8);
+        DoubleVector c2 = b1.rearrange(LOW, b9), c3 = b1.rearrange(HIGH, b9);
+        DoubleVector c4 = b2.rearrange(LOW, b10), c5 = b2.rearrange(HIGH, b10);
+        DoubleVector c6 = b3.rearrange(LOW, b11), c7 = b3.rearrange(HIGH, b11);
+        DoubleVector c8 = b4.rearrange(LOW, b12), c9 = b4.rearrange(HIGH, b12);
+        DoubleVector c10 = b5.rearrange(LOW, b13), c11 = b5.rearrange(HIGH, b13);
+        DoubleVector c12 = b6.rearrange(LOW, b14), c13 = b6.rearrange(HIGH, b14);
+        DoubleVector c14 = b7.rearrange(LOW, b15), c15 = b7.rearrange(HIGH, b15);
+        DoubleVector b = DoubleVector.fromArray(S, pattern, 0);
+        c0.rearrange(LOW, c8).add(b).intoArray(dst, to + 0 * L);
+        c0.rearrange(HIGH, c8).add(b).intoArray(dst, to + 1 * L);
+        c1.rearrange(LOW, c9).add(b).intoArray(dst, to + 2 * L);
+        c1.rearrange(HIGH, c9).add(b).intoArray(dst, to + 3 * L);
+        c2.rearrange(LOW, c10).add(b).intoArray(dst, to + 4 * L);
+        c2.rearrange(HIGH, c10).add(b).intoArray(dst, to + 5 * L);
+        c3.rearrange(LOW, c11).add(b).intoArray(dst, to + 6 * L);
+        c3.rearrange(HIGH, c11).add(b).intoArray(dst, to + 7 * L);
+        c4.rearrange(LOW, c12).add(b).intoArray(dst, to + 8 * L);
+        c4.rearrange(HIGH, c12).add(b).intoArray(dst, to + 9 * L);
+        c5.rearrange(LOW, c13).add(b).intoArray(dst, to + 10 * L);
+        c5.rearrange(HIGH, c13).add(b).intoArray(dst, to + 11 * L);
+        c6.rearrange(LOW, c14).add(b).intoArray(dst, to + 12 * L);
+        c6.rearrange(HIGH, c14).add(b).intoArray(dst, to + 13 * L);
+        c7.rearrange(LOW, c15).add(b).intoArray(dst, to + 14 * L);
+        c7.rearrange(HIGH, c15).add(b).intoArray(dst, to + 15 * L);
+    }
+
     /**
      * The inverse of {@link #interleave}, without a pattern: K vectors from {@code src[from …]} (a run of L
      * groups of K elements) into K rows, element {@code j·K + r} of the run to {@code dst[to + rowAt[r] + j]}.
      */
     static void deinterleave(int k, double[] src, int from, double[] dst, int to, int[] rowAt) {
-        if (k == 2) {
+        if (k == 16) {
+            split16(src, from, dst, to, rowAt);
+        } else if (k == 2) {
             DoubleVector v0 = DoubleVector.fromArray(S, src, from), v1 = DoubleVector.fromArray(S, src, from + L);
             v0.rearrange(EVENS, v1).intoArray(dst, to + rowAt[0]);
             v0.rearrange(ODDS, v1).intoArray(dst, to + rowAt[1]);
@@ -234,5 +290,57 @@ final class TransposeF64 {
             b6.rearrange(EVENS, b7).intoArray(dst, to + rowAt[3]);
             b6.rearrange(ODDS, b7).intoArray(dst, to + rowAt[7]);
         }
+    }
+
+    /** {@link #deinterleave} of sixteen rows (L = 16): the four rounds written out. */
+    private static void split16(double[] src, int from, double[] dst, int to, int[] rowAt) {
+        DoubleVector v0 = DoubleVector.fromArray(S, src, from + 0 * L), v1 = DoubleVector.fromArray(S, src, from + 1 * L);
+        DoubleVector v2 = DoubleVector.fromArray(S, src, from + 2 * L), v3 = DoubleVector.fromArray(S, src, from + 3 * L);
+        DoubleVector v4 = DoubleVector.fromArray(S, src, from + 4 * L), v5 = DoubleVector.fromArray(S, src, from + 5 * L);
+        DoubleVector v6 = DoubleVector.fromArray(S, src, from + 6 * L), v7 = DoubleVector.fromArray(S, src, from + 7 * L);
+        DoubleVector v8 = DoubleVector.fromArray(S, src, from + 8 * L), v9 = DoubleVector.fromArray(S, src, from + 9 * L);
+        DoubleVector v10 = DoubleVector.fromArray(S, src, from + 10 * L), v11 = DoubleVector.fromArray(S, src, from + 11 * L);
+        DoubleVector v12 = DoubleVector.fromArray(S, src, from + 12 * L), v13 = DoubleVector.fromArray(S, src, from + 13 * L);
+        DoubleVector v14 = DoubleVector.fromArray(S, src, from + 14 * L), v15 = DoubleVector.fromArray(S, src, from + 15 * L);
+        DoubleVector w0 = v0.rearrange(EVENS, v1), w8 = v0.rearrange(ODDS, v1);
+        DoubleVector w1 = v2.rearrange(EVENS, v3), w9 = v2.rearrange(ODDS, v3);
+        DoubleVector w2 = v4.rearrange(EVENS, v5), w10 = v4.rearrange(ODDS, v5);
+        DoubleVector w3 = v6.rearrange(EVENS, v7), w11 = v6.rearrange(ODDS, v7);
+        DoubleVector w4 = v8.rearrange(EVENS, v9), w12 = v8.rearrange(ODDS, v9);
+        DoubleVector w5 = v10.rearrange(EVENS, v11), w13 = v10.rearrange(ODDS, v11);
+        DoubleVector w6 = v12.rearrange(EVENS, v13), w14 = v12.rearrange(ODDS, v13);
+        DoubleVector w7 = v14.rearrange(EVENS, v15), w15 = v14.rearrange(ODDS, v15);
+        DoubleVector x0 = w0.rearrange(EVENS, w1), x8 = w0.rearrange(ODDS, w1);
+        DoubleVector x1 = w2.rearrange(EVENS, w3), x9 = w2.rearrange(ODDS, w3);
+        DoubleVector x2 = w4.rearrange(EVENS, w5), x10 = w4.rearrange(ODDS, w5);
+        DoubleVector x3 = w6.rearrange(EVENS, w7), x11 = w6.rearrange(ODDS, w7);
+        DoubleVector x4 = w8.rearrange(EVENS, w9), x12 = w8.rearrange(ODDS, w9);
+        DoubleVector x5 = w10.rearrange(EVENS, w11), x13 = w10.rearrange(ODDS, w11);
+        DoubleVector x6 = w12.rearrange(EVENS, w13), x14 = w12.rearrange(ODDS, w13);
+        DoubleVector x7 = w14.rearrange(EVENS, w15), x15 = w14.rearrange(ODDS, w15);
+        DoubleVector y0 = x0.rearrange(EVENS, x1), y8 = x0.rearrange(ODDS, x1);
+        DoubleVector y1 = x2.rearrange(EVENS, x3), y9 = x2.rearrange(ODDS, x3);
+        DoubleVector y2 = x4.rearrange(EVENS, x5), y10 = x4.rearrange(ODDS, x5);
+        DoubleVector y3 = x6.rearrange(EVENS, x7), y11 = x6.rearrange(ODDS, x7);
+        DoubleVector y4 = x8.rearrange(EVENS, x9), y12 = x8.rearrange(ODDS, x9);
+        DoubleVector y5 = x10.rearrange(EVENS, x11), y13 = x10.rearrange(ODDS, x11);
+        DoubleVector y6 = x12.rearrange(EVENS, x13), y14 = x12.rearrange(ODDS, x13);
+        DoubleVector y7 = x14.rearrange(EVENS, x15), y15 = x14.rearrange(ODDS, x15);
+        y0.rearrange(EVENS, y1).intoArray(dst, to + rowAt[0]);
+        y0.rearrange(ODDS, y1).intoArray(dst, to + rowAt[8]);
+        y2.rearrange(EVENS, y3).intoArray(dst, to + rowAt[1]);
+        y2.rearrange(ODDS, y3).intoArray(dst, to + rowAt[9]);
+        y4.rearrange(EVENS, y5).intoArray(dst, to + rowAt[2]);
+        y4.rearrange(ODDS, y5).intoArray(dst, to + rowAt[10]);
+        y6.rearrange(EVENS, y7).intoArray(dst, to + rowAt[3]);
+        y6.rearrange(ODDS, y7).intoArray(dst, to + rowAt[11]);
+        y8.rearrange(EVENS, y9).intoArray(dst, to + rowAt[4]);
+        y8.rearrange(ODDS, y9).intoArray(dst, to + rowAt[12]);
+        y10.rearrange(EVENS, y11).intoArray(dst, to + rowAt[5]);
+        y10.rearrange(ODDS, y11).intoArray(dst, to + rowAt[13]);
+        y12.rearrange(EVENS, y13).intoArray(dst, to + rowAt[6]);
+        y12.rearrange(ODDS, y13).intoArray(dst, to + rowAt[14]);
+        y14.rearrange(EVENS, y15).intoArray(dst, to + rowAt[7]);
+        y14.rearrange(ODDS, y15).intoArray(dst, to + rowAt[15]);
     }
 }
