@@ -110,7 +110,7 @@ final class InputGradientPairsF64 implements DoubleKernel {
         // The loads read whole vectors: where one would reach outside the array (at gy's first or last element),
         // the block goes cell by cell, in the same order of operations.
         if (end > first && (gyGroup + rows.gyRow[first] + col0 < 0
-                || gyGroup + (g.cog - 1) * g.yc + rows.gyRow[end - 1] + col0 + g.k[2] - 2 + 2 * VECTORS * L > gy.length)) {
+                || (long) gyGroup + (g.cog - 1) * g.yc + rows.gyRow[end - 1] + col0 + g.k[2] - 2 + 2 * VECTORS * L > gy.length)) {
             cells(gy, gyGroup, grp, first, end, col0, sums);
             write(sums, gx, gxRow, j0);
         } else {

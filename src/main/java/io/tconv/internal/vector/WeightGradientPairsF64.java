@@ -77,7 +77,8 @@ final class WeightGradientPairsF64 implements DoubleWeightRows {
                 int col0 = 2 * j0 - g.pb[2];
                 // The loads read whole vectors: where one would reach outside the array (at gy's first or last
                 // element), the block goes lane by lane, in the same order of operations.
-                if (gyGroup + rows.gyRow[first] + col0 < 0 || gyGroup + (cog - 1) * yc + rows.gyRow[end - 1] + col0 + g.k[2] - 2 + 2 * VECTORS * L > gy.length) {
+                if (gyGroup + rows.gyRow[first] + col0 < 0
+                        || (long) gyGroup + (cog - 1) * yc + rows.gyRow[end - 1] + col0 + g.k[2] - 2 + 2 * VECTORS * L > gy.length) {
                     lanes(x, xRow + j0, gy, gyGroup, first, end, col0, acc);
                 } else {
                     block(x, xRow + j0, gy, gyGroup, first, end, col0, acc);
