@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * tap, W tap, input channel) for two vectors of pixels and a block of output channels in named accumulators,
  * over the band's zero-padded input rows; then each output row interleaves its W residues with the bias (a
  * vector zip when the W stride is 2, a plain copy when it is 1, scalar stores otherwise; channels-last, the rows
- * of (residue, channel) woven into the row's run by register shuffles where a block holds all of a pixel's
- * channels and they are few, else scalar stores).
+ * of (residue, channel) of every block woven into the row's run by register shuffles where they are few, else
+ * scalar stores).
  * Zeros stand in for taps outside the input, exact only for finite weights: the provider checks.
  */
 final class RowKernelF64 implements DoubleKernel {
@@ -25,10 +25,9 @@ final class RowKernelF64 implements DoubleKernel {
     private final double[] bias;
     private final ThreadLocal<Scratch> scratch;
     /**
-     * Channels-last where one block holds every channel of a pixel and the W stride times the channels is 4 or
-     * 8: the output row is one run of (pixel, channel), the interleave of the rows of sums (residue, channel)
-     * ({@link TransposeF64#interleave}); per row its offset in the sums, and the bias along a vector of the run.
-     * Null elsewhere.
+     * Where {@link RowLayout#runs}: the output row is one run of (pixel, channel), the interleave of the rows of
+     * sums (residue, channel) of every block ({@link TransposeF64#interleave}); per row its offset in the sums,
+     * and the bias along a vector of the run. Null elsewhere.
      */
     private final int[] runRows;
     private final double[] runBias;
