@@ -1,6 +1,7 @@
 package io.tconv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
@@ -43,6 +44,42 @@ class AllocationTest {
                 }
                 assertEquals(0, least, "bytes allocated by 100 execute calls in the best round, " + threads + " threads, " + f.kernel());
             }
+        }
+    }
+
+    /**
+     * The gradients allocate no more than their calls' task closures in steady state (under 256 bytes a call):
+     * a vector path left to the interpreter on every call (a cold branch taken each call, such as the blocks at
+     * gy's first and last elements) allocates kilobytes of boxed vectors a call, which this sees. Layers on the
+     * tap pairs (depthwise, W stride 2), the rows woven by shuffles (channels-last, four channels) and the
+     * forward engine (many channels).
+     */
+    @Test
+    void gradientsAllocateOnlyTheirClosures() {
+        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(bean.isThreadAllocatedMemorySupported(), "no per-thread allocation counter on this JVM");
+        bean.setThreadAllocatedMemoryEnabled(true);
+        ConvTransposeSpec.Builder[] layers = {
+            ConvTransposeSpec.builder(32, 32).groups(32).inputSize(16, 64).kernel(4, 4).stride(2, 2).padding(1, 1),
+            ConvTransposeSpec.builder(4, 4).inputSize(16, 64).kernel(4, 4).stride(2, 2).padding(1, 1).channelsLast(true),
+            ConvTransposeSpec.builder(64, 32).inputSize(8, 8).kernel(4, 4).stride(2, 2).padding(1, 1)};
+        for (ConvTransposeSpec.Builder b : layers) {
+            ConvTransposeSpec spec = b.build();
+            float[] w = new float[spec.weightElements()];
+            for (int i = 0; i < w.length; i++) w[i] = (i % 7 - 3) * 0.1f;
+            float[] x = new float[spec.inputElementsPerImage()], gy = new float[spec.outputElementsPerImage()];
+            float[] gx = new float[x.length], gw = new float[w.length];
+            FloatGradients g = ConvTranspose.gradients(spec, w, Parallelism.threads(1));
+            // warm up: scratch, and C2 for the vector kernels (interpreted, their vectors are boxed)
+            int warmUp = io.tconv.internal.Providers.fallback() == null ? 3000 : 200;
+            for (int i = 0; i < warmUp; i++) { g.input(1, gy, 0, gx, 0); g.weight(1, x, 0, gy, 0, gw); }
+            long least = Long.MAX_VALUE;
+            for (int round = 0; round < 10; round++) {
+                long before = bean.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 50; i++) { g.input(1, gy, 0, gx, 0); g.weight(1, x, 0, gy, 0, gw); }
+                least = Math.min(least, bean.getCurrentThreadAllocatedBytes() - before);
+            }
+            assertTrue(least < 100 * 256, "bytes allocated by 50 pairs of gradient calls in the best round: " + least + ", " + spec);
         }
     }
 }

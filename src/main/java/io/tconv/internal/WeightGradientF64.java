@@ -448,6 +448,14 @@ public final class WeightGradientF64 {
         for (int ci0 = 0; ci0 < g.cig; ci0 += block()) weights(ci0, images, copies, out, outOff);
     }
 
+    /** A thread's block of dot products and their operands' offsets: made once, not on every band. */
+    private static final class Dots {
+        final double[] acc = new double[20];
+        final int[] xs = new int[4], ys = new int[5], col = new int[5], tap = new int[5];
+    }
+
+    private final ThreadLocal<Dots> dots = ThreadLocal.withInitial(Dots::new);
+
     /** Input channels per block: a block of four shares each load of gy, where a group has four. */
     private int block() { return g.cig >= 4 ? 4 : 1; }
 
@@ -460,8 +468,9 @@ public final class WeightGradientF64 {
     private void weights(int ci0, int images, double[][] copies, double[] out, int outOff) {
         int size = block(), len = bandLength(), yLen = residueLength(), xImage = g.cig * len, yImage = g.cog * yLen;
         int channels = Math.min(size, g.cig - ci0);
-        double[] acc = new double[20];
-        int[] xs = new int[4], ys = new int[5], col = new int[5], tap = new int[5];
+        Dots d = dots.get();
+        double[] acc = d.acc;
+        int[] xs = d.xs, ys = d.ys, col = d.col, tap = d.tap;
         for (int a = 0; a < 4; a++) xs[a] = (ci0 + Math.min(a, channels - 1)) * len;
         int pairWidth = size == 4 ? 5 : 4;
         for (int i = 0; i < residue.size(); i++) {

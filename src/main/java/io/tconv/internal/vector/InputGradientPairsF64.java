@@ -112,7 +112,10 @@ final class InputGradientPairsF64 implements DoubleKernel {
         if (end > first && (gyGroup + rows.gyRow[first] + col0 < 0
                 || (long) gyGroup + (g.cog - 1) * g.yc + rows.gyRow[end - 1] + col0 + g.k[2] - 2 + 2 * VECTORS * L > gy.length)) {
             cells(gy, gyGroup, grp, first, end, col0, sums);
-            write(sums, gx, gxRow, j0);
+            for (int c = 0; c < VECTORS * L; c++) {   // cell c's pair: in vector c / (L/2), lanes 2(c mod L/2) and the next
+                int at = c / (L / 2) * L + 2 * (c % (L / 2));
+                gx[gxRow + j0 + c] = sums[at] + sums[at + 1];
+            }
         } else {
             sums(gy, gyGroup, grp, first, end, col0, gx, gxRow, j0);
         }
@@ -170,16 +173,6 @@ final class InputGradientPairsF64 implements DoubleKernel {
                 }
             }
             sums[i] = sum;
-        }
-    }
-
-    /** Cells j0 … j0 + 4L − 1 from their pairs' sums (lanes 2m and 2m + 1 of a vector: one cell) into gx's row. */
-    private void write(double[] sums, double[] gx, int gxRow, int j0) {
-        for (int v = 0; v < VECTORS; v++) {
-            DoubleVector lo = DoubleVector.fromArray(S, sums, 2 * v * L), hi = DoubleVector.fromArray(S, sums, (2 * v + 1) * L);
-            DoubleVector even = lo.rearrange(EVENS).blend(hi.rearrange(EVENS), UPPER);
-            DoubleVector odd = lo.rearrange(ODDS).blend(hi.rearrange(ODDS), UPPER);
-            even.add(odd).intoArray(gx, gxRow + j0 + v * L);
         }
     }
 }
