@@ -167,8 +167,8 @@ final class GyRowsF32 {
     private void runs(float[] gy, int gyImage, int kd, long od, int oh0, float[] lines) {
         int outD = g.out[0], outH = g.out[1], outW = g.out[2], sw = g.s[2], yp = g.yp, cog = g.cog, channelStride = rows * sw * pitch;
         int p0 = Math.min(pitch, Math.max(0, -deltaMin));
-        // the columns inside gy for every residue: the last residue has the fewest
-        int pEnd = Math.max(p0, Math.min(pitch, (outW - (sw - 1) + sw - 1) / sw - deltaMin));
+        // the columns inside gy for every residue: the last residue has the fewest, ⌊outW / s⌋
+        int pEnd = Math.max(p0, Math.min(pitch, outW / sw - deltaMin));
         for (int row = 0; row < rows; row++) {
             int base = (kd * cog * rows + row) * sw * pitch, oh = oh0 + row;
             if (od < 0 || od >= outD || oh < 0 || oh >= outH) {

@@ -245,7 +245,7 @@ final class InputGradientRowsF32 implements FloatKernel {
         int inW = g.in[2];
         if (g.xp == 1) {
             for (int c = 0; c < channels; c++) System.arraycopy(out, from + c * width, gx, to + c * g.xc, inW);
-        } else if (runRows != null) {   // channels-last, the block every channel: the row is one run, woven a vector of cells at a time
+        } else if (runRows != null) {   // channels-last, every channel's row at hand: the row is one run, woven a vector of cells at a time
             int i = 0;
             for (; i + L <= inW; i += L) TransposeF32.interleave(channels, out, from + i, runRows, TransposeF32.ZEROS, gx, to + i * channels);
             for (; i < inW; i++) {
