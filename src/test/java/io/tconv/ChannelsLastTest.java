@@ -111,22 +111,28 @@ class ChannelsLastTest {
             if (dw.outputLength() > 200_000) continue;
             String k = check(dw, Parallelism.threads(1 + i % 2), Providers.current());
             // (a single channel lies the same way in both layouts: the channels-first kernels run it)
-            if (Providers.fallback() == null) assertTrue(k.contains(channels == 1 ? "few-channel planes" : "depthwise channels-last"), dw + ": used " + k);
+            if (Providers.fallback() == null) {
+                String expected = channels == 1 ? "few-channel planes" : takesAllGroups(dw, lanes(k)) ? "all groups" : "depthwise channels-last";
+                assertTrue(k.contains(expected), dw + ": used " + k);
+            }
             done++;
         }
     }
 
     /**
      * Depthwise layers with fewer channels than lanes (2–8), whose vectors run along a row's (pixel, channel)
-     * run: rows of 1–40 pixels, so that runs end in every lane and the rows' ends meet the interior, at every
+     * run, or, where the W stride times the channels is 2–16 and a power of two within 8 or 16 lanes, whose
+     * bands hold every group's channel rows split from the runs (the few-channel planes, every group at once):
+     * rows of 1–40 pixels, so that runs end in every lane and the rows' ends meet the interior, at every
      * stride, crop and output padding {@link Case#random} draws. With the vector provider the float plan must
-     * take the runs exactly where the channels are fewer than its lanes; at least a fifth of the cases do (2 and 3
-     * channels at 128 bits, more at wider vectors).
+     * take the planes exactly where that holds, else the runs exactly where the channels are fewer than its
+     * lanes; at least a fifth of the cases take the runs (2 and 3 channels at 128 bits, more at wider vectors),
+     * and at 256 and 512 bits at least a tenth take the planes.
      */
     @Test
     void fewChannelDepthwiseRunsMatchTheOracle() {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 71);
-        int runs = 0, cases = 0;
+        int runs = 0, allGroups = 0, cases = 0;
         for (int i = 0; cases < 90; i++) {
             int rank = 1 + i % 3, channels = 2 + cases % 7;   // (each count in turn: the share below the lanes is fixed)
             Case c = Case.random(r, 4, rank);
@@ -136,13 +142,33 @@ class ChannelsLastTest {
             if (dw.outputLength() > 200_000) continue;
             String k = check(dw, Parallelism.threads(1 + i % 2), Providers.current());
             if (Providers.fallback() == null) {
-                int lanes = Integer.parseInt(k.replaceAll("^vector-(\\d+) .*", "$1")) / Float.SIZE;
-                assertEquals(channels < lanes, k.contains("depthwise channels-last runs"), dw + ": used " + k);
+                boolean planes = takesAllGroups(dw, lanes(k));
+                assertEquals(planes, k.contains("few-channel planes c1 all groups"), dw + ": used " + k);
+                assertEquals(!planes && channels < lanes(k), k.contains("depthwise channels-last runs"), dw + ": used " + k);
+                if (planes) allGroups++;
             }
             if (k.contains(" runs")) runs++;
             cases++;
         }
-        if (Providers.fallback() == null) assertTrue(runs >= cases / 5, "runs took " + runs + " of " + cases);
+        if (Providers.fallback() == null) {
+            assertTrue(runs >= cases / 5, "runs took " + runs + " of " + cases);
+            if (lanes(Providers.current().name() + " ") >= 8) assertTrue(allGroups >= cases / 10, "planes took " + allGroups + " of " + cases);
+        }
+    }
+
+    /** The float lanes of a vector kernel, from its name. */
+    static int lanes(String kernel) {
+        return Integer.parseInt(kernel.replaceAll("^vector-(\\d+) .*", "$1")) / Float.SIZE;
+    }
+
+    /**
+     * Whether a channels-last depthwise layer's bands take every group at once: the W stride times the channels
+     * a power of two, 2–16, and at most the lanes (of 8 or 16), so that its rows split and weave by shuffles.
+     */
+    static boolean takesAllGroups(Case c, int lanes) {
+        long k = (long) c.s()[c.s().length - 1] * c.groups();
+        return c.groups() > 1 && c.cin() == c.groups() && c.cout() == c.groups() && (lanes == 8 || lanes == 16) && k <= lanes
+                && Long.bitCount(k) == 1;
     }
 
     /**

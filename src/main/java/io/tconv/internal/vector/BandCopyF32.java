@@ -14,7 +14,7 @@ final class BandCopyF32 {
     private static final int L = S.length();
 
     /**
-     * Copies the input rows of band b of {@code bd}, of every input channel of the group at {@code x[xGroup …]},
+     * Copies the input rows of band b of {@code bd}, of its {@link Bands#channels} input channels from {@code x[xGroup …]},
      * into {@code lines} (a buffer of this layout only, zero when new): once per D tap and W copy, with zeros for
      * the columns and rows outside the input.
      */
@@ -33,7 +33,7 @@ final class BandCopyF32 {
                 int iw0 = bd.bandW0[b] + (bd.shifted ? copy : 0) - bd.padLeft;   // input column of a row's first element
                 int c0 = Math.min(pitch, Math.max(0, -iw0)), c1 = Math.max(c0, Math.min(pitch, inW - iw0));
                 int first = ((a - tapsD.start[od]) * bd.wCopies + copy) * bd.rowsPerSlot * pitch;
-                for (int ci = 0; ci < g.cig; ci++) {
+                for (int ci = 0; ci < bd.channels; ci++) {
                     for (int ih = ih0, dst = ci * stride + first; ih < ih1; ih++, dst += pitch) {
                         if (ih < 0 || ih >= inH) Arrays.fill(lines, dst, dst + pitch, 0f);
                         else if (zeroPads) {
@@ -44,7 +44,7 @@ final class BandCopyF32 {
                 }
                 int row0 = first + (in0 - ih0) * pitch + c0;
                 if (g.xp == 1) {
-                    for (int ci = 0; ci < g.cig; ci++) {
+                    for (int ci = 0; ci < bd.channels; ci++) {
                         int src = plane + ci * g.xc + in0 * inW + iw0 + c0;
                         for (int ih = in0, dst = ci * stride + row0; ih < in1; ih++, src += inW, dst += pitch) {
                             System.arraycopy(x, src, lines, dst, c1 - c0);
@@ -52,22 +52,22 @@ final class BandCopyF32 {
                     }
                 } else {   // channels-last: L pixels × L channels transposed in registers, the channels left gathered
                     int[] across = bd.pixelOffsets;
-                    int whole = c0 + (c1 - c0) / L * L, blocks = TransposeF32.available() ? g.cig / L * L : 0;
-                    // a pixel's channels all the group's, and 2, 4 or 8 of them: a run of L pixels split into their rows at once
-                    boolean run = g.xp == g.cig && TransposeF32.interleaves(g.cig);
+                    int whole = c0 + (c1 - c0) / L * L, blocks = TransposeF32.available() ? bd.channels / L * L : 0;
+                    // a pixel's channels all the band's, and 2, 4 or 8 of them: a run of L pixels split into their rows at once
+                    boolean run = g.xp == bd.channels && TransposeF32.interleaves(bd.channels);
                     for (int ih = in0, row = row0; ih < in1; ih++, row += pitch) {
                         int pixel = plane + (ih * inW + iw0) * g.xp;
                         for (int c = c0; c < whole; c += L) {
                             int src = pixel + c * g.xp, dst = row + c - c0;
                             if (run) {
-                                TransposeF32.deinterleave(g.cig, x, src, lines, dst, bd.channelRows);
+                                TransposeF32.deinterleave(bd.channels, x, src, lines, dst, bd.channelRows);
                                 continue;
                             }
                             for (int ci = 0; ci < blocks; ci += L) TransposeF32.block(x, src + ci, g.xp, lines, dst + ci * stride, stride);
-                            for (int ci = blocks; ci < g.cig; ci++) FloatVector.fromArray(S, x, src + ci, across, 0).intoArray(lines, dst + ci * stride);
+                            for (int ci = blocks; ci < bd.channels; ci++) FloatVector.fromArray(S, x, src + ci, across, 0).intoArray(lines, dst + ci * stride);
                         }
                         for (int c = whole, src = pixel + whole * g.xp; c < c1; c++, src += g.xp) {
-                            for (int ci = 0, dst = row + c - c0; ci < g.cig; ci++, dst += stride) lines[dst] = x[src + ci];
+                            for (int ci = 0, dst = row + c - c0; ci < bd.channels; ci++, dst += stride) lines[dst] = x[src + ci];
                         }
                     }
                 }

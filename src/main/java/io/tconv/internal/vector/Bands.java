@@ -43,6 +43,11 @@ final class Bands {
     final int cols, windowsPerRow, pitch, rows;
     /** Buffered rows per D tap and W copy, and elements per input channel. */
     final int rowsPerSlot, channelStride;
+    /**
+     * The input channels a band buffers: a group's, or with {@code allGroups} every group's (a band then serves
+     * every group, and its tasks are per band only).
+     */
+    final int channels;
     /** Bands of a group: D plane, first and end qh, first and end qw. */
     final int[] bandOd, bandQ0, bandQ1, bandW0, bandW1;
     final int bandsPerGroup;
@@ -60,9 +65,11 @@ final class Bands {
      *                 are cut into windows of qw
      * @param shiftable whether shifted rows may be used (when the pad columns would be over a tenth of a row)
      * @param rowsFor  the band rows wanted, given the row pitch
+     * @param allGroups whether a band buffers the input channels of every group, not of one
      */
-    Bands(Geometry g, int bytes, long maxBytes, boolean windows, boolean shiftable, IntUnaryOperator rowsFor) {
+    Bands(Geometry g, int bytes, long maxBytes, boolean windows, boolean shiftable, IntUnaryOperator rowsFor, boolean allGroups) {
         this.g = g;
+        channels = allGroups ? g.cin : g.cig;
         tapsD = new Taps(g.in[0], g.k[0], g.s[0], g.d[0], g.pb[0], g.out[0]);
         int dt = 1;
         for (int od = 0; od < g.out[0]; od++) dt = Math.max(dt, tapsD.start[od + 1] - tapsD.start[od]);
@@ -84,7 +91,7 @@ final class Bands {
 
         int qCols = 0;
         for (int c : wCount) qCols = Math.max(qCols, c);
-        long perColumnRow = (long) g.cig * dTaps * bytes;   // one buffered row, per column
+        long perColumnRow = (long) channels * dTaps * bytes;   // one buffered row, per column
         int spread = hDeltaMax - hDeltaMin;
         int c = qCols;
         if (windows && perColumnRow * (1 + spread) * (padLeft + c + wDeltaMax) > maxBytes) {
@@ -110,8 +117,8 @@ final class Bands {
         bandsPerGroup = g.out[0] * perPlane * windowsPerRow;
         pixelOffsets = new int[VectorConstants.FLOATS.length()];
         for (int i = 0; i < pixelOffsets.length; i++) pixelOffsets[i] = i * g.xp;
-        channelRows = new int[g.cig];
-        for (int i = 0; i < g.cig; i++) channelRows[i] = i * channelStride;
+        channelRows = new int[channels];
+        for (int i = 0; i < channels; i++) channelRows[i] = i * channelStride;
         bandOd = new int[bandsPerGroup];
         bandQ0 = new int[bandsPerGroup];
         bandQ1 = new int[bandsPerGroup];
@@ -154,9 +161,9 @@ final class Bands {
         return new int[] {min, max};
     }
 
-    /** Elements of a buffer for one group's band, with {@code slack} more for reads that run past its end. */
+    /** Elements of a buffer for one band, with {@code slack} more for reads that run past its end. */
     int bufferLength(int slack) {
-        return g.cig * channelStride + slack;
+        return channels * channelStride + slack;
     }
 
     /**

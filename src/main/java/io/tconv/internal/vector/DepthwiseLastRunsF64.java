@@ -4,6 +4,7 @@ import io.tconv.internal.DoubleKernel;
 import io.tconv.internal.Geometry;
 import io.tconv.internal.Taps;
 import io.tconv.internal.Workspace;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -30,6 +31,8 @@ final class DepthwiseLastRunsF64 implements DoubleKernel {
     /** With a W stride: an output row's residues, and the length of a residue's run in the scratch buffer (with slack). */
     private final RowRuns rowRuns;
     private final int runLength;
+    /** {@link RunSumsF64#pairs}: the runs' rearrange into a row at W stride 2, where it applies. */
+    private final VectorShuffle<Double> pairs;
     private final ThreadLocal<Scratch> scratch;
 
     /** Per-thread buffers: the residues' runs, a residue's term tables. */
@@ -55,6 +58,7 @@ final class DepthwiseLastRunsF64 implements DoubleKernel {
         runLength = sw == 1 ? 0 : rowRuns.longestRun(c) + L;
         workspace.check(name(), sharedBytes(), bytesPerThread());
         sums = new RunSumsF64(c, g.kVol, weight, bias);
+        pairs = RunSumsF64.pairs(c, sw);
         scratch = ThreadLocal.withInitial(() -> new Scratch(sw * runLength, g.kVol));   // a row's terms: at most every tap
     }
 
@@ -101,7 +105,7 @@ final class DepthwiseLastRunsF64 implements DoubleKernel {
                 if (q < count) this.cells.cell(x, run, od, oh, r, q, xImage, at + q * c);
             }
         }
-        if (sw > 1) RunSumsF64.expand(s.runs, runLength, rowRuns, y, yRow);
+        if (sw > 1) RunSumsF64.expand(s.runs, runLength, rowRuns, pairs, y, yRow);
     }
 
     /** Lists residue r's terms (D tap, H tap, W tap, in that order): their input run for q = 0, their tap. */

@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * tap, W tap, input channel) for two vectors of pixels and a block of output channels in named accumulators,
  * over the band's zero-padded input rows; then each output row interleaves its W residues with the bias (a
  * vector zip when the W stride is 2, a plain copy when it is 1, scalar stores otherwise; channels-last, the rows
- * of (residue, channel) of every block woven into the row's run by register shuffles where they are few, else
- * scalar stores).
+ * of (residue, channel) of every block, or of a depthwise layer's every group, woven into the row's run by
+ * register shuffles where they are few, else scalar stores).
  * Zeros stand in for taps outside the input, exact only for finite weights: the provider checks.
  */
 final class RowKernelF64 implements DoubleKernel {
@@ -64,8 +64,8 @@ final class RowKernelF64 implements DoubleKernel {
             }
         }
         scratch = ThreadLocal.withInitial(() -> new Scratch(lay));
-        int channels = g.cog, rows = g.s[2] * channels;
-        if (lay.runs) {   // row (residue rw, channel c): block c / 4's sums of residue rw, its channel c % 4
+        int channels = lay.runChannels, rows = g.s[2] * channels;
+        if (lay.runs) {   // row (residue rw, channel c): block (or group) c / block's sums of residue rw, its channel c % block
             runRows = new int[rows];
             for (int r = 0; r < rows; r++) {
                 int rw = r / channels, c = r % channels;
@@ -85,7 +85,7 @@ final class RowKernelF64 implements DoubleKernel {
     }
 
     @Override
-    public int tasksPerImage() { return g.groups * lay.bands.bandsPerGroup; }
+    public int tasksPerImage() { return lay.tasksPerImage(); }
 
     @Override
     public long macsPerTask() { return lay.macsPerTask; }
@@ -116,28 +116,31 @@ final class RowKernelF64 implements DoubleKernel {
                     s.tapW[taps++] = (bd.tapsD.tap[a] * kh + bd.hTap[rh][b]) * kw * lay.cogPad;
                 }
             }
-            if (lay.runs) {   // every block's sums first, then each output row woven from all of them
-                for (int co = 0; co < g.cog; co += lay.block) {
-                    int wBase = grp * g.cig * g.kVol * lay.cogPad + co;
-                    for (int rw = 0; rw < g.s[2]; rw++) sums4(s, taps, rw, wBase, (co / lay.block * g.s[2] + rw) * lay.block * lay.sumsLength, qEnd - q0);
+            if (lay.runs) {   // every block's (or group's) sums first, then each output row woven from all of them
+                for (int b = 0; b < lay.sumsBlocks; b++) {
+                    for (int rw = 0; rw < g.s[2]; rw++) {
+                        int at = (b * g.s[2] + rw) * lay.block * lay.sumsLength;
+                        if (lay.allGroups) sums1(s, taps, rw, b * g.kVol, b * bd.channelStride, at, (qEnd - q0) * pitch);
+                        else sums4(s, taps, rw, grp * g.cig * g.kVol * lay.cogPad + b * lay.block, at, qEnd - q0);
+                    }
                 }
                 for (int qh = q0; qh < qEnd; qh++) {
-                    writePixels(s.sums, (qh - q0) * lay.sumsRowStride, g.cog, 0, y, yGroup + (rh + g.s[1] * qh) * outW * g.yp);
+                    writePixels(s.sums, (qh - q0) * lay.sumsRowStride, lay.runChannels, 0, y, yGroup + (rh + g.s[1] * qh) * outW * g.yp);
                 }
                 continue;
             }
             for (int co = 0; co < g.cog; co += lay.block) {
                 int wBase = grp * g.cig * g.kVol * lay.cogPad + co;
                 if (lay.block == 1 && g.s[2] == 2 && ZipF64.VECTORS && g.yp == 1) {
-                    int even = terms(s, taps, 0, wBase, 0);
-                    if (even == 4 && terms(s, taps, 1, wBase, 4) == 4) {
+                    int even = terms(s, taps, 0, wBase, 0, 0);
+                    if (even == 4 && terms(s, taps, 1, wBase, 0, 4) == 4) {
                         fourTerms(s, qEnd - q0, bias[grp * g.cog + co], y, yGroup + co * g.yc + (rh + g.s[1] * q0) * outW);
                         continue;
                     }
                 }
                 for (int rw = 0; rw < g.s[2]; rw++) {
                     int at = rw * lay.block * lay.sumsLength;
-                    if (lay.block == 1) sums1(s, taps, rw, wBase, at, (qEnd - q0) * pitch);
+                    if (lay.block == 1) sums1(s, taps, rw, wBase, 0, at, (qEnd - q0) * pitch);
                     else sums4(s, taps, rw, wBase, at, qEnd - q0);
                 }
                 int channels = Math.min(lay.block, g.cog - co);
@@ -160,13 +163,14 @@ final class RowKernelF64 implements DoubleKernel {
     }
 
     /**
-     * One output channel: sums of W residue r over pixels [0, pixels), into {@code sums[at + p]}. With a single
+     * One output channel (its weights from {@code wBase}, its input from {@code xBase} in the band's buffer): sums
+     * of W residue r over pixels [0, pixels), into {@code sums[at + p]}. With a single
      * channel there are too few terms per pixel to fill registers, so the terms sweep the whole band instead,
      * four at a time (sums stay in L1): the loop that runs long is the one over pixels. The terms are added in
      * the same order as one at a time, so the grouping does not change the result.
      */
-    private void sums1(Scratch s, int taps, int r, int wBase, int at, int pixels) {
-        int terms = terms(s, taps, r, wBase, 0);
+    private void sums1(Scratch s, int taps, int r, int wBase, int xBase, int at, int pixels) {
+        int terms = terms(s, taps, r, wBase, xBase, 0);
         for (int j = 0; j < terms; j++) s.termX[j] -= at;
         int end = at + TileShape.ceilDiv(pixels, L) * L;
         double[] lines = s.lines, sums = s.sums;
@@ -196,15 +200,16 @@ final class RowKernelF64 implements DoubleKernel {
 
     /**
      * One output channel's terms for W residue r (each D/H tap × W tap × input channel): their offsets in the
-     * band buffer and their weights, from {@code s.termX[from]} and {@code s.termW[from]}. Returns how many.
+     * band buffer (from {@code xBase}) and their weights, from {@code s.termX[from]} and {@code s.termW[from]}.
+     * Returns how many.
      */
-    private int terms(Scratch s, int taps, int r, int wBase, int from) {
+    private int terms(Scratch s, int taps, int r, int wBase, int xBase, int from) {
         Bands bd = lay.bands;
         int[] tw = bd.wTap[r], dw = bd.wDelta[r];
         int n = from;
         for (int v = 0; v < taps; v++) {
             for (int t = 0; t < tw.length; t++) {
-                int xt = s.tapX[v] + dw[t], wt = wBase + s.tapW[v] + tw[t] * lay.cogPad;
+                int xt = xBase + s.tapX[v] + dw[t], wt = wBase + s.tapW[v] + tw[t] * lay.cogPad;
                 for (int ci = 0; ci < g.cig; ci++, xt += bd.channelStride, wt += g.kVol * lay.cogPad) {
                     if (n < s.termX.length) {
                         s.termX[n] = xt;

@@ -24,37 +24,59 @@ final class RowLayout {
     final int sumsRowStride, sumsLength;
     final long macsPerTask;
     /**
-     * Channels-last with one group, blocks of four and s·Cout of 2, 4, 8 or 16 (at most the lanes, of 8 or 16):
-     * an output row is one run of (pixel, channel), woven from the rows of sums of every (W residue, channel) at
-     * once, so that a thread keeps the sums of every block ({@code sumsBlocks}; else of one).
+     * Channels-last depthwise (one input and one output channel per group) with s·C of 4, 8 or 16 (at most the
+     * lanes, of 8 or 16): a band buffers every group's input channel, split from the pixels' runs by register
+     * shuffles, and a task computes every group of its band, so that the output rows can be woven whole
+     * ({@link #runs}). Else a task is one group's band.
+     */
+    final boolean allGroups;
+    /**
+     * Channels-last with one group, blocks of four and s·Cout of 2, 4, 8 or 16 (at most the lanes, of 8 or 16),
+     * or {@link #allGroups}: an output row is one run of (pixel, channel), woven from the rows of sums of every
+     * (W residue, channel) at once, so that a thread keeps the sums of every block or group ({@code sumsBlocks};
+     * else of one). The channels of a pixel in the run: {@code runChannels}.
      */
     final boolean runs;
-    final int sumsBlocks;
+    final int sumsBlocks, runChannels;
 
     /** @param lanes vector lanes; @param bytes bytes per element */
     RowLayout(Geometry g, int lanes, int bytes) {
         this.g = g;
         block = g.cog == 1 ? 1 : 4;
         cogPad = TileShape.ceilDiv(g.cog, block) * block;
+        allGroups = takesAllGroups(g, lanes);
+        int taskGroups = allGroups ? g.groups : 1;
         // Bands of ~512 K multiply-adds per task (each band copies its input once; bands share rows), and a
         // buffer of at most ~512 KiB.
         long tapsPerOutput = Math.max(1, (long) g.kVol / ((long) g.s[0] * g.s[1] * g.s[2]));
-        long macsPerQRow = Math.max(1, (long) g.cig * g.cog * g.out[2] * g.s[1] * tapsPerOutput);
-        bands = new Bands(g, bytes, 512 << 10, false, false, pitch -> (int) Math.max(1, Math.min(1 << 20, (1 << 19) / macsPerQRow)));
+        long macsPerQRow = Math.max(1, (long) taskGroups * g.cig * g.cog * g.out[2] * g.s[1] * tapsPerOutput);
+        bands = new Bands(g, bytes, 512 << 10, false, false, pitch -> (int) Math.max(1, Math.min(1 << 20, (1 << 19) / macsPerQRow)), allGroups);
         int pitch = bands.pitch, rows = bands.rows, maxCount = 0;
         for (int c : bands.wCount) maxCount = Math.max(maxCount, c);
         sumsRowStride = block == 1 ? pitch : TileShape.ceilDiv(maxCount, 2 * lanes) * 2 * lanes;
         sumsLength = block == 1 ? TileShape.ceilDiv(rows * pitch, lanes) * lanes : rows * sumsRowStride;
         int k = g.s[2] * g.cog;
-        runs = g.channelsLast && g.groups == 1 && block == 4 && (lanes == 8 || lanes == 16) && k <= lanes && Integer.bitCount(k) == 1;
-        sumsBlocks = runs ? cogPad / block : 1;
+        runs = allGroups || g.channelsLast && g.groups == 1 && block == 4 && (lanes == 8 || lanes == 16) && k <= lanes && Integer.bitCount(k) == 1;
+        sumsBlocks = allGroups ? g.groups : runs ? cogPad / block : 1;
+        runChannels = allGroups ? g.groups : g.cog;
         // The last vectors of a band run past its rows, by up to a row and two vectors: slack so that they
         // read the buffer, never beyond (what they compute is dropped).
         bufferLength = bands.bufferLength(pitch + 2 * lanes);
         // A task's work for the parallelism: its multiply-adds, and writing its output cells, each at about four
         // multiply-adds' cost on these layers (a depthwise layer writes as much as it computes)
-        long cellsPerQRow = (long) g.cog * g.out[2] * g.s[1];
+        long cellsPerQRow = (long) taskGroups * g.cog * g.out[2] * g.s[1];
         macsPerTask = Math.max(1, (macsPerQRow + 4 * cellsPerQRow) * rows);
+    }
+
+    /** {@see #allGroups} */
+    static boolean takesAllGroups(Geometry g, int lanes) {
+        long k = (long) g.s[2] * g.groups;
+        return g.channelsLast && g.cig == 1 && g.cog == 1 && g.groups > 1 && (lanes == 8 || lanes == 16) && k <= lanes && Long.bitCount(k) == 1;
+    }
+
+    /** {@return a task's band: of one group, or of every group} */
+    int tasksPerImage() {
+        return (allGroups ? 1 : g.groups) * bands.bandsPerGroup;
     }
 
     /** {@return packed weights and bias, for elements of {@code bytes} bytes} */
@@ -91,6 +113,6 @@ final class RowLayout {
     }
 
     String describe() {
-        return "few-channel planes c" + block;
+        return "few-channel planes c" + block + (allGroups ? " all groups" : "");
     }
 }

@@ -2,6 +2,7 @@ package io.tconv.internal.vector;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -152,12 +153,34 @@ final class RunSumsF64 {
         DoubleVector.fromArray(S, acc, at).add(v).intoArray(acc, at);
     }
 
-    /** Writes row {@code y[yRow …]} from its residues' runs (residue r's at {@code runs[r · runLength]}). */
-    static void expand(double[] runs, int runLength, RowRuns rr, double[] y, int yRow) {
+    /**
+     * At W stride 2 with C dividing L / 2, the two-vector rearrange that makes a vector of the row from the two
+     * residues' runs at the same place (a vector holds an even number of pixels, half of them from each); else null.
+     */
+    static VectorShuffle<Double> pairs(int c, int sw) {
+        if (sw != 2 || L / 2 % c != 0) return null;
+        int[] index = new int[L];
+        for (int i = 0; i < L; i++) {
+            int pixel = i / c;
+            index[i] = (pixel % 2 == 0 ? 0 : -L) + pixel / 2 * c + i % c;   // negative: the second vector's lane
+        }
+        return VectorShuffle.fromArray(S, index, 0);
+    }
+
+    /**
+     * Writes row {@code y[yRow …]} from its residues' runs (residue r's at {@code runs[r · runLength]}): with
+     * {@link #pairs}, a whole vector by one rearrange of the runs' vectors at half its offset; else by expanding
+     * each residue's lanes into place.
+     */
+    static void expand(double[] runs, int runLength, RowRuns rr, VectorShuffle<Double> pairs, double[] y, int yRow) {
         int sw = rr.stride, length = rr.length, whole = length - length % L;
         int[] from = rr.from;
         long[] lanes = rr.lanes;
-        if (sw == 2) {   // the common stride, without the loop over residues
+        if (pairs != null) {
+            for (int f = 0; f < whole; f += L) {
+                DoubleVector.fromArray(S, runs, f / 2).rearrange(pairs, DoubleVector.fromArray(S, runs, runLength + f / 2)).intoArray(y, yRow + f);
+            }
+        } else if (sw == 2) {   // the common stride, without the loop over residues
             for (int f = 0, at = 0; f < whole; f += L, at += 2) {
                 VectorMask<Double> odd = VectorMask.fromLong(S, lanes[at + 1]);
                 DoubleVector.fromArray(S, runs, from[at]).expand(VectorMask.fromLong(S, lanes[at]))

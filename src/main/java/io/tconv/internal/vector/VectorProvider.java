@@ -17,6 +17,8 @@ import io.tconv.internal.Workspace;
  * <ul>
  * <li>non-finite weights: the exact scalar path (the GEMM's zero padding would turn Inf·0 into NaN in cells
  *     PyTorch leaves at the bias);</li>
+ * <li>channels-last depthwise with few channels whose pixels' runs split into channel rows by register shuffles
+ *     ({@link RowLayout#takesAllGroups}): the few-channel planes, every group of a band in one task;</li>
  * <li>channels-last depthwise (one channel per group): vectors across the channels of a pixel;</li>
  * <li>channels-last with few input channels and at least a vector of output channels per group: vectors
  *     across a pixel's output channels;</li>
@@ -44,6 +46,10 @@ public final class VectorProvider implements Provider {
         for (float v : weight) {
             if (!Float.isFinite(v)) return new ScalarKernels.F32(g, weight, bias, workspace);
         }
+        if (RowLayout.takesAllGroups(g, RowKernelF32.L)) {
+            RowLayout rows = rows(g, RowKernelF32.L, Float.BYTES);
+            if (rows != null) return new RowKernelF32(rows, weight, bias, workspace);
+        }
         if (DepthwiseLastRunsF32.suits(g)) return new DepthwiseLastRunsF32(g, weight, bias, workspace);
         if (DepthwiseLastF32.suits(g)) return new DepthwiseLastF32(g, weight, bias, workspace);
         if (ChannelsLastRowsF32.suits(g)) return new ChannelsLastRowsF32(g, weight, bias, workspace);
@@ -56,6 +62,10 @@ public final class VectorProvider implements Provider {
     public DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias, Workspace workspace) {
         for (double v : weight) {
             if (!Double.isFinite(v)) return new ScalarKernels.F64(g, weight, bias, workspace);
+        }
+        if (RowLayout.takesAllGroups(g, RowKernelF64.L)) {
+            RowLayout rows = rows(g, RowKernelF64.L, Double.BYTES);
+            if (rows != null) return new RowKernelF64(rows, weight, bias, workspace);
         }
         if (DepthwiseLastRunsF64.suits(g)) return new DepthwiseLastRunsF64(g, weight, bias, workspace);
         if (DepthwiseLastF64.suits(g)) return new DepthwiseLastF64(g, weight, bias, workspace);
