@@ -1,13 +1,14 @@
 package io.tconv.internal.vector;
 
 import io.tconv.internal.Geometry;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * For the gradients of a channels-last depthwise layer with fewer channels than lanes, whose vectors run along
  * rows' flat runs of (pixel, channel): gy's rows split into their W residues' runs. x (or gx) pixel iw's W tap t
  * meets gy pixel iw·s + e, e = t·d − pb: residue r = e mod s at cell iw + δ, δ = ⌊e/s⌋, so a tap's terms along an
  * x row are that residue's run shifted by δ·C. A task is a block of x rows of one plane; the gy rows they meet
- * are split once per block ({@link RowRuns}, by vector compresses) into a per-thread buffer, a slot per (D tap,
+ * are split once per block ({@link RowRuns}, by vector compresses or rearranges) into a per-thread buffer, a slot per (D tap,
  * gy row); at W stride 1 a gy row is its own run and nothing is split.
  */
 final class GyRunsF32 {
@@ -22,6 +23,8 @@ final class GyRunsF32 {
     /** With a W stride: a gy row's residues, and the length of a residue's run in the buffer (with slack). */
     private final RowRuns rowRuns;
     private final int runLength;
+    /** {@link RunSumsF32#unpair}'s rearranges for residues 0 and 1, where they apply; else null. */
+    private final VectorShuffle<Float> even, odd;
     /** x rows per task (a block of one plane), tasks per plane, and the gy rows per D tap a block meets: its slots. */
     final int blockRows, blocksPerPlane;
     private final int span;
@@ -31,6 +34,8 @@ final class GyRunsF32 {
         int c = g.cout, sw = g.s[2], kw = g.k[2];
         rowRuns = sw == 1 ? null : new RowRuns(g.out[2], c, sw, RunSumsF32.L);
         runLength = sw == 1 ? 0 : rowRuns.longestRun(c) + RunSumsF32.L;
+        even = RunSumsF32.unpair(c, sw, 0);
+        odd = RunSumsF32.unpair(c, sw, 1);
         // Blocks whose split gy rows fit BLOCK_BYTES: each gy row is split once per block, not once per x row that
         // meets it (kH / sH of them).
         long rowBytes = (long) Float.BYTES * g.k[0] * sw * runLength;
@@ -79,7 +84,7 @@ final class GyRunsF32 {
             if (od < 0 || od >= g.out[0]) continue;
             for (int oh = Math.max(0, ohLo), end = (int) Math.min(g.out[1], (long) ohLo + span); oh < end; oh++) {
                 int gyRow = gyImage + (int) ((od * g.out[1] + oh) * g.out[2] * c);
-                RunSumsF32.compress(gy, gyRow, rowRuns, runs, (kd * span + oh - ohLo) * sw * runLength, runLength);
+                RunSumsF32.compress(gy, gyRow, rowRuns, even, odd, runs, (kd * span + oh - ohLo) * sw * runLength, runLength);
             }
         }
     }

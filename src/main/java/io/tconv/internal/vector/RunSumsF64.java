@@ -200,23 +200,45 @@ final class RunSumsF64 {
     }
 
     /**
+     * The inverse of {@link #pairs}: the two-vector rearrange that takes residue r's lanes (r of 0 and 1) out of
+     * two vectors of a row, where {@link #pairs} applies; else null.
+     */
+    static VectorShuffle<Double> unpair(int c, int sw, int r) {
+        if (pairs(c, sw) == null) return null;
+        int[] index = new int[L];
+        for (int i = 0; i < L; i++) {
+            int e = (2 * (i / c) + r) * c + i % c;   // in the two vectors end to end
+            index[i] = e < L ? e : e - 2 * L;   // negative: the second vector's lane
+        }
+        return VectorShuffle.fromArray(S, index, 0);
+    }
+
+    /**
      * Splits row {@code src[row …]} into its residues' runs (residue r's at {@code runs[at + r · runLength]}, each
      * with L elements of slack after it: a vector's compressed lanes are stored whole, the lanes past them
-     * overwritten by the next vector's).
+     * overwritten by the next vector's): with {@link #unpair}'s rearranges ({@code even}, {@code odd}), two
+     * vectors of the row at a time; else by compressing each vector's lanes of each residue.
      */
-    static void compress(double[] src, int row, RowRuns rr, double[] runs, int at, int runLength) {
+    static void compress(double[] src, int row, RowRuns rr, VectorShuffle<Double> even, VectorShuffle<Double> odd, double[] runs, int at,
+                         int runLength) {
         int sw = rr.stride, length = rr.length;
         int[] from = rr.from;
         long[] lanes = rr.lanes;
-        int whole = length - length % L;
-        if (sw == 2) {   // the common stride, without the loop over residues
-            for (int f = 0, t = 0; f < whole; f += L, t += 2) {
-                DoubleVector v = DoubleVector.fromArray(S, src, row + f);
+        int whole = length - length % L, done = 0;
+        if (even != null) {
+            for (; done + 2 * L <= length; done += 2 * L) {
+                DoubleVector v0 = DoubleVector.fromArray(S, src, row + done), v1 = DoubleVector.fromArray(S, src, row + done + L);
+                v0.rearrange(even, v1).intoArray(runs, at + done / 2);
+                v0.rearrange(odd, v1).intoArray(runs, at + runLength + done / 2);
+            }
+        } else if (sw == 2) {   // the common stride, without the loop over residues
+            for (int t = 0; done < whole; done += L, t += 2) {
+                DoubleVector v = DoubleVector.fromArray(S, src, row + done);
                 v.compress(VectorMask.fromLong(S, lanes[t])).intoArray(runs, at + from[t]);
                 v.compress(VectorMask.fromLong(S, lanes[t + 1])).intoArray(runs, at + runLength + from[t + 1]);
             }
         }
-        for (int f = sw == 2 ? whole : 0, o = f / L; f < length; o++, f += L) {
+        for (int f = done, o = f / L; f < length; o++, f += L) {
             DoubleVector v = f + L <= length ? DoubleVector.fromArray(S, src, row + f) : DoubleVector.fromArray(S, src, row + f, lanes(length - f));
             for (int r = 0, t = o * sw; r < sw; r++, t++) {
                 if (lanes[t] != 0) v.compress(VectorMask.fromLong(S, lanes[t])).intoArray(runs, at + r * runLength + from[t]);
