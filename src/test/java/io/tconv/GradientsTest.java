@@ -225,7 +225,8 @@ class GradientsTest {
             assertEquals(vector && small, kernel != null, "row kernel: " + kernel + ", " + c);
             // (the few-channel depthwise runs count as the depthwise kernel here: which one runs depends on the width)
             // (and the tap pairs as the rows: which one runs depends on the width; their own test asserts them)
-            if (kernel != null) kernels.add(kernel.replaceAll("^vector-\\d+ | c\\d$| runs$", "").replace("input gradient tap pairs", "input gradient rows"));
+            // (and the rows of every group at once, which channels-last depthwise layers take where their rows shuffle, as the rows)
+            if (kernel != null) kernels.add(kernel.replaceAll("^vector-\\d+ | c\\d$| runs$| all groups$", "").replace("input gradient tap pairs", "input gradient rows"));
         }
         if (vector) {
             assertEquals("[channels-last input gradient broadcasts, channels-last input gradient dots, depthwise channels-last input gradient, "
@@ -365,16 +366,17 @@ class GradientsTest {
     /**
      * Channels-last depthwise layers with fewer channels than lanes (2–8 channels, rows of up to 40 pixels, some
      * planes of 65 or more rows, every stride, crop and output padding of the case generator): the gradients along
-     * a row's (pixel, channel) run
-     * against their definitions, with the kernel asserted: the input gradient's where the channels are fewer than
-     * the lanes, the weight gradient's where they fill at most a third of a vector.
+     * a row's (pixel, channel) run, or by the row kernels with every group's rows split and woven by shuffles,
+     * against their definitions, with the kernel asserted: the input gradient's rows of every group where the W
+     * stride times the channels shuffles ({@link ChannelsLastTest#takesAllGroups}), else its runs where the
+     * channels are fewer than the lanes; the weight gradient's runs where they fill at most a third of a vector.
      */
     @Test
     void fewChannelDepthwiseGradientsAlongRunsMatchTheirDefinitions() {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 72);
         io.tconv.internal.Provider provider = io.tconv.internal.Providers.current();
         boolean vector = io.tconv.internal.Providers.fallback() == null;
-        int runs = 0, cases = 0, bits = vector ? Integer.parseInt(provider.name().replace("vector-", "")) : 0;
+        int runs = 0, planes = 0, cases = 0, bits = vector ? Integer.parseInt(provider.name().replace("vector-", "")) : 0;
         for (int i = 0; cases < 60; i++) {
             int rank = 1 + i % 3, channels = 2 + cases % 7;   // (each count in turn: the share below the lanes is fixed)
             Case c0 = Case.random(r, 4, rank);
@@ -384,11 +386,15 @@ class GradientsTest {
             Case c = new Case(Math.max(1, c0.batch()), channels, channels, channels, in, c0.k(), c0.s(), c0.p(), c0.op(), c0.d(),
                     c0.bias(), c0.seed());
             if (c.outputLength() > 200_000) continue;
-            String[] k = checkInputGradient(c, true, InputGradientF32.BAND_BYTES, r, provider);
+            // a third in bands of a few rows, so that a thread's buffer holds another band's rows before the image's edge
+            String[] k = checkInputGradient(c, true, i % 3 == 0 ? 1 + r.nextInt(3000) : InputGradientF32.BAND_BYTES, r, provider);
             String[] p = checkWeightGradient(c, true, io.tconv.internal.WeightGradientF32.BAND_BYTES, r, provider, 1 + i % 3);
             for (int q = 0; vector && q < 2; q++) {   // q = 0: double, 1: float
                 int lanes = bits / (q == 0 ? Double.SIZE : Float.SIZE);
-                assertEquals(channels < lanes, k[q] != null && k[q].endsWith("input gradient runs"), c + ": " + k[q]);
+                boolean allGroups = ChannelsLastTest.takesAllGroups(c, lanes);
+                assertEquals(allGroups, k[q] != null && k[q].endsWith("input gradient rows all groups"), c + ": " + k[q]);
+                assertEquals(!allGroups && channels < lanes, k[q] != null && k[q].endsWith("input gradient runs"), c + ": " + k[q]);
+                if (allGroups && q == 1) planes++;
                 // ("none": no tap meets gy, so there is no weight gradient to compute)
                 if (!p[q].equals("none")) assertEquals(3 * channels <= lanes, p[q].equals("depthwise channels-last runs"), c + ": " + p[q]);
             }
@@ -396,6 +402,7 @@ class GradientsTest {
             cases++;
         }
         if (vector) assertTrue(runs >= cases / 5, "runs took " + runs + " of " + cases);
+        if (vector && bits >= 256) assertTrue(planes >= cases / 10, "rows of every group took " + planes + " of " + cases);
     }
 
 

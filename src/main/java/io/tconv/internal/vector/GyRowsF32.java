@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The gy rows of a band of gx rows, split by W residue, for the gradients of layers with small weights (float).
  * Gx cell {@code i} meets {@code gy[co][i·s − pb + t·d]} through tap t. A band is a range of gx rows (along H) of
- * one group and D position; its gy rows, for every D tap and gy channel of the group, are copied into a
+ * one group (or, for a channels-last depthwise layer whose rows split by shuffles, of every group: see
+ * {@link #channels}) and D position; its gy rows, for every D tap and gy channel of the group, are copied into a
  * per-thread buffer where sub-row r of a row holds {@code gy[s·j + r]} at column j (shifted by the smallest tap
  * offset), with zeros where j lies outside gy, and zero rows where the band reaches past gy. Term (D tap, gy
  * channel, H tap, W tap) then reads gx cell {@code i} of the band's first row from sub-row {@code (t·d − pb) mod s}
@@ -24,6 +25,11 @@ final class GyRowsF32 {
     final int bandRows, bands, rows;
     /** Buffer elements per gy channel and D tap; from one gx row's terms to the next's. */
     final int channelStride, rowStep;
+    /**
+     * The gy channels buffered: a group's, or with {@code allGroups} every group's (one each), group c's terms
+     * then {@code c · channelStride} after {@link #termAt}.
+     */
+    final int channels;
     /** Per term, in the order (D tap, gy channel, H tap, W tap): its offset for the band's first gx row and i = 0. */
     final int[] termAt;
     /** Per W residue: whether any tap reads it (the sub-rows of the others are never copied). */
@@ -33,7 +39,7 @@ final class GyRowsF32 {
     /** The buffer's elements, with slack for reads up to {@code width} past a row's first cell. */
     final int bufferLength;
     /**
-     * Channels-last with one group: a gy row is one run of (column, channel), whose L-column blocks
+     * Channels-last with one group, or every group buffered: a gy row is one run of (column, channel), whose L-column blocks
      * {@link TransposeF32#deinterleave} splits into the sub-rows of every residue and channel at once; per (residue,
      * channel) its sub-row's offset from channel 0's residue 0. Null where the split goes channel by channel.
      */
@@ -42,10 +48,12 @@ final class GyRowsF32 {
     /**
      * @param width     the gx cells a reader reads per row (the row rounded up to its vectors)
      * @param bandBytes the size the buffer is kept near (small values: one gx row per band)
+     * @param allGroups whether a band holds every group's gy channel (one input and one output channel per group)
      */
-    GyRowsF32(Geometry g, int width, long bandBytes) {
+    GyRowsF32(Geometry g, int width, long bandBytes, boolean allGroups) {
         this.g = g;
-        long[] shape = shape(g, width, bandBytes);
+        channels = allGroups ? g.cout : g.cog;
+        long[] shape = shape(g, width, bandBytes, allGroups);
         deltaMin = (int) shape[0];
         pitch = (int) shape[1];
         bandRows = (int) shape[2];
@@ -59,10 +67,10 @@ final class GyRowsF32 {
         for (int i = 0; i < L; i++) columns[i] = i * sw * g.yp;
         residueRead = new boolean[sw];
         for (int kw = 0; kw < g.k[2]; kw++) residueRead[(int) Math.floorMod((long) kw * g.d[2] - g.pb[2], sw)] = true;
-        int k = sw * g.cog;
-        if (g.yp != 1 && g.groups == 1 && TransposeF32.interleaves(k)) {
+        int k = sw * channels;
+        if (g.yp != 1 && g.yp == channels && TransposeF32.interleaves(k)) {
             runRows = new int[k];
-            for (int i = 0; i < k; i++) runRows[i] = i % g.cog * rows * sw * pitch + i / g.cog * pitch;
+            for (int i = 0; i < k; i++) runRows[i] = i % channels * rows * sw * pitch + i / channels * pitch;
         } else {
             runRows = null;
         }
@@ -73,7 +81,7 @@ final class GyRowsF32 {
                     for (int kw = 0; kw < g.k[2]; kw++, t++) {
                         long off = (long) kw * g.d[2] - g.pb[2];
                         int r = (int) Math.floorMod(off, sw), delta = (int) Math.floorDiv(off, sw);
-                        termAt[t] = ((kd * g.cog + co) * rows + kh * g.d[1]) * sw * pitch + r * pitch + delta - deltaMin;
+                        termAt[t] = ((kd * channels + co) * rows + kh * g.d[1]) * sw * pitch + r * pitch + delta - deltaMin;
                     }
                 }
             }
@@ -81,12 +89,13 @@ final class GyRowsF32 {
     }
 
     /** {@return the elements of the buffer for g} (in long: callers check it before building one) */
-    static long bufferLength(Geometry g, int width, long bandBytes) {
-        return shape(g, width, bandBytes)[5];
+    static long bufferLength(Geometry g, int width, long bandBytes, boolean allGroups) {
+        return shape(g, width, bandBytes, allGroups)[5];
     }
 
     /** {deltaMin, pitch, bandRows, rows, channelStride, bufferLength}, in long. */
-    private static long[] shape(Geometry g, int width, long bandBytes) {
+    private static long[] shape(Geometry g, int width, long bandBytes, boolean allGroups) {
+        int channels = allGroups ? g.cout : g.cog;
         int sw = g.s[2];
         long dMin = Long.MAX_VALUE, dMax = Long.MIN_VALUE;
         for (int t = 0; t < g.k[2]; t++) {
@@ -95,14 +104,14 @@ final class GyRowsF32 {
             dMax = Math.max(dMax, delta);
         }
         long pitch = g.in[2] + dMax - dMin;
-        long perRow = (long) g.k[0] * g.cog * sw * pitch * Float.BYTES;   // one gy row, every D tap and channel
+        long perRow = (long) g.k[0] * channels * sw * pitch * Float.BYTES;   // one gy row, every D tap and channel
         long halo = (long) (g.k[1] - 1) * g.d[1] + 1;
         long fit = Math.min(g.in[1], Math.max(1, (bandBytes / perRow - halo) / g.s[1] + 1));
         long count = (g.in[1] + fit - 1) / fit;
         long bandRows = (g.in[1] + count - 1) / count;
         long rows = (bandRows - 1) * g.s[1] + halo;
         long channelStride = rows * sw * pitch;
-        return new long[] {dMin, pitch, bandRows, rows, channelStride, g.k[0] * g.cog * channelStride + width + pitch};
+        return new long[] {dMin, pitch, bandRows, rows, channelStride, g.k[0] * channels * channelStride + width + pitch};
     }
 
     /** {@return the band's first gx row} */
@@ -111,8 +120,8 @@ final class GyRowsF32 {
     }
 
     /**
-     * The band's gy rows (from gx row h0 on, at D position id) of every D tap and gy channel of group grp into
-     * {@code lines}, split by W residue, zeros outside gy.
+     * The band's gy rows (from gx row h0 on, at D position id) of every D tap and gy channel of group grp (of every
+     * group, with all of them buffered) into {@code lines}, split by W residue, zeros outside gy.
      */
     void copy(float[] gy, int gyImage, int grp, int id, int h0, float[] lines) {
         int outD = g.out[0], outH = g.out[1], outW = g.out[2], sw = g.s[2], yp = g.yp;
@@ -165,21 +174,21 @@ final class GyRowsF32 {
 
     /** {@link #copy}'s rows of D tap kd (at gy's D position od) where a gy row is one run of (column, channel). */
     private void runs(float[] gy, int gyImage, int kd, long od, int oh0, float[] lines) {
-        int outD = g.out[0], outH = g.out[1], outW = g.out[2], sw = g.s[2], yp = g.yp, cog = g.cog, channelStride = rows * sw * pitch;
+        int outD = g.out[0], outH = g.out[1], outW = g.out[2], sw = g.s[2], yp = g.yp, channelStride = rows * sw * pitch;
         int p0 = Math.min(pitch, Math.max(0, -deltaMin));
         // the columns inside gy for every residue: the last residue has the fewest, ⌊outW / s⌋
         int pEnd = Math.max(p0, Math.min(pitch, outW / sw - deltaMin));
         for (int row = 0; row < rows; row++) {
-            int base = (kd * cog * rows + row) * sw * pitch, oh = oh0 + row;
+            int base = (kd * channels * rows + row) * sw * pitch, oh = oh0 + row;
             if (od < 0 || od >= outD || oh < 0 || oh >= outH) {
-                for (int co = 0; co < cog; co++) Arrays.fill(lines, base + co * channelStride, base + co * channelStride + sw * pitch, 0f);
+                for (int co = 0; co < channels; co++) Arrays.fill(lines, base + co * channelStride, base + co * channelStride + sw * pitch, 0f);
                 continue;
             }
             int src = gyImage + (int) ((od * outH + oh) * outW) * yp, p = p0;
-            for (; p + L <= pEnd; p += L) TransposeF32.deinterleave(sw * cog, gy, src + sw * (p + deltaMin) * yp, lines, base + p, runRows);
+            for (; p + L <= pEnd; p += L) TransposeF32.deinterleave(sw * channels, gy, src + sw * (p + deltaMin) * yp, lines, base + p, runRows);
             for (int r = 0; r < sw; r++) {   // the rest of each residue's columns inside gy
                 int p1 = Math.max(p0, Math.min(pitch, (outW - r + sw - 1) / sw - deltaMin));
-                for (int co = 0; co < cog; co++) {
+                for (int co = 0; co < channels; co++) {
                     int sub = base + co * channelStride + r * pitch;
                     for (int q = p; q < p1; q++) lines[sub + q] = gy[src + ((q + deltaMin) * sw + r) * yp + co];
                 }

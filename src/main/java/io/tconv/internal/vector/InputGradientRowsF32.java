@@ -10,9 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * The float input gradient of a layer with small weights, {@code gx = conv(gy, w)}, row by row: as a kernel its
  * input is gy and its output gx (of {@link Geometry} g, the forward layer's). Input cell {@code i} of gx sums
  * {@code w[ci][co][t] · gy[co][i·s − pb + t·d]} over co and taps t. A task is a band of gx rows of one group and
- * D position, whose gy rows {@link GyRowsF32} buffers split by W residue, so that every term is a constant
- * offset: vectors run along a gx row with every term's weight a broadcast, four input channels (or one channel
- * and four vectors over two rows) at a time, the sums in registers. No split of gy into residue planes, no plan
+ * D position (of every group, for a channels-last depthwise layer whose rows split and weave by shuffles:
+ * {@link RowLayout#takesAllGroups}), whose gy rows {@link GyRowsF32} buffers split by W residue, so that every
+ * term is a constant offset: vectors run along a gx row with every term's weight a broadcast, four input
+ * channels (or one channel and four vectors over two rows) at a time, the sums in registers. No split of gy into residue planes, no plan
  * per residue class, no partial sums added afterwards. Zeros stand in for taps outside gy, exact only for finite
  * weights: the provider checks.
  */
@@ -42,17 +43,20 @@ final class InputGradientRowsF32 implements FloatKernel {
         }
     }
 
+    /** Whether a task takes every group (see {@link RowLayout#takesAllGroups}): one channel each, two rows at a time. */
+    private final boolean allGroups;
+
     /**
-     * Channels-last with one group of 2, 4 or 8 input channels, in blocks of four: a gx row is one run of (cell,
-     * channel), woven from every channel's row at once.
+     * Channels-last with one group of 2, 4 or 8 input channels, in blocks of four, or every group at once: a gx
+     * row is one run of (cell, channel), woven from every channel's row at once.
      */
     private static boolean runs(Geometry g) {
-        return g.xp != 1 && g.groups == 1 && block(g) == 4 && TransposeF32.interleaves(g.cin);
+        return g.xp != 1 && (g.groups == 1 && block(g) == 4 || RowLayout.takesAllGroups(g, L)) && TransposeF32.interleaves(g.cin);
     }
 
-    /** {@return the rows of sums a thread keeps: every channel's where {@link #runs}, else a block's} */
+    /** {@return the rows of sums a thread keeps: every channel's of two rows with every group, every channel's where {@link #runs}, else a block's} */
     private static int outRows(Geometry g) {
-        return runs(g) ? Math.max(4, g.cin) : 4;
+        return RowLayout.takesAllGroups(g, L) ? 2 * g.cin : runs(g) ? Math.max(4, g.cin) : 4;
     }
 
     private static int block(Geometry g) {
@@ -67,7 +71,7 @@ final class InputGradientRowsF32 implements FloatKernel {
 
     /** {@return the bytes of one thread's buffers for g} */
     static long bytesPerThread(Geometry g, long bandBytes) {
-        return Float.BYTES * (GyRowsF32.bufferLength(g, width(g), bandBytes) + (long) outRows(g) * width(g));
+        return Float.BYTES * (GyRowsF32.bufferLength(g, width(g), bandBytes, RowLayout.takesAllGroups(g, L)) + (long) outRows(g) * width(g));
     }
 
     InputGradientRowsF32(Geometry g, float[] weight, Workspace workspace, long bandBytes) {
@@ -75,7 +79,8 @@ final class InputGradientRowsF32 implements FloatKernel {
         block = block(g);
         width = width(g);
         workspace.check(name(), sharedBytes(), bytesPerThread(g, bandBytes));
-        gyRows = new GyRowsF32(g, width, bandBytes);
+        allGroups = RowLayout.takesAllGroups(g, L);
+        gyRows = new GyRowsF32(g, width, bandBytes, allGroups);
         terms = g.cog * g.kVol;
         int blocks = (g.cig + block - 1) / block;
         w = new float[g.groups * blocks * terms * block];
@@ -101,16 +106,16 @@ final class InputGradientRowsF32 implements FloatKernel {
 
     @Override
     public String name() {
-        return "vector-" + VectorConstants.BITS + " input gradient rows c" + block;
+        return "vector-" + VectorConstants.BITS + " input gradient rows " + (allGroups ? "all groups" : "c" + block);
     }
 
     @Override
-    public int tasksPerImage() { return g.groups * g.in[0] * gyRows.bands; }
+    public int tasksPerImage() { return (allGroups ? 1 : g.groups) * g.in[0] * gyRows.bands; }
 
     @Override
     public long macsPerTask() {
         // its multiply-adds, and moving its gy rows at a few multiply-adds' cost per element
-        return Math.max(1, (long) gyRows.bandRows * g.in[2] * g.cig * g.cog * g.kVol + 4L * g.k[0] * g.cog * gyRows.channelStride);
+        return Math.max(1, (long) gyRows.bandRows * g.in[2] * gyRows.channels * g.cig * g.kVol + 4L * g.k[0] * gyRows.channels * gyRows.channelStride);
     }
 
     @Override
@@ -133,6 +138,21 @@ final class InputGradientRowsF32 implements FloatKernel {
         gyRows.copy(x, xOff + n * g.outImage(), grp, id, h0, s.lines);
         int blocks = (g.cig + block - 1) / block, rowStep = gyRows.rowStep;
         int gxImage = yOff + n * g.inImage();
+        if (allGroups) {   // two rows of every group's channel, then each row's run woven from them
+            int c = g.cin;
+            for (int ih = h0; ih < h1; ) {
+                boolean pair = ih + 1 < h1;
+                for (int grpAt = 0; grpAt < c; grpAt++) {
+                    one(s.lines, (ih - h0) * rowStep + grpAt * gyRows.channelStride, pair ? rowStep : 0, grpAt * terms, s.out, grpAt * width,
+                            (c + grpAt) * width);
+                }
+                int row = gxImage + (id * g.in[1] + ih) * g.in[2] * g.xp;
+                write(s.out, 0, c, y, row);
+                if (pair) write(s.out, c * width, c, y, row + g.in[2] * g.xp);
+                ih += pair ? 2 : 1;
+            }
+            return;
+        }
         if (runRows != null) {   // every block of a row first, then the row's run woven from all its channels' rows
             for (int ih = h0; ih < h1; ih++) {
                 for (int cb = 0; cb < blocks; cb++) four(s.lines, (ih - h0) * rowStep, cb * terms * block, s.out, cb * block * width);
@@ -150,7 +170,7 @@ final class InputGradientRowsF32 implements FloatKernel {
                     ih++;
                 } else {   // two rows at once: eight sums in flight, enough to hide the FMA latency
                     boolean pair = ih + 1 < h1;
-                    one(s.lines, at, pair ? rowStep : 0, wAt, s.out);
+                    one(s.lines, at, pair ? rowStep : 0, wAt, s.out, 0, width);
                     write(s.out, 1, y, gxImage + ci0 * g.xc + row * g.xp);
                     if (pair) write(s.out, width, 1, y, gxImage + ci0 * g.xc + (row + g.in[2]) * g.xp);
                     ih += pair ? 2 : 1;
@@ -193,10 +213,10 @@ final class InputGradientRowsF32 implements FloatKernel {
     }
 
     /**
-     * One gx channel, four vectors at a time along the row: {@code out[i]}; and with {@code next} above 0 the next
-     * gx row too (its gy rows {@code next} further on), into {@code out[width + i]}.
+     * One gx channel, four vectors at a time along the row: {@code out[o + i]}; and with {@code next} above 0 the
+     * next gx row too (its gy rows {@code next} further on), into {@code out[oNext + i]}.
      */
-    private void one(float[] lines, int at, int next, int wAt, float[] out) {
+    private void one(float[] lines, int at, int next, int wAt, float[] out, int o, int oNext) {
         int[] termAt = gyRows.termAt;
         for (int i = 0; i < width; i += 4 * L) {
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
@@ -214,10 +234,10 @@ final class InputGradientRowsF32 implements FloatKernel {
                     b2 = FloatVector.fromArray(S, lines, xn + 2 * L).fma(wv, b2);
                     b3 = FloatVector.fromArray(S, lines, xn + 3 * L).fma(wv, b3);
                 }
-                b0.intoArray(out, width + i);
-                b1.intoArray(out, width + i + L);
-                b2.intoArray(out, width + i + 2 * L);
-                b3.intoArray(out, width + i + 3 * L);
+                b0.intoArray(out, oNext + i);
+                b1.intoArray(out, oNext + i + L);
+                b2.intoArray(out, oNext + i + 2 * L);
+                b3.intoArray(out, oNext + i + 3 * L);
             } else {
                 for (int t = 0; t < terms; t++) {
                     int xt = at + termAt[t] + i;
@@ -228,10 +248,10 @@ final class InputGradientRowsF32 implements FloatKernel {
                     a3 = FloatVector.fromArray(S, lines, xt + 3 * L).fma(wv, a3);
                 }
             }
-            a0.intoArray(out, i);
-            a1.intoArray(out, i + L);
-            a2.intoArray(out, i + 2 * L);
-            a3.intoArray(out, i + 3 * L);
+            a0.intoArray(out, o + i);
+            a1.intoArray(out, o + i + L);
+            a2.intoArray(out, o + i + 2 * L);
+            a3.intoArray(out, o + i + 3 * L);
         }
     }
 

@@ -43,9 +43,7 @@ public final class VectorProvider implements Provider {
 
     @Override
     public FloatKernel floatKernel(Geometry g, float[] weight, float[] bias, Workspace workspace) {
-        for (float v : weight) {
-            if (!Float.isFinite(v)) return new ScalarKernels.F32(g, weight, bias, workspace);
-        }
+        if (!finite(weight)) return new ScalarKernels.F32(g, weight, bias, workspace);
         if (RowLayout.takesAllGroups(g, RowKernelF32.L)) {
             RowLayout rows = rows(g, RowKernelF32.L, Float.BYTES);
             if (rows != null) return new RowKernelF32(rows, weight, bias, workspace);
@@ -60,9 +58,7 @@ public final class VectorProvider implements Provider {
 
     @Override
     public DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias, Workspace workspace) {
-        for (double v : weight) {
-            if (!Double.isFinite(v)) return new ScalarKernels.F64(g, weight, bias, workspace);
-        }
+        if (!finite(weight)) return new ScalarKernels.F64(g, weight, bias, workspace);
         if (RowLayout.takesAllGroups(g, RowKernelF64.L)) {
             RowLayout rows = rows(g, RowKernelF64.L, Double.BYTES);
             if (rows != null) return new RowKernelF64(rows, weight, bias, workspace);
@@ -76,20 +72,23 @@ public final class VectorProvider implements Provider {
     }
 
     /**
-     * Channels-last depthwise layers' own kernel, and channels-last layers' dot products over gy's channels or
+     * Channels-last depthwise layers whose rows split and weave by shuffles, with finite weights: the row kernel,
+     * every group of a band per task. Channels-last depthwise layers' own kernel, and channels-last layers' dot products over gy's channels or
      * broadcasts of gy against gx's channels where they suit (all three visit only taps inside gy: any
      * weights); else, where the weights are finite (zeros stand in for taps outside gy), pairs of W taps read
      * from gy where they suit (one input channel per group, W stride 2), or the row kernel where its buffer is modest.
      */
     @Override
     public FloatKernel floatInputGradient(Geometry g, float[] weight, Workspace workspace, long bandBytes) {
+        if (RowLayout.takesAllGroups(g, InputGradientRowsF32.L) && finite(weight)
+                && InputGradientRowsF32.bytesPerThread(g, bandBytes) <= ROW_BUFFER_LIMIT) {
+            return new InputGradientRowsF32(g, weight, workspace, bandBytes);
+        }
         if (DepthwiseLastGradientRunsF32.suits(g)) return new DepthwiseLastGradientRunsF32(g, weight, workspace);
         if (DepthwiseLastGradientF32.suits(g)) return new DepthwiseLastGradientF32(g, weight, workspace);
         if (InputGradientDotsF32.suits(g)) return new InputGradientDotsF32(g, weight, workspace);
         if (InputGradientBroadcastF32.suits(g)) return new InputGradientBroadcastF32(g, weight, workspace);
-        for (float v : weight) {
-            if (!Float.isFinite(v)) return null;
-        }
+        if (!finite(weight)) return null;
         if (InputGradientPairsF32.suits(g)) return new InputGradientPairsF32(g, weight, workspace);
         if (InputGradientRowsF32.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new InputGradientRowsF32(g, weight, workspace, bandBytes);
@@ -98,13 +97,15 @@ public final class VectorProvider implements Provider {
     /** The double twin of {@link #floatInputGradient}. */
     @Override
     public DoubleKernel doubleInputGradient(Geometry g, double[] weight, Workspace workspace, long bandBytes) {
+        if (RowLayout.takesAllGroups(g, InputGradientRowsF64.L) && finite(weight)
+                && InputGradientRowsF64.bytesPerThread(g, bandBytes) <= ROW_BUFFER_LIMIT) {
+            return new InputGradientRowsF64(g, weight, workspace, bandBytes);
+        }
         if (DepthwiseLastGradientRunsF64.suits(g)) return new DepthwiseLastGradientRunsF64(g, weight, workspace);
         if (DepthwiseLastGradientF64.suits(g)) return new DepthwiseLastGradientF64(g, weight, workspace);
         if (InputGradientDotsF64.suits(g)) return new InputGradientDotsF64(g, weight, workspace);
         if (InputGradientBroadcastF64.suits(g)) return new InputGradientBroadcastF64(g, weight, workspace);
-        for (double v : weight) {
-            if (!Double.isFinite(v)) return null;
-        }
+        if (!finite(weight)) return null;
         if (InputGradientPairsF64.suits(g)) return new InputGradientPairsF64(g, weight, workspace);
         if (InputGradientRowsF64.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new InputGradientRowsF64(g, weight, workspace, bandBytes);
@@ -176,6 +177,20 @@ public final class VectorProvider implements Provider {
         if (!RowLayout.suits(g)) return null;
         RowLayout rows = new RowLayout(g, lanes, bytes);
         return rows.bytesPerThread(bytes) <= ROW_BUFFER_LIMIT ? rows : null;
+    }
+
+    private static boolean finite(float[] weight) {
+        for (float v : weight) {
+            if (!Float.isFinite(v)) return false;
+        }
+        return true;
+    }
+
+    private static boolean finite(double[] weight) {
+        for (double v : weight) {
+            if (!Double.isFinite(v)) return false;
+        }
+        return true;
     }
 
     /** The largest per-thread buffer the few-channel path may use. */

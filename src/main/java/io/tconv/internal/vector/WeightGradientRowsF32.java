@@ -38,12 +38,12 @@ final class WeightGradientRowsF32 implements FloatWeightRows {
     /** {@return the bytes of one thread's buffer for g} */
     static long bytesPerThread(Geometry g, long bandBytes) {
         long xRows = g.xp == 1 ? 0 : (long) g.cig * g.in[1] * g.in[2];   // channels-last: x's rows, at most a plane
-        return Float.BYTES * (GyRowsF32.bufferLength(g, width(g), bandBytes) + xRows);
+        return Float.BYTES * (GyRowsF32.bufferLength(g, width(g), bandBytes, false) + xRows);
     }
 
     WeightGradientRowsF32(Geometry g, long bandBytes) {
         this.g = g;
-        gyRows = new GyRowsF32(g, width(g), bandBytes);
+        gyRows = new GyRowsF32(g, width(g), bandBytes, false);
         int terms = g.cog * g.kVol;
         termOut = new int[terms];
         for (int t = 0; t < terms; t++) {

@@ -38,12 +38,12 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
     /** {@return the bytes of one thread's buffer for g} */
     static long bytesPerThread(Geometry g, long bandBytes) {
         long xRows = g.xp == 1 ? 0 : (long) g.cig * g.in[1] * g.in[2];   // channels-last: x's rows, at most a plane
-        return Double.BYTES * (GyRowsF64.bufferLength(g, width(g), bandBytes) + xRows);
+        return Double.BYTES * (GyRowsF64.bufferLength(g, width(g), bandBytes, false) + xRows);
     }
 
     WeightGradientRowsF64(Geometry g, long bandBytes) {
         this.g = g;
-        gyRows = new GyRowsF64(g, width(g), bandBytes);
+        gyRows = new GyRowsF64(g, width(g), bandBytes, false);
         int terms = g.cog * g.kVol;
         termOut = new int[terms];
         for (int t = 0; t < terms; t++) {
