@@ -112,6 +112,7 @@ public final class VectorProvider implements Provider {
     }
 
     /**
+     * Channels-last depthwise layers whose rows split by shuffles: the rows, every group of a band per task.
      * Channels-last depthwise layers' own kernel, and channels-last layers' dot products across gy's channels or
      * broadcasts against x's where they suit; else the weight gradient by rows for
      * layers with at most four input channels per group, a W stride of 1 or 2 and a modest buffer: it sums one
@@ -120,6 +121,9 @@ public final class VectorProvider implements Provider {
      */
     @Override
     public FloatWeightRows floatWeightRows(Geometry g, long bandBytes) {
+        if (RowLayout.takesAllGroups(g, WeightGradientRowsF32.L) && WeightGradientRowsF32.bytesPerThread(g, bandBytes) <= ROW_BUFFER_LIMIT) {
+            return new WeightGradientRowsF32(g, bandBytes);
+        }
         if (DepthwiseLastWeightRunsF32.suits(g)) return new DepthwiseLastWeightRunsF32(g);
         if (DepthwiseLastWeightF32.suits(g)) return new DepthwiseLastWeightF32(g, bandBytes);
         if (WeightGradientDotsF32.suits(g)) return new WeightGradientDotsF32(g);
@@ -132,6 +136,9 @@ public final class VectorProvider implements Provider {
     /** The double twin of {@link #floatWeightRows}. */
     @Override
     public DoubleWeightRows doubleWeightRows(Geometry g, long bandBytes) {
+        if (RowLayout.takesAllGroups(g, WeightGradientRowsF64.L) && WeightGradientRowsF64.bytesPerThread(g, bandBytes) <= ROW_BUFFER_LIMIT) {
+            return new WeightGradientRowsF64(g, bandBytes);
+        }
         if (DepthwiseLastWeightRunsF64.suits(g)) return new DepthwiseLastWeightRunsF64(g);
         if (DepthwiseLastWeightF64.suits(g)) return new DepthwiseLastWeightF64(g, bandBytes);
         if (WeightGradientDotsF64.suits(g)) return new WeightGradientDotsF64(g);

@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The float weight gradient's dot products for layers with at most four input channels per group:
  * {@code gw[ci][co][t] = Σ_i x[ci][i] · gy[co][i·s − pb + t·d]}. A task is a band of x rows (along H) of one
- * group and D position, whose gy rows {@link GyRowsF32} buffers split by W residue, so that each term (gy
+ * group (of every group, for a channels-last depthwise layer whose rows split by shuffles:
+ * {@link RowLayout#takesAllGroups}) and D position, whose gy rows {@link GyRowsF32} buffers split by W residue, so that each term (gy
  * channel, tap) reads a constant offset from the x row's cell: {@code x · gy} summed along the rows
  * (channels-last: x's rows gathered per channel first) in registers, two input channels × four terms at a time
  * where there are two (each gy load serving both), else eight terms of one channel;
@@ -29,6 +30,10 @@ final class WeightGradientRowsF32 implements FloatWeightRows {
     /** Channels-last: per thread, where each channel's row of a band starts in {@code xRows}. */
     private final ThreadLocal<int[]> channelRows;
     private final int[] pixels;
+    /** Whether a task takes every group (one channel each) and its slot is the whole of gw. */
+    private final boolean allGroups;
+    /** The x channels a band holds: a group's, or every group's. */
+    private final int xChannels;
 
     /** {@return x cells read per row: the row rounded up to whole vectors} */
     private static int width(Geometry g) {
@@ -37,13 +42,16 @@ final class WeightGradientRowsF32 implements FloatWeightRows {
 
     /** {@return the bytes of one thread's buffer for g} */
     static long bytesPerThread(Geometry g, long bandBytes) {
-        long xRows = g.xp == 1 ? 0 : (long) g.cig * g.in[1] * g.in[2];   // channels-last: x's rows, at most a plane
-        return Float.BYTES * (GyRowsF32.bufferLength(g, width(g), bandBytes, false) + xRows);
+        boolean allGroups = RowLayout.takesAllGroups(g, L);
+        long xRows = g.xp == 1 ? 0 : (long) (allGroups ? g.cin : g.cig) * g.in[1] * g.in[2];   // channels-last: x's rows, at most a plane
+        return Float.BYTES * (GyRowsF32.bufferLength(g, width(g), bandBytes, allGroups) + xRows);
     }
 
     WeightGradientRowsF32(Geometry g, long bandBytes) {
         this.g = g;
-        gyRows = new GyRowsF32(g, width(g), bandBytes, false);
+        allGroups = RowLayout.takesAllGroups(g, L);
+        xChannels = allGroups ? g.cin : g.cig;
+        gyRows = new GyRowsF32(g, width(g), bandBytes, allGroups);
         int terms = g.cog * g.kVol;
         termOut = new int[terms];
         for (int t = 0; t < terms; t++) {
@@ -52,22 +60,22 @@ final class WeightGradientRowsF32 implements FloatWeightRows {
         }
         int length = gyRows.bufferLength;
         lines = ThreadLocal.withInitial(() -> new float[length]);
-        int xLength = g.xp == 1 ? 0 : g.cig * gyRows.bandRows * g.in[2];
+        int xLength = g.xp == 1 ? 0 : xChannels * gyRows.bandRows * g.in[2];
         xRows = ThreadLocal.withInitial(() -> new float[xLength]);
-        int channels = g.cig;
+        int channels = xChannels;
         channelRows = ThreadLocal.withInitial(() -> new int[channels]);
         pixels = new int[L];
         for (int i = 0; i < L; i++) pixels[i] = i * g.xp;
     }
 
     @Override
-    public int tasksPerImage() { return g.groups * g.in[0] * gyRows.bands; }
+    public int tasksPerImage() { return (allGroups ? 1 : g.groups) * g.in[0] * gyRows.bands; }
 
     @Override
-    public String name() { return "rows"; }
+    public String name() { return allGroups ? "rows all groups" : "rows"; }
 
     @Override
-    public boolean allGroups() { return false; }
+    public boolean allGroups() { return allGroups; }
 
     /**
      * With four input channels a group's register tiles waste no rows (tileUse 0.5 picks them), yet they copy x
@@ -81,7 +89,7 @@ final class WeightGradientRowsF32 implements FloatWeightRows {
 
     @Override
     public long macsPerTask() {
-        return Math.max(1, (long) gyRows.bandRows * g.in[2] * g.cig * g.cog * g.kVol + 4L * g.k[0] * g.cog * gyRows.channelStride);
+        return Math.max(1, (long) gyRows.bandRows * g.in[2] * gyRows.channels * g.cig * g.kVol + 4L * g.k[0] * gyRows.channels * gyRows.channelStride);
     }
 
     @Override
@@ -96,16 +104,24 @@ final class WeightGradientRowsF32 implements FloatWeightRows {
         if (g.xp != 1) {   // channels-last: the band's x rows of each channel, gathered into rows of their own
             xs = xRows.get();
             int i = 0;
-            if (g.xp == g.cig && TransposeF32.interleaves(g.cig)) {   // a pixel's channels all the group's, 2 or 4: split as one run
+            if (g.xp == xChannels && TransposeF32.interleaves(xChannels)) {   // a pixel's channels all the band's, 2–16: split as one run
                 int[] at = channelRows.get();
-                for (int ci = 0; ci < g.cig; ci++) at[ci] = ci * rowsLength;
-                for (; i + L <= rowsLength; i += L) TransposeF32.deinterleave(g.cig, x, first + i * g.cig, xs, i, at);
+                for (int ci = 0; ci < xChannels; ci++) at[ci] = ci * rowsLength;
+                for (; i + L <= rowsLength; i += L) TransposeF32.deinterleave(xChannels, x, first + i * xChannels, xs, i, at);
             }
-            for (int ci = 0; ci < g.cig; ci++) {
+            for (int ci = 0; ci < xChannels; ci++) {
                 int j = i, from = first + ci + i * g.xp;
                 for (; j + L <= rowsLength; j += L, from += L * g.xp) FloatVector.fromArray(S, x, from, pixels, 0).intoArray(xs, ci * rowsLength + j);
                 for (; j < rowsLength; j++, from += g.xp) xs[ci * rowsLength + j] = x[from];
             }
+        }
+        if (allGroups) {   // each group's one channel: eight terms at a time, its gy rows a channel on, its slot a kernel on
+            for (int c = 0; c < g.cin; c++) {
+                int t = 0, gyAt = c * gyRows.channelStride, slot = outOff + c * g.kVol;
+                for (; t + 8 <= terms; t += 8) eight(buf, gyAt, xs, c * rowsLength, h1 - h0, t, out, slot);
+                for (; t < terms; t++) one(buf, gyAt, xs, c * rowsLength, h1 - h0, t, out, slot);
+            }
+            return;
         }
         int ci = 0;
         for (; ci + 2 <= g.cig; ci += 2) {   // two input channels share each gy load: four terms × two channels
@@ -114,16 +130,16 @@ final class WeightGradientRowsF32 implements FloatWeightRows {
             int t = 0;
             for (; t + 4 <= terms; t += 4) fourByTwo(buf, xs, xRow, xNext, h1 - h0, t, out, slot, g.cog * g.kVol);
             for (; t < terms; t++) {
-                one(buf, xs, xRow, h1 - h0, t, out, slot);
-                one(buf, xs, xRow + xNext, h1 - h0, t, out, slot + g.cog * g.kVol);
+                one(buf, 0, xs, xRow, h1 - h0, t, out, slot);
+                one(buf, 0, xs, xRow + xNext, h1 - h0, t, out, slot + g.cog * g.kVol);
             }
         }
         for (; ci < g.cig; ci++) {
             int xRow = g.xp != 1 ? ci * rowsLength : first + ci * g.xc;
             int slot = outOff + ci * g.cog * g.kVol;
             int t = 0;
-            for (; t + 8 <= terms; t += 8) eight(buf, xs, xRow, h1 - h0, t, out, slot);
-            for (; t < terms; t++) one(buf, xs, xRow, h1 - h0, t, out, slot);
+            for (; t + 8 <= terms; t += 8) eight(buf, 0, xs, xRow, h1 - h0, t, out, slot);
+            for (; t < terms; t++) one(buf, 0, xs, xRow, h1 - h0, t, out, slot);
         }
     }
 
@@ -164,16 +180,20 @@ final class WeightGradientRowsF32 implements FloatWeightRows {
         out[slot + slotNext + termOut[t0 + 2]] = VectorOpsF32.lanes(c2);
         out[slot + slotNext + termOut[t0 + 3]] = VectorOpsF32.lanes(c3);
         if (whole < inW) {
-            tail(buf, x, xRow, rows, t0, 4, out, slot);
-            tail(buf, x, xRow + xNext, rows, t0, 4, out, slot + slotNext);
+            tail(buf, 0, x, xRow, rows, t0, 4, out, slot);
+            tail(buf, 0, x, xRow + xNext, rows, t0, 4, out, slot + slotNext);
         }
     }
 
-    /** Terms t0 … t0 + 7 of one input channel, over {@code rows} x rows from {@code xRow}: into their cells of the slot. */
-    private void eight(float[] buf, float[] x, int xRow, int rows, int t0, float[] out, int slot) {
+    /**
+     * Terms t0 … t0 + 7 of one input channel, over {@code rows} x rows from {@code xRow}, their gy rows
+     * {@code gyAt} after {@link GyRowsF32#termAt}: into their cells of the slot.
+     */
+    private void eight(float[] buf, int gyAt, float[] x, int xRow, int rows, int t0, float[] out, int slot) {
         int[] at = gyRows.termAt;
         int inW = g.in[2], step = gyRows.rowStep, whole = inW - inW % L;
-        int b0 = at[t0], b1 = at[t0 + 1], b2 = at[t0 + 2], b3 = at[t0 + 3], b4 = at[t0 + 4], b5 = at[t0 + 5], b6 = at[t0 + 6], b7 = at[t0 + 7];
+        int b0 = gyAt + at[t0], b1 = gyAt + at[t0 + 1], b2 = gyAt + at[t0 + 2], b3 = gyAt + at[t0 + 3];
+        int b4 = gyAt + at[t0 + 4], b5 = gyAt + at[t0 + 5], b6 = gyAt + at[t0 + 6], b7 = gyAt + at[t0 + 7];
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         FloatVector a4 = FloatVector.zero(S), a5 = FloatVector.zero(S), a6 = FloatVector.zero(S), a7 = FloatVector.zero(S);
         for (int row = 0, xr = xRow, br = 0; row < rows; row++, xr += inW, br += step) {
@@ -198,18 +218,18 @@ final class WeightGradientRowsF32 implements FloatWeightRows {
         out[slot + termOut[t0 + 5]] = VectorOpsF32.lanes(a5);
         out[slot + termOut[t0 + 6]] = VectorOpsF32.lanes(a6);
         out[slot + termOut[t0 + 7]] = VectorOpsF32.lanes(a7);
-        if (whole < inW) tail(buf, x, xRow, rows, t0, 8, out, slot);
+        if (whole < inW) tail(buf, gyAt, x, xRow, rows, t0, 8, out, slot);
     }
 
     /** One term of one input channel, as {@link #eight}. */
-    private void one(float[] buf, float[] x, int xRow, int rows, int t, float[] out, int slot) {
-        int inW = g.in[2], step = gyRows.rowStep, whole = inW - inW % L, b = gyRows.termAt[t];
+    private void one(float[] buf, int gyAt, float[] x, int xRow, int rows, int t, float[] out, int slot) {
+        int inW = g.in[2], step = gyRows.rowStep, whole = inW - inW % L, b = gyAt + gyRows.termAt[t];
         FloatVector a = FloatVector.zero(S);
         for (int row = 0, xr = xRow, br = 0; row < rows; row++, xr += inW, br += step) {
             for (int i = 0; i < whole; i += L) a = FloatVector.fromArray(S, x, xr + i).fma(FloatVector.fromArray(S, buf, b + br + i), a);
         }
         out[slot + termOut[t]] = VectorOpsF32.lanes(a);
-        if (whole < inW) tail(buf, x, xRow, rows, t, 1, out, slot);
+        if (whole < inW) tail(buf, gyAt, x, xRow, rows, t, 1, out, slot);
     }
 
     /**
@@ -217,11 +237,11 @@ final class WeightGradientRowsF32 implements FloatWeightRows {
      * and in gy: what lies past either is not read), added to their sums. Apart from the loops over whole vectors:
      * with masked loads among eight sums, those were too large for C1's registers, and C2 then never compiled them.
      */
-    private void tail(float[] buf, float[] x, int xRow, int rows, int t0, int count, float[] out, int slot) {
+    private void tail(float[] buf, int gyAt, float[] x, int xRow, int rows, int t0, int count, float[] out, int slot) {
         int inW = g.in[2], step = gyRows.rowStep, whole = inW - inW % L;
         VectorMask<Float> m = S.indexInRange(whole, inW);
         for (int t = t0; t < t0 + count; t++) {
-            int b = gyRows.termAt[t] + whole;
+            int b = gyAt + gyRows.termAt[t] + whole;
             FloatVector a = FloatVector.zero(S);
             for (int row = 0, xr = xRow + whole, br = 0; row < rows; row++, xr += inW, br += step) {
                 a = FloatVector.fromArray(S, x, xr, m).fma(FloatVector.fromArray(S, buf, b + br, m), a);

@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The double weight gradient's dot products for layers with at most four input channels per group:
  * {@code gw[ci][co][t] = Σ_i x[ci][i] · gy[co][i·s − pb + t·d]}. A task is a band of x rows (along H) of one
- * group and D position, whose gy rows {@link GyRowsF64} buffers split by W residue, so that each term (gy
+ * group (of every group, for a channels-last depthwise layer whose rows split by shuffles:
+ * {@link RowLayout#takesAllGroups}) and D position, whose gy rows {@link GyRowsF64} buffers split by W residue, so that each term (gy
  * channel, tap) reads a constant offset from the x row's cell: {@code x · gy} summed along the rows
  * (channels-last: x's rows gathered per channel first) in registers, two input channels × four terms at a time
  * where there are two (each gy load serving both), else eight terms of one channel;
@@ -29,6 +30,10 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
     /** Channels-last: per thread, where each channel's row of a band starts in {@code xRows}. */
     private final ThreadLocal<int[]> channelRows;
     private final int[] pixels;
+    /** Whether a task takes every group (one channel each) and its slot is the whole of gw. */
+    private final boolean allGroups;
+    /** The x channels a band holds: a group's, or every group's. */
+    private final int xChannels;
 
     /** {@return x cells read per row: the row rounded up to whole vectors} */
     private static int width(Geometry g) {
@@ -37,13 +42,16 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
 
     /** {@return the bytes of one thread's buffer for g} */
     static long bytesPerThread(Geometry g, long bandBytes) {
-        long xRows = g.xp == 1 ? 0 : (long) g.cig * g.in[1] * g.in[2];   // channels-last: x's rows, at most a plane
-        return Double.BYTES * (GyRowsF64.bufferLength(g, width(g), bandBytes, false) + xRows);
+        boolean allGroups = RowLayout.takesAllGroups(g, L);
+        long xRows = g.xp == 1 ? 0 : (long) (allGroups ? g.cin : g.cig) * g.in[1] * g.in[2];   // channels-last: x's rows, at most a plane
+        return Double.BYTES * (GyRowsF64.bufferLength(g, width(g), bandBytes, allGroups) + xRows);
     }
 
     WeightGradientRowsF64(Geometry g, long bandBytes) {
         this.g = g;
-        gyRows = new GyRowsF64(g, width(g), bandBytes, false);
+        allGroups = RowLayout.takesAllGroups(g, L);
+        xChannels = allGroups ? g.cin : g.cig;
+        gyRows = new GyRowsF64(g, width(g), bandBytes, allGroups);
         int terms = g.cog * g.kVol;
         termOut = new int[terms];
         for (int t = 0; t < terms; t++) {
@@ -52,22 +60,22 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
         }
         int length = gyRows.bufferLength;
         lines = ThreadLocal.withInitial(() -> new double[length]);
-        int xLength = g.xp == 1 ? 0 : g.cig * gyRows.bandRows * g.in[2];
+        int xLength = g.xp == 1 ? 0 : xChannels * gyRows.bandRows * g.in[2];
         xRows = ThreadLocal.withInitial(() -> new double[xLength]);
-        int channels = g.cig;
+        int channels = xChannels;
         channelRows = ThreadLocal.withInitial(() -> new int[channels]);
         pixels = new int[L];
         for (int i = 0; i < L; i++) pixels[i] = i * g.xp;
     }
 
     @Override
-    public int tasksPerImage() { return g.groups * g.in[0] * gyRows.bands; }
+    public int tasksPerImage() { return (allGroups ? 1 : g.groups) * g.in[0] * gyRows.bands; }
 
     @Override
-    public String name() { return "rows"; }
+    public String name() { return allGroups ? "rows all groups" : "rows"; }
 
     @Override
-    public boolean allGroups() { return false; }
+    public boolean allGroups() { return allGroups; }
 
     /**
      * With four input channels a group's register tiles waste no rows (tileUse 0.5 picks them), yet they copy x
@@ -81,7 +89,7 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
 
     @Override
     public long macsPerTask() {
-        return Math.max(1, (long) gyRows.bandRows * g.in[2] * g.cig * g.cog * g.kVol + 4L * g.k[0] * g.cog * gyRows.channelStride);
+        return Math.max(1, (long) gyRows.bandRows * g.in[2] * gyRows.channels * g.cig * g.kVol + 4L * g.k[0] * gyRows.channels * gyRows.channelStride);
     }
 
     @Override
@@ -96,16 +104,24 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
         if (g.xp != 1) {   // channels-last: the band's x rows of each channel, gathered into rows of their own
             xs = xRows.get();
             int i = 0;
-            if (g.xp == g.cig && TransposeF64.interleaves(g.cig)) {   // a pixel's channels all the group's, 2 or 4: split as one run
+            if (g.xp == xChannels && TransposeF64.interleaves(xChannels)) {   // a pixel's channels all the band's, 2–16: split as one run
                 int[] at = channelRows.get();
-                for (int ci = 0; ci < g.cig; ci++) at[ci] = ci * rowsLength;
-                for (; i + L <= rowsLength; i += L) TransposeF64.deinterleave(g.cig, x, first + i * g.cig, xs, i, at);
+                for (int ci = 0; ci < xChannels; ci++) at[ci] = ci * rowsLength;
+                for (; i + L <= rowsLength; i += L) TransposeF64.deinterleave(xChannels, x, first + i * xChannels, xs, i, at);
             }
-            for (int ci = 0; ci < g.cig; ci++) {
+            for (int ci = 0; ci < xChannels; ci++) {
                 int j = i, from = first + ci + i * g.xp;
                 for (; j + L <= rowsLength; j += L, from += L * g.xp) DoubleVector.fromArray(S, x, from, pixels, 0).intoArray(xs, ci * rowsLength + j);
                 for (; j < rowsLength; j++, from += g.xp) xs[ci * rowsLength + j] = x[from];
             }
+        }
+        if (allGroups) {   // each group's one channel: eight terms at a time, its gy rows a channel on, its slot a kernel on
+            for (int c = 0; c < g.cin; c++) {
+                int t = 0, gyAt = c * gyRows.channelStride, slot = outOff + c * g.kVol;
+                for (; t + 8 <= terms; t += 8) eight(buf, gyAt, xs, c * rowsLength, h1 - h0, t, out, slot);
+                for (; t < terms; t++) one(buf, gyAt, xs, c * rowsLength, h1 - h0, t, out, slot);
+            }
+            return;
         }
         int ci = 0;
         for (; ci + 2 <= g.cig; ci += 2) {   // two input channels share each gy load: four terms × two channels
@@ -114,16 +130,16 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
             int t = 0;
             for (; t + 4 <= terms; t += 4) fourByTwo(buf, xs, xRow, xNext, h1 - h0, t, out, slot, g.cog * g.kVol);
             for (; t < terms; t++) {
-                one(buf, xs, xRow, h1 - h0, t, out, slot);
-                one(buf, xs, xRow + xNext, h1 - h0, t, out, slot + g.cog * g.kVol);
+                one(buf, 0, xs, xRow, h1 - h0, t, out, slot);
+                one(buf, 0, xs, xRow + xNext, h1 - h0, t, out, slot + g.cog * g.kVol);
             }
         }
         for (; ci < g.cig; ci++) {
             int xRow = g.xp != 1 ? ci * rowsLength : first + ci * g.xc;
             int slot = outOff + ci * g.cog * g.kVol;
             int t = 0;
-            for (; t + 8 <= terms; t += 8) eight(buf, xs, xRow, h1 - h0, t, out, slot);
-            for (; t < terms; t++) one(buf, xs, xRow, h1 - h0, t, out, slot);
+            for (; t + 8 <= terms; t += 8) eight(buf, 0, xs, xRow, h1 - h0, t, out, slot);
+            for (; t < terms; t++) one(buf, 0, xs, xRow, h1 - h0, t, out, slot);
         }
     }
 
@@ -164,16 +180,20 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
         out[slot + slotNext + termOut[t0 + 2]] = VectorOpsF64.lanes(c2);
         out[slot + slotNext + termOut[t0 + 3]] = VectorOpsF64.lanes(c3);
         if (whole < inW) {
-            tail(buf, x, xRow, rows, t0, 4, out, slot);
-            tail(buf, x, xRow + xNext, rows, t0, 4, out, slot + slotNext);
+            tail(buf, 0, x, xRow, rows, t0, 4, out, slot);
+            tail(buf, 0, x, xRow + xNext, rows, t0, 4, out, slot + slotNext);
         }
     }
 
-    /** Terms t0 … t0 + 7 of one input channel, over {@code rows} x rows from {@code xRow}: into their cells of the slot. */
-    private void eight(double[] buf, double[] x, int xRow, int rows, int t0, double[] out, int slot) {
+    /**
+     * Terms t0 … t0 + 7 of one input channel, over {@code rows} x rows from {@code xRow}, their gy rows
+     * {@code gyAt} after {@link GyRowsF64#termAt}: into their cells of the slot.
+     */
+    private void eight(double[] buf, int gyAt, double[] x, int xRow, int rows, int t0, double[] out, int slot) {
         int[] at = gyRows.termAt;
         int inW = g.in[2], step = gyRows.rowStep, whole = inW - inW % L;
-        int b0 = at[t0], b1 = at[t0 + 1], b2 = at[t0 + 2], b3 = at[t0 + 3], b4 = at[t0 + 4], b5 = at[t0 + 5], b6 = at[t0 + 6], b7 = at[t0 + 7];
+        int b0 = gyAt + at[t0], b1 = gyAt + at[t0 + 1], b2 = gyAt + at[t0 + 2], b3 = gyAt + at[t0 + 3];
+        int b4 = gyAt + at[t0 + 4], b5 = gyAt + at[t0 + 5], b6 = gyAt + at[t0 + 6], b7 = gyAt + at[t0 + 7];
         DoubleVector a0 = DoubleVector.zero(S), a1 = DoubleVector.zero(S), a2 = DoubleVector.zero(S), a3 = DoubleVector.zero(S);
         DoubleVector a4 = DoubleVector.zero(S), a5 = DoubleVector.zero(S), a6 = DoubleVector.zero(S), a7 = DoubleVector.zero(S);
         for (int row = 0, xr = xRow, br = 0; row < rows; row++, xr += inW, br += step) {
@@ -198,18 +218,18 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
         out[slot + termOut[t0 + 5]] = VectorOpsF64.lanes(a5);
         out[slot + termOut[t0 + 6]] = VectorOpsF64.lanes(a6);
         out[slot + termOut[t0 + 7]] = VectorOpsF64.lanes(a7);
-        if (whole < inW) tail(buf, x, xRow, rows, t0, 8, out, slot);
+        if (whole < inW) tail(buf, gyAt, x, xRow, rows, t0, 8, out, slot);
     }
 
     /** One term of one input channel, as {@link #eight}. */
-    private void one(double[] buf, double[] x, int xRow, int rows, int t, double[] out, int slot) {
-        int inW = g.in[2], step = gyRows.rowStep, whole = inW - inW % L, b = gyRows.termAt[t];
+    private void one(double[] buf, int gyAt, double[] x, int xRow, int rows, int t, double[] out, int slot) {
+        int inW = g.in[2], step = gyRows.rowStep, whole = inW - inW % L, b = gyAt + gyRows.termAt[t];
         DoubleVector a = DoubleVector.zero(S);
         for (int row = 0, xr = xRow, br = 0; row < rows; row++, xr += inW, br += step) {
             for (int i = 0; i < whole; i += L) a = DoubleVector.fromArray(S, x, xr + i).fma(DoubleVector.fromArray(S, buf, b + br + i), a);
         }
         out[slot + termOut[t]] = VectorOpsF64.lanes(a);
-        if (whole < inW) tail(buf, x, xRow, rows, t, 1, out, slot);
+        if (whole < inW) tail(buf, gyAt, x, xRow, rows, t, 1, out, slot);
     }
 
     /**
@@ -217,11 +237,11 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
      * and in gy: what lies past either is not read), added to their sums. Apart from the loops over whole vectors:
      * with masked loads among eight sums, those were too large for C1's registers, and C2 then never compiled them.
      */
-    private void tail(double[] buf, double[] x, int xRow, int rows, int t0, int count, double[] out, int slot) {
+    private void tail(double[] buf, int gyAt, double[] x, int xRow, int rows, int t0, int count, double[] out, int slot) {
         int inW = g.in[2], step = gyRows.rowStep, whole = inW - inW % L;
         VectorMask<Double> m = S.indexInRange(whole, inW);
         for (int t = t0; t < t0 + count; t++) {
-            int b = gyRows.termAt[t] + whole;
+            int b = gyAt + gyRows.termAt[t] + whole;
             DoubleVector a = DoubleVector.zero(S);
             for (int row = 0, xr = xRow + whole, br = 0; row < rows; row++, xr += inW, br += step) {
                 a = DoubleVector.fromArray(S, x, xr, m).fma(DoubleVector.fromArray(S, buf, b + br, m), a);
