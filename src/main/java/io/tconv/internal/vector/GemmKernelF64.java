@@ -142,10 +142,12 @@ final class GemmKernelF64 implements DoubleKernel {
                     int taps = s.taps[rw];   // none: the tiles are stored as zeros
                     for (int ci0 = 0; ci0 < cig; ci0 += kc) {
                         int kLen = taps * Math.min(kc, cig - ci0), blockOffset = lay.blockOffset(s.firstTap[rw], ci0);
-                        for (int b = 0; b < blocks; b++) {
-                            int cOff = (rw * lay.blocksPerPart + b) * lay.tileGroup * mr * nr;
-                            for (int tile = 0, p0 = g0; tile < tiles; tile++, p0 += nr, cOff += mr * nr) {
-                                int nv = TileShape.ceilDiv(Math.min(nr, pixels - p0), L);   // the last tile may be narrower
+                        // Tiles outer, row blocks inner: a tile's pixels stay in L1 while the row blocks' weights
+                        // for this block of channels (a slab that stays in L2) stream past them.
+                        for (int tile = 0, p0 = g0; tile < tiles; tile++, p0 += nr) {
+                            int nv = TileShape.ceilDiv(Math.min(nr, pixels - p0), L);   // the last tile may be narrower
+                            for (int b = 0; b < blocks; b++) {
+                                int cOff = ((rw * lay.blocksPerPart + b) * lay.tileGroup + tile) * mr * nr;
                                 MicroKernelsF64.run(lay.shape, nv, panel, (block0 + b) * blockOffset, s.aRow[rw], s.b, p0,
                                         s.bRow[rw], taps * ci0, kLen, s.c, cOff, nr, ci0 > 0);
                             }

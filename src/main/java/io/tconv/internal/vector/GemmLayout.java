@@ -37,7 +37,9 @@ final class GemmLayout {
     /**
      * Phase mode: tiles computed together. One, so that a tile's pixels stay in L1 while every row block's
      * weights stream past, when a part's weights for a phase fit L2; else as many as a band has (their C tiles
-     * within {@link #TILES_BYTES}), so that each block's weights are read once per band, not once per tile.
+     * within {@link #TILES_BYTES}), so that each block's weights are read once per band, not once per tile: per
+     * block of input channels, the row blocks' weights (a slab that stays in L2) then stream past one tile's
+     * pixels at a time, in L1.
      */
     final int tileGroup;
     /** Depth-to-space mode: tiles of input pixels. */
