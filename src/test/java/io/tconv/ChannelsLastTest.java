@@ -112,7 +112,8 @@ class ChannelsLastTest {
             String k = check(dw, Parallelism.threads(1 + i % 2), Providers.current());
             // (a single channel lies the same way in both layouts: the channels-first kernels run it)
             if (Providers.fallback() == null) {
-                String expected = channels == 1 ? "few-channel planes" : takesAllGroups(dw, lanes(k)) ? "all groups" : "depthwise channels-last";
+                boolean planes = takesAllGroups(dw, lanes(k)) || padsThree(dw, lanes(k));
+                String expected = channels == 1 ? "few-channel planes" : planes ? "all groups" : "depthwise channels-last";
                 assertTrue(k.contains(expected), dw + ": used " + k);
             }
             done++;
@@ -121,8 +122,9 @@ class ChannelsLastTest {
 
     /**
      * Depthwise layers with fewer channels than lanes (2–8), whose vectors run along a row's (pixel, channel)
-     * run, or, where the W stride times the channels is 2–16 and a power of two within 8 or 16 lanes, whose
-     * bands hold every group's channel rows split from the runs (the few-channel planes, every group at once):
+     * run, or, where the W stride times the channels (three counted as four) is 2–16 and a power of two within 8
+     * or 16 lanes, whose bands hold every group's channel rows split from the runs (the few-channel planes, every
+     * group at once):
      * rows of 1–40 pixels, so that runs end in every lane and the rows' ends meet the interior, at every
      * stride, crop and output padding {@link Case#random} draws. With the vector provider the float plan must
      * take the planes exactly where that holds, else the runs exactly where the channels are fewer than its
@@ -142,7 +144,7 @@ class ChannelsLastTest {
             if (dw.outputLength() > 200_000) continue;
             String k = check(dw, Parallelism.threads(1 + i % 2), Providers.current());
             if (Providers.fallback() == null) {
-                boolean planes = takesAllGroups(dw, lanes(k));
+                boolean planes = takesAllGroups(dw, lanes(k)) || padsThree(dw, lanes(k));
                 assertEquals(planes, k.contains("few-channel planes c1 all groups"), dw + ": used " + k);
                 assertEquals(!planes && channels < lanes(k), k.contains("depthwise channels-last runs"), dw + ": used " + k);
                 if (planes) allGroups++;
@@ -166,9 +168,18 @@ class ChannelsLastTest {
      * a power of two, 2–16, and at most the lanes (of 8 or 16), so that its rows split and weave by shuffles.
      */
     static boolean takesAllGroups(Case c, int lanes) {
-        long k = (long) c.s()[c.s().length - 1] * c.groups();
-        return c.groups() > 1 && c.cin() == c.groups() && c.cout() == c.groups() && (lanes == 8 || lanes == 16) && k <= lanes
-                && Long.bitCount(k) == 1;
+        return c.groups() > 1 && weaves(c, c.groups(), lanes);
+    }
+
+    /** Whether a three-channel depthwise layer's forward pass takes every group at once, padded to four channels. */
+    static boolean padsThree(Case c, int lanes) {
+        return c.groups() == 3 && weaves(c, 4, lanes);
+    }
+
+    /** Whether a depthwise layer's rows of {@code channels} channels weave by shuffles at its W stride. */
+    private static boolean weaves(Case c, int channels, int lanes) {
+        long k = (long) c.s()[c.s().length - 1] * channels;
+        return c.cin() == c.groups() && c.cout() == c.groups() && (lanes == 8 || lanes == 16) && k <= lanes && Long.bitCount(k) == 1;
     }
 
     /**
@@ -233,7 +244,7 @@ class ChannelsLastTest {
             "phase gemm", "stride=kernel gemm"};
         Case[] cases = {
             new Case(2, 32, 32, 32, in, k4, s2, one, one, one, true, 61),       // one channel per group
-            new Case(2, 3, 3, 3, in, k4, s2, one, one, one, true, 60),          // and fewer channels than lanes
+            new Case(2, 3, 3, 3, in, k4, new int[] {3, 3}, one, one, one, true, 60),   // and fewer channels than lanes (a stride of 3: no shuffles)
             new Case(1, 8, 40, 1, in, k4, s2, one, zero, one, true, 62),        // few inputs, many outputs
             new Case(1, 32, 3, 1, in, k4, s2, one, zero, one, true, 63),        // many inputs, three outputs
             new Case(1, 24, 24, 1, in, new int[] {3, 3}, s2, one, one, one, false, 64),

@@ -55,12 +55,17 @@ final class BandCopyF32 {
                     int whole = c0 + (c1 - c0) / L * L, blocks = TransposeF32.available() ? bd.channels / L * L : 0;
                     // a pixel's channels all the band's, and 2, 4 or 8 of them: a run of L pixels split into their rows at once
                     boolean run = g.xp == bd.channels && TransposeF32.interleaves(bd.channels);
+                    boolean three = g.xp == 3 && bd.channels == 3 && TransposeF32.available();
                     for (int ih = in0, row = row0; ih < in1; ih++, row += pitch) {
                         int pixel = plane + (ih * inW + iw0) * g.xp;
                         for (int c = c0; c < whole; c += L) {
                             int src = pixel + c * g.xp, dst = row + c - c0;
                             if (run) {
                                 TransposeF32.deinterleave(bd.channels, x, src, lines, dst, bd.channelRows);
+                                continue;
+                            }
+                            if (three) {
+                                TransposeF32.split3(x, src, lines, dst, bd.channelRows);
                                 continue;
                             }
                             for (int ci = 0; ci < blocks; ci += L) TransposeF32.block(x, src + ci, g.xp, lines, dst + ci * stride, stride);

@@ -44,8 +44,8 @@ final class Bands {
     /** Buffered rows per D tap and W copy, and elements per input channel. */
     final int rowsPerSlot, channelStride;
     /**
-     * The input channels a band buffers: a group's, or with {@code allGroups} every group's (a band then serves
-     * every group, and its tasks are per band only).
+     * The input channels a band buffers: a group's, or every group's (a band then serves every group, and its
+     * tasks are per band only).
      */
     final int channels;
     /** Bands of a group: D plane, first and end qh, first and end qw. */
@@ -65,11 +65,11 @@ final class Bands {
      *                 are cut into windows of qw
      * @param shiftable whether shifted rows may be used (when the pad columns would be over a tenth of a row)
      * @param rowsFor  the band rows wanted, given the row pitch
-     * @param allGroups whether a band buffers the input channels of every group, not of one
+     * @param channels the input channels a band buffers: a group's, or every group's
      */
-    Bands(Geometry g, int bytes, long maxBytes, boolean windows, boolean shiftable, IntUnaryOperator rowsFor, boolean allGroups) {
+    Bands(Geometry g, int bytes, long maxBytes, boolean windows, boolean shiftable, IntUnaryOperator rowsFor, int channels) {
         this.g = g;
-        channels = allGroups ? g.cin : g.cig;
+        this.channels = channels;
         tapsD = new Taps(g.in[0], g.k[0], g.s[0], g.d[0], g.pb[0], g.out[0]);
         int dt = 1;
         for (int od = 0; od < g.out[0]; od++) dt = Math.max(dt, tapsD.start[od + 1] - tapsD.start[od]);

@@ -113,7 +113,7 @@ final class GemmLayout {
             tasksPerGroup = tilesPerGroup + (hasFillTask ? 1 : 0);
         } else {
             // Bands of about eight tiles, so that a band's rounding up to whole tiles costs little.
-            bands = new Bands(g, bytesPerElement, BAND_BYTES, true, true, pitch -> TileShape.ceilDiv(8 * nr, pitch), false);
+            bands = new Bands(g, bytesPerElement, BAND_BYTES, true, true, pitch -> TileShape.ceilDiv(8 * nr, pitch), g.cig);
             // Block the input channels so that what the taps read of a tile (nr pixels plus the taps' spread,
             // per D tap) stays in a 32 KiB share of L1.
             long perChannel = bands.readSpan(nr) * bytesPerElement;

@@ -34,7 +34,7 @@ final class RowKernelF32 implements FloatKernel {
 
     /** Per-thread buffers: the band's padded input rows, the sums of each W residue, one residue's taps. */
     private static final class Scratch {
-        final float[] lines, sums;
+        final float[] lines, sums, stage;
         final int[] tapX, tapW;
         /** Single-channel path: each term's offset in the buffer and its weight. */
         final int[] termX;
@@ -43,6 +43,7 @@ final class RowKernelF32 implements FloatKernel {
         Scratch(RowLayout lay) {
             lines = new float[lay.bufferLength];   // pads are never written: they stay zero
             sums = new float[lay.g.s[2] * lay.sumsBlocks * lay.block * lay.sumsLength];
+            stage = new float[lay.runs ? lay.g.s[2] * lay.runChannels * L : 0];   // a weave's vectors, where they are compressed
             tapX = new int[lay.g.k[0] * lay.g.k[1]];
             tapW = new int[lay.g.k[0] * lay.g.k[1]];
             termX = new int[lay.block == 1 ? lay.g.cig * lay.g.kVol : 0];
@@ -72,7 +73,8 @@ final class RowKernelF32 implements FloatKernel {
                 runRows[r] = ((c / lay.block * g.s[2] + rw) * lay.block + c % lay.block) * lay.sumsLength;
             }
             runBias = new float[L];
-            for (int l = 0; l < L; l++) runBias[l] = this.bias[l % channels];   // (rows, and so L, a multiple of the channels)
+            // (rows, and so L, a multiple of the channels; a padding channel's bias zero)
+            for (int l = 0; l < L; l++) runBias[l] = l % channels < g.cout ? this.bias[l % channels] : 0;
         } else {
             runRows = null;
             runBias = null;
@@ -117,7 +119,7 @@ final class RowKernelF32 implements FloatKernel {
                 }
             }
             if (lay.runs) {   // every block's (or group's) sums first, then each output row woven from all of them
-                for (int b = 0; b < lay.sumsBlocks; b++) {
+                for (int b = 0; b < (lay.allGroups ? g.groups : lay.sumsBlocks); b++) {   // (a padding channel's sums stay zero)
                     for (int rw = 0; rw < g.s[2]; rw++) {
                         int at = (b * g.s[2] + rw) * lay.block * lay.sumsLength;
                         if (lay.allGroups) sums1(s, taps, rw, b * g.kVol, b * bd.channelStride, at, (qEnd - q0) * pitch);
@@ -125,7 +127,7 @@ final class RowKernelF32 implements FloatKernel {
                     }
                 }
                 for (int qh = q0; qh < qEnd; qh++) {
-                    writePixels(s.sums, (qh - q0) * lay.sumsRowStride, lay.runChannels, 0, y, yGroup + (rh + g.s[1] * qh) * outW * g.yp);
+                    writePixels(s, (qh - q0) * lay.sumsRowStride, g.yp, 0, y, yGroup + (rh + g.s[1] * qh) * outW * g.yp);
                 }
                 continue;
             }
@@ -146,7 +148,7 @@ final class RowKernelF32 implements FloatKernel {
                 int channels = Math.min(lay.block, g.cog - co);
                 if (g.yp != 1) {   // channels-last: a pixel's channels are adjacent, so write them together
                     for (int qh = q0; qh < qEnd; qh++) {
-                        writePixels(s.sums, (qh - q0) * lay.sumsRowStride, channels, grp * g.cog + co, y,
+                        writePixels(s, (qh - q0) * lay.sumsRowStride, channels, grp * g.cog + co, y,
                                 yGroup + co + (rh + g.s[1] * qh) * outW * g.yp);
                     }
                     continue;
@@ -342,14 +344,23 @@ final class RowKernelF32 implements FloatKernel {
      * Channels-last: output row {@code y[yRow …]} for {@code channels} adjacent channels (from {@code co0}), one W
      * residue and channel at a time (no division per pixel), from the W residues' sums of row offset {@code at}.
      */
-    private void writePixels(float[] sums, int at, int channels, int co0, float[] y, int yRow) {
+    private void writePixels(Scratch s, int at, int channels, int co0, float[] y, int yRow) {
         int outW = g.out[2], sw = g.s[2], stride = lay.block * lay.sumsLength, step = sw * g.yp;
+        float[] sums = s.sums;
         if (runRows != null) {   // the row is one run of (pixel, channel): interleaved a vector of cells at a time, then the rest
-            int total = outW * channels, rows = runRows.length, f = 0;
-            for (int q = at; f + rows * L <= total; q += L, f += rows * L) TransposeF32.interleave(rows, sums, q, runRows, runBias, y, yRow + f);
+            int total = outW * channels, rows = runRows.length, padded = lay.runChannels, f = 0;
+            if (padded == channels) {
+                for (int q = at; f + rows * L <= total; q += L, f += rows * L) TransposeF32.interleave(rows, sums, q, runRows, runBias, y, yRow + f);
+            } else {   // three channels woven as four: each vector of the padded run written as its pixels' three
+                int quarter = L / 4, woven = rows * quarter * 3;
+                for (int q = at; f + woven <= total; q += L, f += woven) {
+                    TransposeF32.interleave(rows, sums, q, runRows, runBias, s.stage, 0);
+                    for (int v = 0; v < rows; v++) TransposeF32.dropFourth(s.stage, v * L, y, yRow + f + v * 3 * quarter);
+                }
+            }
             for (; f < total; f++) {
                 int ow = f / channels, c = f % channels;
-                y[yRow + f] = bias[c] + sums[at + runRows[ow % sw * channels + c] + ow / sw];
+                y[yRow + f] = bias[c] + sums[at + runRows[ow % sw * padded + c] + ow / sw];
             }
             return;
         }

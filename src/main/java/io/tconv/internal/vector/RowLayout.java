@@ -24,17 +24,17 @@ final class RowLayout {
     final int sumsRowStride, sumsLength;
     final long macsPerTask;
     /**
-     * Channels-last depthwise (one input and one output channel per group) with s·C of 4, 8 or 16 (at most the
-     * lanes, of 8 or 16): a band buffers every group's input channel, split from the pixels' runs by register
-     * shuffles, and a task computes every group of its band, so that the output rows can be woven whole
-     * ({@link #runs}). Else a task is one group's band.
+     * Channels-last depthwise (one input and one output channel per group) with s·C of 2, 4, 8 or 16 (at most the
+     * lanes, of 8 or 16), or with three channels and s·4 so ({@link #padsThree}): a band buffers every group's
+     * input channel, split from the pixels' runs by register shuffles, and a task computes every group of its
+     * band, so that the output rows can be woven whole ({@link #runs}). Else a task is one group's band.
      */
     final boolean allGroups;
     /**
      * Channels-last with one group, blocks of four and s·Cout of 2, 4, 8 or 16 (at most the lanes, of 8 or 16),
      * or {@link #allGroups}: an output row is one run of (pixel, channel), woven from the rows of sums of every
      * (W residue, channel) at once, so that a thread keeps the sums of every block or group ({@code sumsBlocks};
-     * else of one). The channels of a pixel in the run: {@code runChannels}.
+     * else of one). The channels of a pixel in the run: {@code runChannels} (with {@link #padsThree}, four).
      */
     final boolean runs;
     final int sumsBlocks, runChannels;
@@ -44,21 +44,22 @@ final class RowLayout {
         this.g = g;
         block = g.cog == 1 ? 1 : 4;
         cogPad = TileShape.ceilDiv(g.cog, block) * block;
-        allGroups = takesAllGroups(g, lanes);
+        allGroups = takesAllGroups(g, lanes) || padsThree(g, lanes);
         int taskGroups = allGroups ? g.groups : 1;
         // Bands of ~512 K multiply-adds per task (each band copies its input once; bands share rows), and a
         // buffer of at most ~512 KiB.
         long tapsPerOutput = Math.max(1, (long) g.kVol / ((long) g.s[0] * g.s[1] * g.s[2]));
         long macsPerQRow = Math.max(1, (long) taskGroups * g.cig * g.cog * g.out[2] * g.s[1] * tapsPerOutput);
-        bands = new Bands(g, bytes, 512 << 10, false, false, pitch -> (int) Math.max(1, Math.min(1 << 20, (1 << 19) / macsPerQRow)), allGroups);
+        runChannels = allGroups && g.groups == 3 ? 4 : allGroups ? g.groups : g.cog;
+        bands = new Bands(g, bytes, 512 << 10, false, false, pitch -> (int) Math.max(1, Math.min(1 << 20, (1 << 19) / macsPerQRow)),
+                allGroups ? g.cin : g.cig);
         int pitch = bands.pitch, rows = bands.rows, maxCount = 0;
         for (int c : bands.wCount) maxCount = Math.max(maxCount, c);
         sumsRowStride = block == 1 ? pitch : TileShape.ceilDiv(maxCount, 2 * lanes) * 2 * lanes;
         sumsLength = block == 1 ? TileShape.ceilDiv(rows * pitch, lanes) * lanes : rows * sumsRowStride;
         int k = g.s[2] * g.cog;
         runs = allGroups || g.channelsLast && g.groups == 1 && block == 4 && (lanes == 8 || lanes == 16) && k <= lanes && Integer.bitCount(k) == 1;
-        sumsBlocks = allGroups ? g.groups : runs ? cogPad / block : 1;
-        runChannels = allGroups ? g.groups : g.cog;
+        sumsBlocks = allGroups ? runChannels : runs ? cogPad / block : 1;
         // The last vectors of a band run past its rows, by up to a row and two vectors: slack so that they
         // read the buffer, never beyond (what they compute is dropped).
         bufferLength = bands.bufferLength(pitch + 2 * lanes);
@@ -72,6 +73,15 @@ final class RowLayout {
     static boolean takesAllGroups(Geometry g, int lanes) {
         long k = (long) g.s[2] * g.groups;
         return g.channelsLast && g.cig == 1 && g.cog == 1 && g.groups > 1 && (lanes == 8 || lanes == 16) && k <= lanes && Long.bitCount(k) == 1;
+    }
+
+    /**
+     * Channels-last depthwise with three channels and s·4 of 4, 8 or 16 (at most the lanes, of 8 or 16): taken as
+     * four channels, the fourth a zero channel that pads each pixel of the rows woven, dropped when written.
+     */
+    static boolean padsThree(Geometry g, int lanes) {
+        long k = 4L * g.s[2];
+        return g.channelsLast && g.cig == 1 && g.cog == 1 && g.groups == 3 && (lanes == 8 || lanes == 16) && k <= lanes && Long.bitCount(k) == 1;
     }
 
     /** {@return a task's band: of one group, or of every group} */

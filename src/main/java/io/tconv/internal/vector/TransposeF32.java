@@ -1,6 +1,7 @@
 package io.tconv.internal.vector;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -290,6 +291,64 @@ final class TransposeF32 {
             b6.rearrange(EVENS, b7).intoArray(dst, to + rowAt[3]);
             b6.rearrange(ODDS, b7).intoArray(dst, to + rowAt[7]);
         }
+    }
+
+    /**
+     * Lane i of channel c's row from a run of L pixels of three channels (three vectors end to end): element
+     * 3i + c, from the first two vectors ({@code THREE_LOW[c]}, the second's lanes negative) or from the third
+     * ({@code THREE_HIGH[c]}, in the lanes {@code THREE_FROM_HIGH[c]} selects).
+     */
+    private static final VectorShuffle<Float>[] THREE_LOW = threeShuffles(false), THREE_HIGH = threeShuffles(true);
+    private static final VectorMask<Float>[] THREE_FROM_HIGH = threeMasks();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] threeShuffles(boolean high) {
+        VectorShuffle<Float>[] shuffles = new VectorShuffle[3];
+        for (int c = 0; c < 3; c++) {
+            int[] index = new int[L];
+            for (int i = 0; i < L; i++) {
+                int e = 3 * i + c;
+                index[i] = high ? Math.max(0, e - 2 * L) : e < L ? e : e < 2 * L ? e - 2 * L : 0;
+            }
+            shuffles[c] = VectorShuffle.fromArray(S, index, 0);
+        }
+        return shuffles;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[] threeMasks() {
+        VectorMask<Float>[] masks = new VectorMask[3];
+        for (int c = 0; c < 3; c++) {
+            boolean[] bits = new boolean[L];
+            for (int i = 0; i < L; i++) bits[i] = 3 * i + c >= 2 * L;
+            masks[c] = VectorMask.fromArray(S, bits, 0);
+        }
+        return masks;
+    }
+
+    /**
+     * {@link #deinterleave} for three rows: a run of L pixels of three channels from {@code src[from …]} into
+     * three rows, element {@code 3j + r} of the run to {@code dst[to + rowAt[r] + j]}; each row one two-vector
+     * rearrange of the first two vectors, blended with one of the third.
+     */
+    static void split3(float[] src, int from, float[] dst, int to, int[] rowAt) {
+        FloatVector v0 = FloatVector.fromArray(S, src, from), v1 = FloatVector.fromArray(S, src, from + L);
+        FloatVector v2 = FloatVector.fromArray(S, src, from + 2 * L);
+        v0.rearrange(THREE_LOW[0], v1).blend(v2.rearrange(THREE_HIGH[0]), THREE_FROM_HIGH[0]).intoArray(dst, to + rowAt[0]);
+        v0.rearrange(THREE_LOW[1], v1).blend(v2.rearrange(THREE_HIGH[1]), THREE_FROM_HIGH[1]).intoArray(dst, to + rowAt[1]);
+        v0.rearrange(THREE_LOW[2], v1).blend(v2.rearrange(THREE_HIGH[2]), THREE_FROM_HIGH[2]).intoArray(dst, to + rowAt[2]);
+    }
+
+    /** Every lane but each fourth, to the front (lane j from lane j/3·4 + j mod 3); the first 3L/4 lanes. */
+    private static final VectorShuffle<Float> THREE_OF_FOUR = VectorShuffle.fromOp(S, j -> j < 3 * L / 4 ? j / 3 * 4 + j % 3 : 0);
+    private static final VectorMask<Float> FIRST_THREE_QUARTERS = VectorMask.fromLong(S, (1L << (3 * L / 4)) - 1);
+
+    /**
+     * A vector of L/4 pixels of four channels, from {@code src[at …]}, into {@code dst[to …]} as their first three
+     * channels (3L/4 elements): a run padded to four channels written as the run of three it pads.
+     */
+    static void dropFourth(float[] src, int at, float[] dst, int to) {
+        FloatVector.fromArray(S, src, at).rearrange(THREE_OF_FOUR).intoArray(dst, to, FIRST_THREE_QUARTERS);
     }
 
     /** {@link #deinterleave} of sixteen rows (L = 16): the four rounds written out. */

@@ -44,7 +44,7 @@ public final class VectorProvider implements Provider {
     @Override
     public FloatKernel floatKernel(Geometry g, float[] weight, float[] bias, Workspace workspace) {
         if (!finite(weight)) return new ScalarKernels.F32(g, weight, bias, workspace);
-        if (RowLayout.takesAllGroups(g, RowKernelF32.L)) {
+        if (RowLayout.takesAllGroups(g, RowKernelF32.L) || RowLayout.padsThree(g, RowKernelF32.L)) {
             RowLayout rows = rows(g, RowKernelF32.L, Float.BYTES);
             if (rows != null) return new RowKernelF32(rows, weight, bias, workspace);
         }
@@ -59,7 +59,7 @@ public final class VectorProvider implements Provider {
     @Override
     public DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias, Workspace workspace) {
         if (!finite(weight)) return new ScalarKernels.F64(g, weight, bias, workspace);
-        if (RowLayout.takesAllGroups(g, RowKernelF64.L)) {
+        if (RowLayout.takesAllGroups(g, RowKernelF64.L) || RowLayout.padsThree(g, RowKernelF64.L)) {
             RowLayout rows = rows(g, RowKernelF64.L, Double.BYTES);
             if (rows != null) return new RowKernelF64(rows, weight, bias, workspace);
         }
