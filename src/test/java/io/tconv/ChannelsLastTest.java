@@ -176,6 +176,11 @@ class ChannelsLastTest {
         return c.groups() == 3 && weaves(c, 4, lanes);
     }
 
+    /** Whether a depthwise layer's gradients take every group at once: as its forward pass, three channels at W strides 1 and 2 only. */
+    static boolean gradientsTakeAllGroups(Case c, int lanes) {
+        return takesAllGroups(c, lanes) || padsThree(c, lanes) && c.s()[c.s().length - 1] <= 2;
+    }
+
     /** Whether a depthwise layer's rows of {@code channels} channels weave by shuffles at its W stride. */
     private static boolean weaves(Case c, int channels, int lanes) {
         long k = (long) c.s()[c.s().length - 1] * channels;

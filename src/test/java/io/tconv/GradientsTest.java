@@ -368,7 +368,7 @@ class GradientsTest {
      * planes of 65 or more rows, every stride, crop and output padding of the case generator): the gradients along
      * a row's (pixel, channel) run, or by the row kernels with every group's rows split and woven by shuffles,
      * against their definitions, with the kernel asserted: both gradients' rows of every group where the W
-     * stride times the channels shuffles ({@link ChannelsLastTest#takesAllGroups}), else the input gradient's
+     * stride times the channels shuffles ({@link ChannelsLastTest#gradientsTakeAllGroups}), else the input gradient's
      * runs where the channels are fewer than the lanes and the weight gradient's where they fill at most a
      * third of a vector.
      */
@@ -393,7 +393,7 @@ class GradientsTest {
                     provider, 1 + i % 3);
             for (int q = 0; vector && q < 2; q++) {   // q = 0: double, 1: float
                 int lanes = bits / (q == 0 ? Double.SIZE : Float.SIZE);
-                boolean allGroups = ChannelsLastTest.takesAllGroups(c, lanes);
+                boolean allGroups = ChannelsLastTest.gradientsTakeAllGroups(c, lanes);
                 assertEquals(allGroups, k[q] != null && k[q].endsWith("input gradient rows all groups"), c + ": " + k[q]);
                 assertEquals(!allGroups && channels < lanes, k[q] != null && k[q].endsWith("input gradient runs"), c + ": " + k[q]);
                 if (allGroups && q == 1) planes++;

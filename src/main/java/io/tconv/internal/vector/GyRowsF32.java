@@ -68,7 +68,8 @@ final class GyRowsF32 {
         residueRead = new boolean[sw];
         for (int kw = 0; kw < g.k[2]; kw++) residueRead[(int) Math.floorMod((long) kw * g.d[2] - g.pb[2], sw)] = true;
         int k = sw * channels;
-        if (g.yp != 1 && g.yp == channels && TransposeF32.interleaves(k)) {
+        // (three channels: split by three-vector shuffles, at W strides 1 and 2)
+        if (g.yp != 1 && g.yp == channels && (TransposeF32.interleaves(k) || threeChannels(g, channels))) {
             runRows = new int[k];
             for (int i = 0; i < k; i++) runRows[i] = i % channels * rows * sw * pitch + i / channels * pitch;
         } else {
@@ -86,6 +87,11 @@ final class GyRowsF32 {
                 }
             }
         }
+    }
+
+    /** Whether gy's runs of three channels split into rows by {@link TransposeF32#split3} (W stride 1) or its residues' variant (2). */
+    private static boolean threeChannels(Geometry g, int channels) {
+        return channels == 3 && g.yp == 3 && g.s[2] <= 2 && TransposeF32.available();
     }
 
     /** {@return the elements of the buffer for g} (in long: callers check it before building one) */
@@ -185,7 +191,13 @@ final class GyRowsF32 {
                 continue;
             }
             int src = gyImage + (int) ((od * outH + oh) * outW) * yp, p = p0;
-            for (; p + L <= pEnd; p += L) TransposeF32.deinterleave(sw * channels, gy, src + sw * (p + deltaMin) * yp, lines, base + p, runRows);
+            if (channels != 3) {
+                for (; p + L <= pEnd; p += L) TransposeF32.deinterleave(sw * channels, gy, src + sw * (p + deltaMin) * yp, lines, base + p, runRows);
+            } else if (sw == 1) {
+                for (; p + L <= pEnd; p += L) TransposeF32.split3(gy, src + (p + deltaMin) * yp, lines, base + p, runRows);
+            } else {
+                for (; p + L <= pEnd; p += L) TransposeF32.split3Residues(gy, src + 2 * (p + deltaMin) * yp, lines, base + p, runRows);
+            }
             for (int r = 0; r < sw; r++) {   // the rest of each residue's columns inside gy
                 int p1 = Math.max(p0, Math.min(pitch, (outW - r + sw - 1) / sw - deltaMin));
                 for (int co = 0; co < channels; co++) {

@@ -35,7 +35,7 @@ final class InputGradientRowsF64 implements DoubleKernel {
     private final int[] runRows;
 
     private static final class Scratch {
-        final double[] lines, out;
+        final double[] lines, out, stage = new double[4 * L];   // (four woven vectors, of three channels padded to four)
 
         Scratch(int bufferLength, int outLength) {
             lines = new double[bufferLength];
@@ -43,20 +43,29 @@ final class InputGradientRowsF64 implements DoubleKernel {
         }
     }
 
-    /** Whether a task takes every group (see {@link RowLayout#takesAllGroups}): one channel each, two rows at a time. */
+    /** Whether a task takes every group ({@link RowLayout#gradientsTakeAllGroups}): one channel each, two rows at a time. */
     private final boolean allGroups;
+
+    private static boolean allGroups(Geometry g) {
+        return RowLayout.gradientsTakeAllGroups(g, L);
+    }
 
     /**
      * Channels-last with one group of 2, 4 or 8 input channels, in blocks of four, or every group at once: a gx
      * row is one run of (cell, channel), woven from every channel's row at once.
      */
     private static boolean runs(Geometry g) {
-        return g.xp != 1 && (g.groups == 1 && block(g) == 4 || RowLayout.takesAllGroups(g, L)) && TransposeF64.interleaves(g.cin);
+        return g.xp != 1 && (allGroups(g) || g.groups == 1 && block(g) == 4 && TransposeF64.interleaves(g.cin));
+    }
+
+    /** {@return the channels a gx row is woven from: four for three (a zero row pads them), else all} */
+    private static int woven(Geometry g) {
+        return g.cin == 3 ? 4 : g.cin;
     }
 
     /** {@return the rows of sums a thread keeps: every channel's of two rows with every group, every channel's where {@link #runs}, else a block's} */
     private static int outRows(Geometry g) {
-        return RowLayout.takesAllGroups(g, L) ? 2 * g.cin : runs(g) ? Math.max(4, g.cin) : 4;
+        return allGroups(g) ? 2 * woven(g) : runs(g) ? Math.max(4, g.cin) : 4;
     }
 
     private static int block(Geometry g) {
@@ -71,7 +80,7 @@ final class InputGradientRowsF64 implements DoubleKernel {
 
     /** {@return the bytes of one thread's buffers for g} */
     static long bytesPerThread(Geometry g, long bandBytes) {
-        return Double.BYTES * (GyRowsF64.bufferLength(g, width(g), bandBytes, RowLayout.takesAllGroups(g, L)) + (long) outRows(g) * width(g));
+        return Double.BYTES * (GyRowsF64.bufferLength(g, width(g), bandBytes, allGroups(g)) + (long) outRows(g) * width(g));
     }
 
     InputGradientRowsF64(Geometry g, double[] weight, Workspace workspace, long bandBytes) {
@@ -79,7 +88,7 @@ final class InputGradientRowsF64 implements DoubleKernel {
         block = block(g);
         width = width(g);
         workspace.check(name(), sharedBytes(), bytesPerThread(g, bandBytes));
-        allGroups = RowLayout.takesAllGroups(g, L);
+        allGroups = allGroups(g);
         gyRows = new GyRowsF64(g, width, bandBytes, allGroups);
         terms = g.cog * g.kVol;
         int blocks = (g.cig + block - 1) / block;
@@ -97,8 +106,8 @@ final class InputGradientRowsF64 implements DoubleKernel {
         int outRows = outRows(g);
         scratch = ThreadLocal.withInitial(() -> new Scratch(bufferLength, outRows * width));
         if (runs(g)) {
-            runRows = new int[g.cin];
-            for (int c = 0; c < g.cin; c++) runRows[c] = c * width;
+            runRows = new int[woven(g)];
+            for (int c = 0; c < runRows.length; c++) runRows[c] = c * width;
         } else {
             runRows = null;
         }
@@ -139,16 +148,16 @@ final class InputGradientRowsF64 implements DoubleKernel {
         int blocks = (g.cig + block - 1) / block, rowStep = gyRows.rowStep;
         int gxImage = yOff + n * g.inImage();
         if (allGroups) {   // two rows of every group's channel, then each row's run woven from them
-            int c = g.cin;
+            int c = g.cin, next = runRows.length * width;   // (a padding channel's rows stay zero)
             for (int ih = h0; ih < h1; ) {
                 boolean pair = ih + 1 < h1;
                 for (int grpAt = 0; grpAt < c; grpAt++) {
                     one(s.lines, (ih - h0) * rowStep + grpAt * gyRows.channelStride, pair ? rowStep : 0, grpAt * terms, s.out, grpAt * width,
-                            (c + grpAt) * width);
+                            next + grpAt * width);
                 }
                 int row = gxImage + (id * g.in[1] + ih) * g.in[2] * g.xp;
-                write(s.out, 0, c, y, row);
-                if (pair) write(s.out, c * width, c, y, row + g.in[2] * g.xp);
+                write(s, 0, c, y, row);
+                if (pair) write(s, next, c, y, row + g.in[2] * g.xp);
                 ih += pair ? 2 : 1;
             }
             return;
@@ -156,7 +165,7 @@ final class InputGradientRowsF64 implements DoubleKernel {
         if (runRows != null) {   // every block of a row first, then the row's run woven from all its channels' rows
             for (int ih = h0; ih < h1; ih++) {
                 for (int cb = 0; cb < blocks; cb++) four(s.lines, (ih - h0) * rowStep, cb * terms * block, s.out, cb * block * width);
-                write(s.out, g.cin, y, gxImage + (id * g.in[1] + ih) * g.in[2] * g.xp);
+                write(s, 0, g.cin, y, gxImage + (id * g.in[1] + ih) * g.in[2] * g.xp);
             }
             return;
         }
@@ -166,13 +175,13 @@ final class InputGradientRowsF64 implements DoubleKernel {
                 int at = (ih - h0) * rowStep, ci0 = grp * g.cig + cb * block, row = (id * g.in[1] + ih) * g.in[2];
                 if (block == 4) {
                     four(s.lines, at, wAt, s.out, 0);
-                    write(s.out, channels, y, gxImage + ci0 * g.xc + row * g.xp);
+                    write(s, 0, channels, y, gxImage + ci0 * g.xc + row * g.xp);
                     ih++;
                 } else {   // two rows at once: eight sums in flight, enough to hide the FMA latency
                     boolean pair = ih + 1 < h1;
                     one(s.lines, at, pair ? rowStep : 0, wAt, s.out, 0, width);
-                    write(s.out, 1, y, gxImage + ci0 * g.xc + row * g.xp);
-                    if (pair) write(s.out, width, 1, y, gxImage + ci0 * g.xc + (row + g.in[2]) * g.xp);
+                    write(s, 0, 1, y, gxImage + ci0 * g.xc + row * g.xp);
+                    if (pair) write(s, width, 1, y, gxImage + ci0 * g.xc + (row + g.in[2]) * g.xp);
                     ih += pair ? 2 : 1;
                 }
             }
@@ -255,19 +264,22 @@ final class InputGradientRowsF64 implements DoubleKernel {
         }
     }
 
-    /** The first {@code channels} rows of {@code out} into gx at {@code to} (channel 0, the row's first cell). */
-    private void write(double[] out, int channels, double[] gx, int to) {
-        write(out, 0, channels, gx, to);
-    }
-
-    /** The same from {@code out[from …]}. */
-    private void write(double[] out, int from, int channels, double[] gx, int to) {
+    /** The first {@code channels} rows of the thread's sums from {@code out[from …]} into gx at {@code to} (channel 0, the row's first cell). */
+    private void write(Scratch s, int from, int channels, double[] gx, int to) {
+        double[] out = s.out;
         int inW = g.in[2];
         if (g.xp == 1) {
             for (int c = 0; c < channels; c++) System.arraycopy(out, from + c * width, gx, to + c * g.xc, inW);
         } else if (runRows != null) {   // channels-last, every channel's row at hand: the row is one run, woven a vector of cells at a time
             int i = 0;
-            for (; i + L <= inW; i += L) TransposeF64.interleave(channels, out, from + i, runRows, TransposeF64.ZEROS, gx, to + i * channels);
+            if (runRows.length == channels) {
+                for (; i + L <= inW; i += L) TransposeF64.interleave(channels, out, from + i, runRows, TransposeF64.ZEROS, gx, to + i * channels);
+            } else {   // three channels woven as four, each woven vector written as its cells' three
+                for (; i + L <= inW; i += L) {
+                    TransposeF64.interleave(4, out, from + i, runRows, TransposeF64.ZEROS, s.stage, 0);
+                    for (int v = 0; v < 4; v++) TransposeF64.dropFourth(s.stage, v * L, gx, to + 3 * (i + v * L / 4));
+                }
+            }
             for (; i < inW; i++) {
                 for (int c = 0; c < channels; c++) gx[to + i * channels + c] = out[from + c * width + i];
             }

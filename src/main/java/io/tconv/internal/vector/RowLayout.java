@@ -84,6 +84,14 @@ final class RowLayout {
         return g.channelsLast && g.cig == 1 && g.cog == 1 && g.groups == 3 && (lanes == 8 || lanes == 16) && k <= lanes && Long.bitCount(k) == 1;
     }
 
+    /**
+     * Whether the gradients' row kernels take every group of a band per task: where the forward pass does, three
+     * channels only at W strides 1 and 2 (gy's runs split by three-vector shuffles).
+     */
+    static boolean gradientsTakeAllGroups(Geometry g, int lanes) {
+        return takesAllGroups(g, lanes) || padsThree(g, lanes) && g.s[2] <= 2;
+    }
+
     /** {@return a task's band: of one group, or of every group} */
     int tasksPerImage() {
         return (allGroups ? 1 : g.groups) * bands.bandsPerGroup;

@@ -339,6 +339,28 @@ final class TransposeF32 {
         v0.rearrange(THREE_LOW[2], v1).blend(v2.rearrange(THREE_HIGH[2]), THREE_FROM_HIGH[2]).intoArray(dst, to + rowAt[2]);
     }
 
+    /**
+     * {@link #split3} of 2L pixels, each channel's row then split by the pixels' parity (a W stride of 2): element
+     * {@code 6j + 3r + c} of the run to {@code dst[to + rowAt[3r + c] + j]}.
+     */
+    static void split3Residues(float[] src, int from, float[] dst, int to, int[] rowAt) {
+        FloatVector v0 = FloatVector.fromArray(S, src, from), v1 = FloatVector.fromArray(S, src, from + L);
+        FloatVector v2 = FloatVector.fromArray(S, src, from + 2 * L), v3 = FloatVector.fromArray(S, src, from + 3 * L);
+        FloatVector v4 = FloatVector.fromArray(S, src, from + 4 * L), v5 = FloatVector.fromArray(S, src, from + 5 * L);
+        FloatVector a0 = v0.rearrange(THREE_LOW[0], v1).blend(v2.rearrange(THREE_HIGH[0]), THREE_FROM_HIGH[0]);
+        FloatVector b0 = v3.rearrange(THREE_LOW[0], v4).blend(v5.rearrange(THREE_HIGH[0]), THREE_FROM_HIGH[0]);
+        a0.rearrange(EVENS, b0).intoArray(dst, to + rowAt[0]);
+        a0.rearrange(ODDS, b0).intoArray(dst, to + rowAt[3]);
+        FloatVector a1 = v0.rearrange(THREE_LOW[1], v1).blend(v2.rearrange(THREE_HIGH[1]), THREE_FROM_HIGH[1]);
+        FloatVector b1 = v3.rearrange(THREE_LOW[1], v4).blend(v5.rearrange(THREE_HIGH[1]), THREE_FROM_HIGH[1]);
+        a1.rearrange(EVENS, b1).intoArray(dst, to + rowAt[1]);
+        a1.rearrange(ODDS, b1).intoArray(dst, to + rowAt[4]);
+        FloatVector a2 = v0.rearrange(THREE_LOW[2], v1).blend(v2.rearrange(THREE_HIGH[2]), THREE_FROM_HIGH[2]);
+        FloatVector b2 = v3.rearrange(THREE_LOW[2], v4).blend(v5.rearrange(THREE_HIGH[2]), THREE_FROM_HIGH[2]);
+        a2.rearrange(EVENS, b2).intoArray(dst, to + rowAt[2]);
+        a2.rearrange(ODDS, b2).intoArray(dst, to + rowAt[5]);
+    }
+
     /** Every lane but each fourth, to the front (lane j from lane j/3·4 + j mod 3); the first 3L/4 lanes. */
     private static final VectorShuffle<Float> THREE_OF_FOUR = VectorShuffle.fromOp(S, j -> j < 3 * L / 4 ? j / 3 * 4 + j % 3 : 0);
     private static final VectorMask<Float> FIRST_THREE_QUARTERS = VectorMask.fromLong(S, (1L << (3 * L / 4)) - 1);

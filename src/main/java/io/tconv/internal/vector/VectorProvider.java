@@ -80,7 +80,7 @@ public final class VectorProvider implements Provider {
      */
     @Override
     public FloatKernel floatInputGradient(Geometry g, float[] weight, Workspace workspace, long bandBytes) {
-        if (RowLayout.takesAllGroups(g, InputGradientRowsF32.L) && finite(weight)
+        if (RowLayout.gradientsTakeAllGroups(g, InputGradientRowsF32.L) && finite(weight)
                 && InputGradientRowsF32.bytesPerThread(g, bandBytes) <= ROW_BUFFER_LIMIT) {
             return new InputGradientRowsF32(g, weight, workspace, bandBytes);
         }
@@ -97,7 +97,7 @@ public final class VectorProvider implements Provider {
     /** The double twin of {@link #floatInputGradient}. */
     @Override
     public DoubleKernel doubleInputGradient(Geometry g, double[] weight, Workspace workspace, long bandBytes) {
-        if (RowLayout.takesAllGroups(g, InputGradientRowsF64.L) && finite(weight)
+        if (RowLayout.gradientsTakeAllGroups(g, InputGradientRowsF64.L) && finite(weight)
                 && InputGradientRowsF64.bytesPerThread(g, bandBytes) <= ROW_BUFFER_LIMIT) {
             return new InputGradientRowsF64(g, weight, workspace, bandBytes);
         }
@@ -121,7 +121,7 @@ public final class VectorProvider implements Provider {
      */
     @Override
     public FloatWeightRows floatWeightRows(Geometry g, long bandBytes) {
-        if (RowLayout.takesAllGroups(g, WeightGradientRowsF32.L) && WeightGradientRowsF32.bytesPerThread(g, bandBytes) <= ROW_BUFFER_LIMIT) {
+        if (RowLayout.gradientsTakeAllGroups(g, WeightGradientRowsF32.L) && WeightGradientRowsF32.bytesPerThread(g, bandBytes) <= ROW_BUFFER_LIMIT) {
             return new WeightGradientRowsF32(g, bandBytes);
         }
         if (DepthwiseLastWeightRunsF32.suits(g)) return new DepthwiseLastWeightRunsF32(g);
@@ -136,7 +136,7 @@ public final class VectorProvider implements Provider {
     /** The double twin of {@link #floatWeightRows}. */
     @Override
     public DoubleWeightRows doubleWeightRows(Geometry g, long bandBytes) {
-        if (RowLayout.takesAllGroups(g, WeightGradientRowsF64.L) && WeightGradientRowsF64.bytesPerThread(g, bandBytes) <= ROW_BUFFER_LIMIT) {
+        if (RowLayout.gradientsTakeAllGroups(g, WeightGradientRowsF64.L) && WeightGradientRowsF64.bytesPerThread(g, bandBytes) <= ROW_BUFFER_LIMIT) {
             return new WeightGradientRowsF64(g, bandBytes);
         }
         if (DepthwiseLastWeightRunsF64.suits(g)) return new DepthwiseLastWeightRunsF64(g);

@@ -42,14 +42,14 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
 
     /** {@return the bytes of one thread's buffer for g} */
     static long bytesPerThread(Geometry g, long bandBytes) {
-        boolean allGroups = RowLayout.takesAllGroups(g, L);
+        boolean allGroups = RowLayout.gradientsTakeAllGroups(g, L);
         long xRows = g.xp == 1 ? 0 : (long) (allGroups ? g.cin : g.cig) * g.in[1] * g.in[2];   // channels-last: x's rows, at most a plane
         return Double.BYTES * (GyRowsF64.bufferLength(g, width(g), bandBytes, allGroups) + xRows);
     }
 
     WeightGradientRowsF64(Geometry g, long bandBytes) {
         this.g = g;
-        allGroups = RowLayout.takesAllGroups(g, L);
+        allGroups = RowLayout.gradientsTakeAllGroups(g, L);
         xChannels = allGroups ? g.cin : g.cig;
         gyRows = new GyRowsF64(g, width(g), bandBytes, allGroups);
         int terms = g.cog * g.kVol;
@@ -104,10 +104,12 @@ final class WeightGradientRowsF64 implements DoubleWeightRows {
         if (g.xp != 1) {   // channels-last: the band's x rows of each channel, gathered into rows of their own
             xs = xRows.get();
             int i = 0;
-            if (g.xp == xChannels && TransposeF64.interleaves(xChannels)) {   // a pixel's channels all the band's, 2–16: split as one run
+            boolean three = xChannels == 3 && TransposeF64.available();
+            if (g.xp == xChannels && (TransposeF64.interleaves(xChannels) || three)) {   // a pixel's channels all the band's, 2–16 or 3: split as one run
                 int[] at = channelRows.get();
                 for (int ci = 0; ci < xChannels; ci++) at[ci] = ci * rowsLength;
-                for (; i + L <= rowsLength; i += L) TransposeF64.deinterleave(xChannels, x, first + i * xChannels, xs, i, at);
+                if (three) for (; i + L <= rowsLength; i += L) TransposeF64.split3(x, first + i * 3, xs, i, at);
+                else for (; i + L <= rowsLength; i += L) TransposeF64.deinterleave(xChannels, x, first + i * xChannels, xs, i, at);
             }
             for (int ci = 0; ci < xChannels; ci++) {
                 int j = i, from = first + ci + i * g.xp;
