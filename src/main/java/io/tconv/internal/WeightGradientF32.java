@@ -120,7 +120,11 @@ public final class WeightGradientF32 {
         imageBandBytes = rowBytes * (bandRows + haloRows);
         bandLimit = bandBytes;
         FloatWeightRows kernel = residue.isEmpty() ? null : provider.floatWeightRows(g, bandBytes);
-        tiles = !residue.isEmpty() && tileUse() >= 0.5 && (kernel == null || !kernel.beatsTiles());
+        // Channels-first, the bands beat tiles that waste a quarter or more (f32, 64², k4s2: 8 → 8 35 → 75 GFLOP/s,
+        // 12 → 12 47 → 78, 24 → 12 68 → 89; from full use on, the tiles win: 32 → 32, 32², 87 → 112); channels-last,
+        // the tiles hold up to half their use (8 → 24: 103 against 48).
+        double least = g.channelsLast ? 0.5 : 0.76;
+        tiles = !residue.isEmpty() && tileUse() >= least && (kernel == null || !kernel.beatsTiles());
         this.rows = tiles ? null : kernel;
     }
 
