@@ -209,19 +209,21 @@ class ChannelsLastTest {
     /**
      * Channels-last rows of one run of (pixel, channel), woven from rows by register shuffles where the channels
      * are 2 or 4 (8 with the W stride), and split into them the same way: the few-channel planes' input of 2, 4
-     * or 8 channels and output of 1 to 4 or 8 at W strides 1, 2 and 4; the gradients of layers with 1 to 4 or 8
-     * channels on each side
-     * (the input gradient's rows of sums woven into gx's run, gy's runs split into rows per W residue and channel
-     * for both gradients; 3 channels, and 4 at stride 4, a cell at a time); rows of one to three vectors of cells
+     * or 8 channels and output of 1 to 8 at W strides 1, 2 and 4 (3 and 5–7 woven padded to a power of two); the
+     * gradients of layers with 1 to 8 channels on each side
+     * (the input gradient's rows of sums woven into gx's run, padded likewise, gy's runs split into rows per W
+     * residue and channel for both gradients where s·C is a power of two, else a channel at a time); rows of one
+     * to three vectors of cells
      * with cells left over, half of them in bands of a few rows, against the oracle and the gradients'
      * definitions, the forward kernel asserted at 256 and 512 bits.
      */
     @Test
     void fewChannelRowsWrittenAsOneRun() {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 75);
-        for (int i = 0; i < 24; i++) {
-            // 1 to 4 channels, then 8 in place of 1 and 3 (two blocks of four, woven together)
-            int channels = i >= 12 && i % 2 == 0 ? 8 : 1 + i % 4, s = new int[] {1, 2, 4}[i / 4 % 3];
+        for (int i = 0; i < 33; i++) {
+            // 1 to 4 channels, then 8 in place of 1 and 3 (two blocks of four, woven together), then 5 to 7 (woven
+            // padded to 8 by the second block's zero-weight channels)
+            int channels = i >= 24 ? 5 + i % 3 : i >= 12 && i % 2 == 0 ? 8 : 1 + i % 4, s = new int[] {1, 2, 4}[i / 4 % 3];
             int[] in = {2 + r.nextInt(6), 8 + r.nextInt(41)}, k = {s + 1, s + 1}, st = {s, s}, p = {r.nextInt(2), r.nextInt(s + 1)};
             int[] op = {0, r.nextInt(s)}, d = {1, 1};
             // 2, 4 or 8 input channels: x's rows are split into channel rows as one run too
@@ -237,6 +239,31 @@ class ChannelsLastTest {
             GradientsTest.checkInputGradient(g, true, bands, r, Providers.current());
             GradientsTest.checkWeightGradient(g, true, i < 12 ? bands : io.tconv.internal.WeightGradientF32.BAND_BYTES, r,
                     Providers.current(), 1 + s % 3);
+        }
+    }
+
+    /**
+     * The input gradient's rows channels-last at channel counts that are not powers of two or fill vectors: gx
+     * runs of 5–15 input channels woven padded to 8 or 16 (zero rows) and compacted, gy runs of 16 or more
+     * channels split a vector of channels at a time by transposes (the rest channel by channel), at W strides 1
+     * to 3, rows of up to 45 cells, half in bands of a few rows; against the gradient's definition, the kernel
+     * asserted with the vector provider.
+     */
+    @Test
+    void inputGradientRowsOfAnyChannelCount() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 77);
+        boolean vector = Providers.fallback() == null;
+        int[] ins = {5, 6, 7, 9, 12, 13, 15, 3}, outs = {16, 17, 20, 24, 33, 3, 5, 12};
+        for (int i = 0; i < 24; i++) {
+            int cin = ins[i % ins.length], cout = outs[(i / 2 + i) % outs.length], s = 1 + i % 3, k = s + 1 + r.nextInt(2);
+            if ((long) cin * cout * k * k > 16 << 10) cout = 3;   // (small weights: the rows, not the forward engine)
+            int[] in = {2 + r.nextInt(5), 4 + r.nextInt(42)}, ks = {k, k}, st = {s, s}, p = {r.nextInt(k / 2 + 1), r.nextInt(k / 2 + 1)};
+            int[] op = {0, r.nextInt(s)}, d = {1, 1};
+            Case c = new Case(1 + r.nextInt(2), cin, cout, 1, in, ks, st, p, op, d, false, r.nextLong());
+            long bands = i % 2 == 0 ? 1 + r.nextInt(3000) : InputGradientF32.BAND_BYTES;
+            String[] k2 = GradientsTest.checkInputGradient(c, true, bands, r, Providers.current());
+            // (few input channels and whole vectors of gy channels take the dot products instead)
+            if (vector && k2[1] != null && !k2[1].contains("dots")) assertTrue(k2[1].contains("input gradient rows"), c + ": " + k2[1]);
         }
     }
 

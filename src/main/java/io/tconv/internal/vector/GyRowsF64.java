@@ -169,6 +169,17 @@ final class GyRowsF64 {
                         if (sw == 1 && yp == 1) System.arraycopy(gy, src + p0 + deltaMin, lines, sub + p0, p1 - p0);
                         else {
                             int p = p0, from = src + (sw * (p0 + deltaMin) + r) * yp;
+                            if (yp != 1 && co < g.cog / L * L && TransposeF64.available()) {
+                                // channels-last, a whole vector of channels: L columns × L channels transposed at
+                                // once, at the block's first channel; its other channels skip those columns
+                                int whole = p0 + (p1 - p0) / L * L, step = L * sw * yp;
+                                if (co % L == 0) {
+                                    for (; p < whole; p += L, from += step) TransposeF64.block(gy, from, sw * yp, lines, sub + p, channelStride);
+                                } else {
+                                    from += (whole - p) / L * step;
+                                    p = whole;
+                                }
+                            }
                             for (; p + L <= p1; p += L, from += L * sw * yp) DoubleVector.fromArray(S, gy, from, columns, 0).intoArray(lines, sub + p);
                             for (; p < p1; p++, from += sw * yp) lines[sub + p] = gy[from];
                         }

@@ -33,9 +33,11 @@ final class InputGradientRowsF32 implements FloatKernel {
      * into the gx row's run of (cell, channel). Null elsewhere.
      */
     private final int[] runRows;
+    /** Where {@link #runs} pads the channels: how the woven vectors are written. Else null. */
+    private final TransposeF32.Padding padding;
 
     private static final class Scratch {
-        final float[] lines, out, stage = new float[4 * L];   // (four woven vectors, of three channels padded to four)
+        final float[] lines, out, stage = new float[L * L];   // (the woven vectors of padded channels)
 
         Scratch(int bufferLength, int outLength) {
             lines = new float[bufferLength];
@@ -51,21 +53,22 @@ final class InputGradientRowsF32 implements FloatKernel {
     }
 
     /**
-     * Channels-last with one group of 2, 4 or 8 input channels, in blocks of four, or every group at once: a gx
-     * row is one run of (cell, channel), woven from every channel's row at once.
+     * Channels-last with one group of 2 to L input channels, in blocks of four, or every group at once: a gx row
+     * is one run of (cell, channel), woven from every channel's row at once (channel counts that are not a power
+     * of two padded to one, by zero rows).
      */
     private static boolean runs(Geometry g) {
-        return g.xp != 1 && (allGroups(g) || g.groups == 1 && block(g) == 4 && TransposeF32.interleaves(g.cin));
+        return g.xp != 1 && (allGroups(g) || g.groups == 1 && block(g) == 4 && TransposeF32.Padding.paddedChannels(g.cin) > 0);
     }
 
-    /** {@return the channels a gx row is woven from: four for three (a zero row pads them), else all} */
+    /** {@return the channels a gx row is woven from: all, padded to a power of two} */
     private static int woven(Geometry g) {
-        return g.cin == 3 ? 4 : g.cin;
+        return TransposeF32.Padding.paddedChannels(g.cin);
     }
 
     /** {@return the rows of sums a thread keeps: every channel's of two rows with every group, every channel's where {@link #runs}, else a block's} */
     private static int outRows(Geometry g) {
-        return allGroups(g) ? 2 * woven(g) : runs(g) ? Math.max(4, g.cin) : 4;
+        return allGroups(g) ? 2 * woven(g) : runs(g) ? Math.max(4, woven(g)) : 4;
     }
 
     private static int block(Geometry g) {
@@ -111,6 +114,7 @@ final class InputGradientRowsF32 implements FloatKernel {
         } else {
             runRows = null;
         }
+        padding = runs(g) && woven(g) != g.cin ? new TransposeF32.Padding(g.cin) : null;
     }
 
     @Override
@@ -274,10 +278,11 @@ final class InputGradientRowsF32 implements FloatKernel {
             int i = 0;
             if (runRows.length == channels) {
                 for (; i + L <= inW; i += L) TransposeF32.interleave(channels, out, from + i, runRows, TransposeF32.ZEROS, gx, to + i * channels);
-            } else {   // three channels woven as four, each woven vector written as its cells' three
+            } else {   // channels woven padded, each woven vector written as its cells' real channels
+                int rows = runRows.length, kept = padding.kept();
                 for (; i + L <= inW; i += L) {
-                    TransposeF32.interleave(4, out, from + i, runRows, TransposeF32.ZEROS, s.stage, 0);
-                    for (int v = 0; v < 4; v++) TransposeF32.dropFourth(s.stage, v * L, gx, to + 3 * (i + v * L / 4));
+                    TransposeF32.interleave(rows, out, from + i, runRows, TransposeF32.ZEROS, s.stage, 0);
+                    for (int v = 0; v < rows; v++) padding.compact(s.stage, v * L, gx, to + i * channels + v * kept);
                 }
             }
             for (; i < inW; i++) {

@@ -31,6 +31,8 @@ final class RowKernelF64 implements DoubleKernel {
      */
     private final int[] runRows;
     private final double[] runBias;
+    /** Where the run's channels are padded to a power of two (three as four): how its vectors are written. Else null. */
+    private final TransposeF64.Padding padding;
 
     /** Per-thread buffers: the band's padded input rows, the sums of each W residue, one residue's taps. */
     private static final class Scratch {
@@ -66,6 +68,7 @@ final class RowKernelF64 implements DoubleKernel {
         }
         scratch = ThreadLocal.withInitial(() -> new Scratch(lay));
         int channels = lay.runChannels, rows = g.s[2] * channels;
+        padding = lay.runs && lay.runChannels != g.yp ? new TransposeF64.Padding(g.yp) : null;
         if (lay.runs) {   // row (residue rw, channel c): block (or group) c / block's sums of residue rw, its channel c % block
             runRows = new int[rows];
             for (int r = 0; r < rows; r++) {
@@ -352,10 +355,10 @@ final class RowKernelF64 implements DoubleKernel {
             if (padded == channels) {
                 for (int q = at; f + rows * L <= total; q += L, f += rows * L) TransposeF64.interleave(rows, sums, q, runRows, runBias, y, yRow + f);
             } else {   // three channels woven as four: each vector of the padded run written as its pixels' three
-                int quarter = L / 4, woven = rows * quarter * 3;
+                int kept = padding.kept(), woven = rows * kept;
                 for (int q = at; f + woven <= total; q += L, f += woven) {
                     TransposeF64.interleave(rows, sums, q, runRows, runBias, s.stage, 0);
-                    for (int v = 0; v < rows; v++) TransposeF64.dropFourth(s.stage, v * L, y, yRow + f + v * 3 * quarter);
+                    for (int v = 0; v < rows; v++) padding.compact(s.stage, v * L, y, yRow + f + v * kept);
                 }
             }
             for (; f < total; f++) {

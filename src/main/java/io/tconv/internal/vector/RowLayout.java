@@ -31,8 +31,9 @@ final class RowLayout {
      */
     final boolean allGroups;
     /**
-     * Channels-last with one group, blocks of four and s·Cout of 2, 4, 8 or 16 (at most the lanes, of 8 or 16),
-     * or {@link #allGroups}: an output row is one run of (pixel, channel), woven from the rows of sums of every
+     * Channels-last with one group, blocks of four and s·Cout of 2, 4, 8 or 16 (at most the lanes, of 8 or 16;
+     * Cout padded to a power of two by the last block's zero-weight channels), or {@link #allGroups}: an output
+     * row is one run of (pixel, channel), woven from the rows of sums of every
      * (W residue, channel) at once, so that a thread keeps the sums of every block or group ({@code sumsBlocks};
      * else of one). The channels of a pixel in the run: {@code runChannels} (with {@link #padsThree}, four).
      */
@@ -50,14 +51,17 @@ final class RowLayout {
         // buffer of at most ~512 KiB.
         long tapsPerOutput = Math.max(1, (long) g.kVol / ((long) g.s[0] * g.s[1] * g.s[2]));
         long macsPerQRow = Math.max(1, (long) taskGroups * g.cig * g.cog * g.out[2] * g.s[1] * tapsPerOutput);
-        runChannels = allGroups && g.groups == 3 ? 4 : allGroups ? g.groups : g.cog;
+        // (channel counts that are not a power of two are woven padded to one, the padding dropped when written)
+        int padded = TransposeF32.Padding.paddedChannels(g.cog);
+        boolean pads = padded > 0 && padded <= cogPad;   // (the padding channels' sums: the last block's zero-weight rows)
+        runChannels = allGroups && g.groups == 3 ? 4 : allGroups ? g.groups : pads ? padded : g.cog;
         bands = new Bands(g, bytes, 512 << 10, false, false, pitch -> (int) Math.max(1, Math.min(1 << 20, (1 << 19) / macsPerQRow)),
                 allGroups ? g.cin : g.cig);
         int pitch = bands.pitch, rows = bands.rows, maxCount = 0;
         for (int c : bands.wCount) maxCount = Math.max(maxCount, c);
         sumsRowStride = block == 1 ? pitch : TileShape.ceilDiv(maxCount, 2 * lanes) * 2 * lanes;
         sumsLength = block == 1 ? TileShape.ceilDiv(rows * pitch, lanes) * lanes : rows * sumsRowStride;
-        int k = g.s[2] * g.cog;
+        int k = g.s[2] * runChannels;
         runs = allGroups || g.channelsLast && g.groups == 1 && block == 4 && (lanes == 8 || lanes == 16) && k <= lanes && Integer.bitCount(k) == 1;
         sumsBlocks = allGroups ? runChannels : runs ? cogPad / block : 1;
         // The last vectors of a band run past its rows, by up to a row and two vectors: slack so that they

@@ -361,16 +361,40 @@ final class TransposeF32 {
         a2.rearrange(ODDS, b2).intoArray(dst, to + rowAt[5]);
     }
 
-    /** Every lane but each fourth, to the front (lane j from lane j/3·4 + j mod 3); the first 3L/4 lanes. */
-    private static final VectorShuffle<Float> THREE_OF_FOUR = VectorShuffle.fromOp(S, j -> j < 3 * L / 4 ? j / 3 * 4 + j % 3 : 0);
-    private static final VectorMask<Float> FIRST_THREE_QUARTERS = VectorMask.fromLong(S, (1L << (3 * L / 4)) - 1);
-
     /**
-     * A vector of L/4 pixels of four channels, from {@code src[at …]}, into {@code dst[to …]} as their first three
-     * channels (3L/4 elements): a run padded to four channels written as the run of three it pads.
+     * Runs of C channels a pixel handled as runs of P, the power of two above C (at most L; the other P − C
+     * channels a padding, computed as zeros or not at all): each vector of a padded run, L/P pixels, written as
+     * the run of C it pads by one rearrange (its real lanes to the front) and a masked store of (L/P)·C lanes.
      */
-    static void dropFourth(float[] src, int at, float[] dst, int to) {
-        FloatVector.fromArray(S, src, at).rearrange(THREE_OF_FOUR).intoArray(dst, to, FIRST_THREE_QUARTERS);
+    static final class Padding {
+        final int channels, padded;
+        private final VectorShuffle<Float> front;
+        private final VectorMask<Float> real;
+
+        Padding(int channels) {
+            this.channels = channels;
+            padded = paddedChannels(channels);
+            int p = padded, kept = L / p * channels;
+            front = VectorShuffle.fromOp(S, j -> j < kept ? j / channels * p + j % channels : 0);
+            real = VectorMask.fromLong(S, kept == 64 ? -1L : (1L << kept) - 1);
+        }
+
+        /** {@return the power of two at or above c that pads it, where the shuffles weave that many rows; else 0} */
+        static int paddedChannels(int c) {
+            int p = Integer.highestOneBit(Math.max(1, c));
+            if (p < c) p <<= 1;
+            return interleaves(p) ? p : 0;
+        }
+
+        /** {@return the elements a padded vector holds of the run it pads: (L/P)·C} */
+        int kept() {
+            return L / padded * channels;
+        }
+
+        /** The padded vector at {@code src[at …]} into {@code dst[to …]} as its (L/P)·C elements of the run of C. */
+        void compact(float[] src, int at, float[] dst, int to) {
+            FloatVector.fromArray(S, src, at).rearrange(front).intoArray(dst, to, real);
+        }
     }
 
     /** {@link #deinterleave} of sixteen rows (L = 16): the four rounds written out. */
