@@ -245,9 +245,10 @@ class ChannelsLastTest {
     /**
      * The input gradient's rows channels-last at channel counts that are not powers of two or fill vectors: gx
      * runs of 5–15 input channels woven padded to 8 or 16 (zero rows) and compacted, gy runs of 16 or more
-     * channels split a vector of channels at a time by transposes (the rest channel by channel), at W strides 1
+     * channels split a vector of channels at a time by transposes (the rest channel by channel), gy runs of
+     * other channel counts split padded to a power of two where the shuffles then split them, at W strides 1
      * to 3, rows of up to 45 cells, half in bands of a few rows; against the gradient's definition, the kernel
-     * asserted with the vector provider.
+     * asserted with the vector provider; and the weight gradient of 1–4 input channels on the same gy.
      */
     @Test
     void inputGradientRowsOfAnyChannelCount() {
@@ -264,6 +265,10 @@ class ChannelsLastTest {
             String[] k2 = GradientsTest.checkInputGradient(c, true, bands, r, Providers.current());
             // (few input channels and whole vectors of gy channels take the dot products instead)
             if (vector && k2[1] != null && !k2[1].contains("dots")) assertTrue(k2[1].contains("input gradient rows"), c + ": " + k2[1]);
+            // the weight gradient's rows (1–4 input channels) read the same split gy rows
+            Case w = new Case(c.batch(), 1 + i % 4, c.cout(), 1, in, ks, st, p, op, d, false, r.nextLong());
+            GradientsTest.checkWeightGradient(w, true, i % 2 == 0 ? 1 + r.nextInt(3000) : io.tconv.internal.WeightGradientF32.BAND_BYTES, r,
+                    Providers.current(), 1 + i % 3);
         }
     }
 

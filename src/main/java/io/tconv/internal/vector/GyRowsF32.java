@@ -30,6 +30,10 @@ final class GyRowsF32 {
      * then {@code c · channelStride} after {@link #termAt}.
      */
     final int channels;
+    /** The gy channels a band's tasks read (the buffered ones less any padding). */
+    private final int real;
+    /** Where the buffered channels pad the real ones: how gy's runs become padded runs. Else null. */
+    private final TransposeF32.Padding padding;
     /** Per term, in the order (D tap, gy channel, H tap, W tap): its offset for the band's first gx row and i = 0. */
     final int[] termAt;
     /** Per W residue: whether any tap reads it (the sub-rows of the others are never copied). */
@@ -52,7 +56,9 @@ final class GyRowsF32 {
      */
     GyRowsF32(Geometry g, int width, long bandBytes, boolean allGroups) {
         this.g = g;
-        channels = allGroups ? g.cout : g.cog;
+        real = allGroups ? g.cout : g.cog;
+        channels = bufferedChannels(g, allGroups);
+        padding = channels != real ? new TransposeF32.Padding(real) : null;
         long[] shape = shape(g, width, bandBytes, allGroups);
         deltaMin = (int) shape[0];
         pitch = (int) shape[1];
@@ -69,7 +75,7 @@ final class GyRowsF32 {
         for (int kw = 0; kw < g.k[2]; kw++) residueRead[(int) Math.floorMod((long) kw * g.d[2] - g.pb[2], sw)] = true;
         int k = sw * channels;
         // (three channels: split by three-vector shuffles, at W strides 1 and 2)
-        if (g.yp != 1 && g.yp == channels && (TransposeF32.interleaves(k) || threeChannels(g, channels))) {
+        if (g.yp != 1 && g.yp == real && (TransposeF32.interleaves(k) || threeChannels(g, channels))) {
             runRows = new int[k];
             for (int i = 0; i < k; i++) runRows[i] = i % channels * rows * sw * pitch + i / channels * pitch;
         } else {
@@ -94,6 +100,18 @@ final class GyRowsF32 {
         return channels == 3 && g.yp == 3 && g.s[2] <= 2 && TransposeF32.available();
     }
 
+    /**
+     * {@return the gy channels a band buffers: a group's, or every group's; one group's channels-last runs of C
+     * channels that no shuffles split padded to a power of two P (if s·P is one within the lanes), its padding
+     * channels' rows split and never read}
+     */
+    private static int bufferedChannels(Geometry g, boolean allGroups) {
+        int real = allGroups ? g.cout : g.cog, sw = g.s[2];
+        if (allGroups || g.yp == 1 || g.yp != real || TransposeF32.interleaves(sw * real) || threeChannels(g, real)) return real;
+        int padded = TransposeF32.Padding.paddedChannels(real);
+        return padded > 0 && TransposeF32.interleaves(sw * padded) ? padded : real;
+    }
+
     /** {@return the elements of the buffer for g} (in long: callers check it before building one) */
     static long bufferLength(Geometry g, int width, long bandBytes, boolean allGroups) {
         return shape(g, width, bandBytes, allGroups)[5];
@@ -101,7 +119,7 @@ final class GyRowsF32 {
 
     /** {deltaMin, pitch, bandRows, rows, channelStride, bufferLength}, in long. */
     private static long[] shape(Geometry g, int width, long bandBytes, boolean allGroups) {
-        int channels = allGroups ? g.cout : g.cog;
+        int channels = bufferedChannels(g, allGroups), real = allGroups ? g.cout : g.cog;
         int sw = g.s[2];
         long dMin = Long.MAX_VALUE, dMax = Long.MIN_VALUE;
         for (int t = 0; t < g.k[2]; t++) {
@@ -117,7 +135,9 @@ final class GyRowsF32 {
         long bandRows = (g.in[1] + count - 1) / count;
         long rows = (bandRows - 1) * g.s[1] + halo;
         long channelStride = rows * sw * pitch;
-        return new long[] {dMin, pitch, bandRows, rows, channelStride, g.k[0] * channels * channelStride + width + pitch};
+        // (padded: a stage for a block's padded run at the end, past the readers' slack)
+        long stage = channels == real ? 0 : (long) sw * channels * L;
+        return new long[] {dMin, pitch, bandRows, rows, channelStride, g.k[0] * channels * channelStride + width + pitch + stage};
     }
 
     /** {@return the band's first gx row} */
@@ -202,7 +222,13 @@ final class GyRowsF32 {
                 continue;
             }
             int src = gyImage + (int) ((od * outH + oh) * outW) * yp, p = p0;
-            if (channels != 3) {
+            if (padding != null) {   // a block's run padded into the stage, then split
+                int k = sw * channels, kept = padding.kept(), stage = bufferLength - k * L;
+                for (; p + L <= pEnd && src + sw * (p + deltaMin + L) * yp + L <= gy.length; p += L) {
+                    for (int v = 0, from = src + sw * (p + deltaMin) * yp; v < k; v++) padding.expand(gy, from + v * kept, lines, stage + v * L);
+                    TransposeF32.deinterleave(k, lines, stage, lines, base + p, runRows);
+                }
+            } else if (channels != 3) {
                 for (; p + L <= pEnd; p += L) TransposeF32.deinterleave(sw * channels, gy, src + sw * (p + deltaMin) * yp, lines, base + p, runRows);
             } else if (sw == 1) {
                 for (; p + L <= pEnd; p += L) TransposeF32.split3(gy, src + (p + deltaMin) * yp, lines, base + p, runRows);
@@ -211,7 +237,7 @@ final class GyRowsF32 {
             }
             for (int r = 0; r < sw; r++) {   // the rest of each residue's columns inside gy
                 int p1 = Math.max(p0, Math.min(pitch, (outW - r + sw - 1) / sw - deltaMin));
-                for (int co = 0; co < channels; co++) {
+                for (int co = 0; co < real; co++) {   // (a padding channel's rows are never read)
                     int sub = base + co * channelStride + r * pitch;
                     for (int q = p; q < p1; q++) lines[sub + q] = gy[src + ((q + deltaMin) * sw + r) * yp + co];
                 }

@@ -364,11 +364,12 @@ final class TransposeF64 {
     /**
      * Runs of C channels a pixel handled as runs of P, the power of two above C (at most L; the other P − C
      * channels a padding, computed as zeros or not at all): each vector of a padded run, L/P pixels, written as
-     * the run of C it pads by one rearrange (its real lanes to the front) and a masked store of (L/P)·C lanes.
+     * the run of C it pads by one rearrange (its real lanes to the front) and a masked store of (L/P)·C lanes;
+     * and made from it by one load and one rearrange.
      */
     static final class Padding {
         final int channels, padded;
-        private final VectorShuffle<Double> front;
+        private final VectorShuffle<Double> front, spread;
         private final VectorMask<Double> real;
 
         Padding(int channels) {
@@ -376,6 +377,7 @@ final class TransposeF64 {
             padded = paddedChannels(channels);
             int p = padded, kept = L / p * channels;
             front = VectorShuffle.fromOp(S, j -> j < kept ? j / channels * p + j % channels : 0);
+            spread = VectorShuffle.fromOp(S, i -> i / p * channels + Math.min(i % p, channels - 1));
             real = VectorMask.fromLong(S, kept == 64 ? -1L : (1L << kept) - 1);
         }
 
@@ -389,6 +391,14 @@ final class TransposeF64 {
         /** {@return the elements a padded vector holds of the run it pads: (L/P)·C} */
         int kept() {
             return L / padded * channels;
+        }
+
+        /**
+         * The inverse: the padded vector of the L/P pixels whose run of C starts at {@code src[at …]} (L elements
+         * inside src), into {@code dst[to …]}; a padding lane repeats its pixel's last channel.
+         */
+        void expand(double[] src, int at, double[] dst, int to) {
+            DoubleVector.fromArray(S, src, at).rearrange(spread).intoArray(dst, to);
         }
 
         /** The padded vector at {@code src[at …]} into {@code dst[to …]} as its (L/P)·C elements of the run of C. */
