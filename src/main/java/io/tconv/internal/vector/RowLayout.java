@@ -25,7 +25,8 @@ final class RowLayout {
     final long macsPerTask;
     /**
      * Channels-last depthwise (one input and one output channel per group) with s·C of 2, 4, 8 or 16 (at most the
-     * lanes, of 8 or 16), or with three channels and s·4 so ({@link #padsThree}): a band buffers every group's
+     * lanes, of 8 or 16; three channels counted as four, a zero channel padding each pixel of the rows woven and
+     * dropped when written): a band buffers every group's
      * input channel, split from the pixels' runs by register shuffles, and a task computes every group of its
      * band, so that the output rows can be woven whole ({@link #runs}). Else a task is one group's band.
      */
@@ -35,7 +36,7 @@ final class RowLayout {
      * Cout padded to a power of two by the last block's zero-weight channels), or {@link #allGroups}: an output
      * row is one run of (pixel, channel), woven from the rows of sums of every
      * (W residue, channel) at once, so that a thread keeps the sums of every block or group ({@code sumsBlocks};
-     * else of one). The channels of a pixel in the run: {@code runChannels} (with {@link #padsThree}, four).
+     * else of one). The channels of a pixel in the run: {@code runChannels} (for three groups, four).
      */
     final boolean runs;
     final int sumsBlocks, runChannels;
@@ -45,7 +46,7 @@ final class RowLayout {
         this.g = g;
         block = g.cog == 1 ? 1 : 4;
         cogPad = TileShape.ceilDiv(g.cog, block) * block;
-        allGroups = takesAllGroups(g, lanes) || padsThree(g, lanes);
+        allGroups = takesAllGroups(g, lanes);
         int taskGroups = allGroups ? g.groups : 1;
         // Bands of ~512 K multiply-adds per task (each band copies its input once; bands share rows), and a
         // buffer of at most ~512 KiB.
@@ -75,17 +76,9 @@ final class RowLayout {
 
     /** {@see #allGroups} */
     static boolean takesAllGroups(Geometry g, int lanes) {
-        long k = (long) g.s[2] * g.groups;
-        return g.channelsLast && g.cig == 1 && g.cog == 1 && g.groups > 1 && (lanes == 8 || lanes == 16) && k <= lanes && Long.bitCount(k) == 1;
-    }
-
-    /**
-     * Channels-last depthwise with three channels and s·4 of 4, 8 or 16 (at most the lanes, of 8 or 16): taken as
-     * four channels, the fourth a zero channel that pads each pixel of the rows woven, dropped when written.
-     */
-    static boolean padsThree(Geometry g, int lanes) {
-        long k = 4L * g.s[2];
-        return g.channelsLast && g.cig == 1 && g.cog == 1 && g.groups == 3 && (lanes == 8 || lanes == 16) && k <= lanes && Long.bitCount(k) == 1;
+        if (!g.channelsLast || g.cig != 1 || g.cog != 1 || g.groups < 2 || lanes != 8 && lanes != 16) return false;
+        long k = (long) g.s[2] * (g.groups == 3 ? 4 : g.groups);
+        return k <= lanes && Long.bitCount(k) == 1;
     }
 
     /**
@@ -93,7 +86,7 @@ final class RowLayout {
      * channels only at W strides 1 and 2 (gy's runs split by three-vector shuffles).
      */
     static boolean gradientsTakeAllGroups(Geometry g, int lanes) {
-        return takesAllGroups(g, lanes) || padsThree(g, lanes) && g.s[2] <= 2;
+        return takesAllGroups(g, lanes) && (g.groups != 3 || g.s[2] <= 2);
     }
 
     /** {@return a task's band: of one group, or of every group} */

@@ -44,7 +44,7 @@ public final class VectorProvider implements Provider {
     @Override
     public FloatKernel floatKernel(Geometry g, float[] weight, float[] bias, Workspace workspace) {
         if (!finite(weight)) return new ScalarKernels.F32(g, weight, bias, workspace);
-        if (RowLayout.takesAllGroups(g, RowKernelF32.L) || RowLayout.padsThree(g, RowKernelF32.L)) {
+        if (RowLayout.takesAllGroups(g, RowKernelF32.L)) {
             RowLayout rows = rows(g, RowKernelF32.L, Float.BYTES);
             if (rows != null) return new RowKernelF32(rows, weight, bias, workspace);
         }
@@ -59,7 +59,7 @@ public final class VectorProvider implements Provider {
     @Override
     public DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias, Workspace workspace) {
         if (!finite(weight)) return new ScalarKernels.F64(g, weight, bias, workspace);
-        if (RowLayout.takesAllGroups(g, RowKernelF64.L) || RowLayout.padsThree(g, RowKernelF64.L)) {
+        if (RowLayout.takesAllGroups(g, RowKernelF64.L)) {
             RowLayout rows = rows(g, RowKernelF64.L, Double.BYTES);
             if (rows != null) return new RowKernelF64(rows, weight, bias, workspace);
         }
@@ -73,10 +73,11 @@ public final class VectorProvider implements Provider {
 
     /**
      * Channels-last depthwise layers whose rows split and weave by shuffles, with finite weights: the row kernel,
-     * every group of a band per task. Channels-last depthwise layers' own kernel, and channels-last layers' dot products over gy's channels or
-     * broadcasts of gy against gx's channels where they suit (all three visit only taps inside gy: any
-     * weights); else, where the weights are finite (zeros stand in for taps outside gy), pairs of W taps read
-     * from gy where they suit (one input channel per group, W stride 2), or the row kernel where its buffer is modest.
+     * every group of a band per task. Channels-last depthwise layers' own kernel, and channels-last layers' dot
+     * products over gy's channels or broadcasts of gy against gx's channels where they suit (all three visit
+     * only taps inside gy: any weights); else, where the weights are finite (zeros stand in for taps outside
+     * gy), pairs of W taps read from gy where they suit (one input channel per group, W stride 2), or the row
+     * kernel where its buffer is modest.
      */
     @Override
     public FloatKernel floatInputGradient(Geometry g, float[] weight, Workspace workspace, long bandBytes) {
@@ -121,7 +122,8 @@ public final class VectorProvider implements Provider {
      */
     @Override
     public FloatWeightRows floatWeightRows(Geometry g, long bandBytes) {
-        if (RowLayout.gradientsTakeAllGroups(g, WeightGradientRowsF32.L) && WeightGradientRowsF32.bytesPerThread(g, bandBytes) <= ROW_BUFFER_LIMIT) {
+        if (RowLayout.gradientsTakeAllGroups(g, WeightGradientRowsF32.L)
+                && WeightGradientRowsF32.bytesPerThread(g, bandBytes) <= ROW_BUFFER_LIMIT) {
             return new WeightGradientRowsF32(g, bandBytes);
         }
         if (DepthwiseLastWeightRunsF32.suits(g)) return new DepthwiseLastWeightRunsF32(g);
@@ -136,7 +138,8 @@ public final class VectorProvider implements Provider {
     /** The double twin of {@link #floatWeightRows}. */
     @Override
     public DoubleWeightRows doubleWeightRows(Geometry g, long bandBytes) {
-        if (RowLayout.gradientsTakeAllGroups(g, WeightGradientRowsF64.L) && WeightGradientRowsF64.bytesPerThread(g, bandBytes) <= ROW_BUFFER_LIMIT) {
+        if (RowLayout.gradientsTakeAllGroups(g, WeightGradientRowsF64.L)
+                && WeightGradientRowsF64.bytesPerThread(g, bandBytes) <= ROW_BUFFER_LIMIT) {
             return new WeightGradientRowsF64(g, bandBytes);
         }
         if (DepthwiseLastWeightRunsF64.suits(g)) return new DepthwiseLastWeightRunsF64(g);
