@@ -11,11 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  * input is gy and its output gx (of {@link Geometry} g, the forward layer's). Input cell {@code i} of gx sums
  * {@code w[ci][co][t] · gy[co][i·s − pb + t·d]} over co and taps t. A task is a band of gx rows of one group and
  * D position (of every group, for a channels-last depthwise layer whose rows split and weave by shuffles:
- * {@link RowLayout#takesAllGroups}), whose gy rows {@link GyRowsF64} buffers split by W residue, so that every
- * term is a constant offset: vectors run along a gx row with every term's weight a broadcast, four input
- * channels (or one channel and four vectors over two rows) at a time, the sums in registers. No split of gy into residue planes, no plan
- * per residue class, no partial sums added afterwards. Zeros stand in for taps outside gy, exact only for finite
- * weights: the provider checks.
+ * {@link RowLayout#gradientsTakeAllGroups}), whose gy rows {@link GyRowsF64} buffers split by W residue, so that
+ * every term is a constant offset: vectors run along a gx row with every term's weight a broadcast, four input
+ * channels (or one channel and four vectors over two rows) at a time, the sums in registers. No split of gy
+ * into residue planes, no plan per residue class, no partial sums added afterwards. Zeros stand in for taps
+ * outside gy, exact only for finite weights: the provider checks.
  */
 final class InputGradientRowsF64 implements DoubleKernel {
     static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
@@ -35,6 +35,8 @@ final class InputGradientRowsF64 implements DoubleKernel {
     private final int[] runRows;
     /** Where {@link #runs} pads the channels: how the woven vectors are written. Else null. */
     private final TransposeF64.Padding padding;
+    /** Whether a task takes every group ({@link RowLayout#gradientsTakeAllGroups}): one channel each, two rows at a time. */
+    private final boolean allGroups;
 
     private static final class Scratch {
         final double[] lines, out, stage = new double[L * L];   // (the woven vectors of padded channels)
@@ -44,9 +46,6 @@ final class InputGradientRowsF64 implements DoubleKernel {
             out = new double[outLength];
         }
     }
-
-    /** Whether a task takes every group ({@link RowLayout#gradientsTakeAllGroups}): one channel each, two rows at a time. */
-    private final boolean allGroups;
 
     private static boolean allGroups(Geometry g) {
         return RowLayout.gradientsTakeAllGroups(g, L);
@@ -66,7 +65,10 @@ final class InputGradientRowsF64 implements DoubleKernel {
         return TransposeF64.Padding.paddedChannels(g.cin);
     }
 
-    /** {@return the rows of sums a thread keeps: every channel's of two rows with every group, every channel's where {@link #runs}, else a block's} */
+    /**
+     * {@return the rows of sums a thread keeps: every channel's of two rows with every group, every channel's
+     * where {@link #runs}, else a block's}
+     */
     private static int outRows(Geometry g) {
         return allGroups(g) ? 2 * woven(g) : runs(g) ? Math.max(4, woven(g)) : 4;
     }
@@ -268,7 +270,10 @@ final class InputGradientRowsF64 implements DoubleKernel {
         }
     }
 
-    /** The first {@code channels} rows of the thread's sums from {@code out[from …]} into gx at {@code to} (channel 0, the row's first cell). */
+    /**
+     * The first {@code channels} rows of the thread's sums from {@code out[from …]} into gx at {@code to}
+     * (channel 0, the row's first cell).
+     */
     private void write(Scratch s, int from, int channels, double[] gx, int to) {
         double[] out = s.out;
         int inW = g.in[2];
