@@ -27,7 +27,8 @@ final class GyRowsF64 {
     final int channelStride, rowStep;
     /**
      * The gy channels buffered: a group's, or with {@code allGroups} every group's (one each), group c's terms
-     * then {@code c · channelStride} after {@link #termAt}.
+     * then {@code c · channelStride} after {@link #termAt}; or a group's padded to a power of two
+     * ({@link #bufferedChannels}).
      */
     final int channels;
     /** The gy channels a band's tasks read (the buffered ones less any padding). */
@@ -43,9 +44,10 @@ final class GyRowsF64 {
     /** The buffer's elements, with slack for reads up to {@code width} past a row's first cell. */
     final int bufferLength;
     /**
-     * Channels-last with one group, or every group buffered: a gy row is one run of (column, channel), whose L-column blocks
-     * {@link TransposeF64#deinterleave} splits into the sub-rows of every residue and channel at once; per (residue,
-     * channel) its sub-row's offset from channel 0's residue 0. Null where the split goes channel by channel.
+     * Channels-last with one group, or every group buffered: a gy row is one run of (column, channel), whose
+     * L-column blocks {@link TransposeF64#deinterleave} (or {@code split3}) splits into the sub-rows of every
+     * residue and channel at once; per (residue, channel) its sub-row's offset from channel 0's residue 0. Null
+     * where the split goes channel by channel.
      */
     private final int[] runRows;
 
@@ -95,7 +97,7 @@ final class GyRowsF64 {
         }
     }
 
-    /** Whether gy's runs of three channels split into rows by {@link TransposeF64#split3} (W stride 1) or its residues' variant (2). */
+    /** Whether gy's runs of three channels split by {@link TransposeF64#split3} (W stride 1) or its residues' variant (2). */
     private static boolean threeChannels(Geometry g, int channels) {
         return channels == 3 && g.yp == 3 && g.s[2] <= 2 && TransposeF64.available();
     }
