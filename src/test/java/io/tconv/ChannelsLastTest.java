@@ -158,6 +158,37 @@ class ChannelsLastTest {
         }
     }
 
+    /**
+     * Few-channel depthwise layers (2, 3, 4, 8 channels) whose W residues have four terms each at W stride 2 (4×4
+     * kernels at stride 2, 2 × 4 at strides 1 × 2, 1-D kernels of 8), so that each group's residues are summed
+     * and zipped in registers and the output rows woven from the groups' zipped rows: rows of 1–40 pixels, every
+     * crop up to the kernel and output padding, ranks 1–3; against the oracle, the kernel asserted.
+     */
+    @Test
+    void fewChannelDepthwiseZippedRowsMatchTheOracle() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 79);
+        int[] counts = {2, 3, 4, 8};
+        for (int i = 0; i < 32; i++) {
+            int rank = 1 + i % 3, channels = counts[i / 3 % counts.length];
+            int[] in = new int[rank], k = new int[rank], st = new int[rank], p = new int[rank], op = new int[rank], d = new int[rank];
+            for (int a = 0; a < rank; a++) {
+                boolean w = a == rank - 1;
+                in[a] = w ? 1 + r.nextInt(40) : 1 + r.nextInt(9);
+                k[a] = w ? (rank == 1 ? 8 : 4) : i % 2 == 0 ? 4 : 2;
+                st[a] = w || i % 2 == 0 ? 2 : 1;
+                p[a] = r.nextInt(k[a] / 2 + 1);
+                op[a] = r.nextInt(st[a]);
+                d[a] = 1;
+            }
+            Case c = new Case(1 + r.nextInt(2), channels, channels, channels, in, k, st, p, op, d, r.nextBoolean(), r.nextLong());
+            if (Case.prod(c.outputSize()) < 1) continue;
+            String kernel = check(c, Parallelism.threads(1 + i % 2), Providers.current());
+            if (Providers.fallback() == null && (takesAllGroups(c, lanes(kernel)) || padsThree(c, lanes(kernel)))) {
+                assertTrue(kernel.contains("all groups"), c + ": used " + kernel);
+            }
+        }
+    }
+
     /** The float lanes of a vector kernel, from its name. */
     static int lanes(String kernel) {
         return Integer.parseInt(kernel.replaceAll("^vector-(\\d+) .*", "$1")) / Float.SIZE;

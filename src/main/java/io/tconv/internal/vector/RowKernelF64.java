@@ -33,6 +33,11 @@ final class RowKernelF64 implements DoubleKernel {
     private final double[] runBias;
     /** Where the run's channels are padded to a power of two (three as four): how its vectors are written. Else null. */
     private final TransposeF64.Padding padding;
+    /**
+     * Every group at W stride 2: where each group's (channel's) zipped rows of sums start, for {@link #fourTerms}
+     * into them and their weave into the output row ({@link #writeZipped}). Null elsewhere.
+     */
+    private final int[] zipRows;
 
     /** Per-thread buffers: the band's padded input rows, the sums of each W residue, one residue's taps. */
     private static final class Scratch {
@@ -69,6 +74,12 @@ final class RowKernelF64 implements DoubleKernel {
         scratch = ThreadLocal.withInitial(() -> new Scratch(lay));
         int channels = lay.runChannels, rows = g.s[2] * channels;
         padding = lay.runs && lay.runChannels != g.yp ? new TransposeF64.Padding(g.yp) : null;
+        if (lay.allGroups && g.s[2] == 2 && ZipF64.VECTORS) {   // (a padding channel's rows stay zero)
+            zipRows = new int[lay.runChannels];
+            for (int c = 0; c < zipRows.length; c++) zipRows[c] = 2 * c * lay.sumsLength;
+        } else {
+            zipRows = null;
+        }
         if (lay.runs) {   // row (residue rw, channel c): block (or group) c / block's sums of residue rw, its channel c % block
             runRows = new int[rows];
             for (int r = 0; r < rows; r++) {
@@ -121,6 +132,17 @@ final class RowKernelF64 implements DoubleKernel {
                     s.tapW[taps++] = (bd.tapsD.tap[a] * kh + bd.hTap[rh][b]) * kw * lay.cogPad;
                 }
             }
+            if (lay.allGroups && zipRows != null && fourTermsEach(s, taps)) {
+                // each group's two residues summed and zipped into its rows in registers, then each output row
+                // woven from the groups' rows (a round fewer than weaving every residue's rows)
+                for (int c = 0; c < g.groups; c++) {
+                    terms(s, taps, 0, c * g.kVol, c * bd.channelStride, 0);
+                    terms(s, taps, 1, c * g.kVol, c * bd.channelStride, 4);
+                    fourTerms(s, qEnd - q0, 0.0, s.sums, zipRows[c], 2 * pitch);
+                }
+                for (int qh = q0; qh < qEnd; qh++) writeZipped(s, (qh - q0) * 2 * pitch, y, yGroup + (rh + g.s[1] * qh) * outW * g.yp);
+                continue;
+            }
             if (lay.runs) {   // every block's (or group's) sums first, then each output row woven from all of them
                 for (int b = 0; b < (lay.allGroups ? g.groups : lay.sumsBlocks); b++) {   // (a padding channel's sums stay zero)
                     for (int rw = 0; rw < g.s[2]; rw++) {
@@ -139,7 +161,7 @@ final class RowKernelF64 implements DoubleKernel {
                 if (lay.block == 1 && g.s[2] == 2 && ZipF64.VECTORS && g.yp == 1) {
                     int even = terms(s, taps, 0, wBase, 0, 0);
                     if (even == 4 && terms(s, taps, 1, wBase, 0, 4) == 4) {
-                        fourTerms(s, qEnd - q0, bias[grp * g.cog + co], y, yGroup + co * g.yc + (rh + g.s[1] * q0) * outW);
+                        fourTerms(s, qEnd - q0, bias[grp * g.cog + co], y, yGroup + co * g.yc + (rh + g.s[1] * q0) * outW, g.s[1] * outW);
                         continue;
                     }
                 }
@@ -227,14 +249,40 @@ final class RowKernelF64 implements DoubleKernel {
         return n - from;
     }
 
+    /** {@return whether both W residues have four terms each (a depthwise 4×4 kernel at stride 2), as {@link #fourTerms} needs} */
+    private boolean fourTermsEach(Scratch s, int taps) {
+        return terms(s, taps, 0, 0, 0, 0) == 4 && terms(s, taps, 1, 0, 0, 4) == 4;
+    }
+
+    /**
+     * Every group at W stride 2: output row {@code y[yRow …]} woven from each group's zipped row of sums at
+     * {@code sums[at + zipRows[c] …]}, with the bias; a vector of cells at a time, then the rest.
+     */
+    private void writeZipped(Scratch s, int at, double[] y, int yRow) {
+        int outW = g.out[2], channels = g.yp, rows = zipRows.length, i = 0;
+        double[] sums = s.sums;
+        if (padding == null) {
+            for (; i + L <= outW; i += L) TransposeF64.interleave(rows, sums, at + i, zipRows, runBias, y, yRow + i * channels);
+        } else {
+            for (int kept = padding.kept(); i + L <= outW; i += L) {
+                TransposeF64.interleave(rows, sums, at + i, zipRows, runBias, s.stage, 0);
+                for (int v = 0; v < rows; v++) padding.compact(s.stage, v * L, y, yRow + i * channels + v * kept);
+            }
+        }
+        for (; i < outW; i++) {
+            for (int c = 0; c < channels; c++) y[yRow + i * channels + c] = bias[c] + sums[at + zipRows[c] + i];
+        }
+    }
+
     /**
      * One output channel whose two W residues have four terms each (a depthwise 4×4 kernel at stride 2): the
      * eight weights and offsets held in registers, both residues summed per vector of q and zipped straight
-     * into the output rows with the bias, in the order {@link #sums1} and {@link #writeLine} add them.
+     * into the output rows (of {@code step} elements) with the bias, in the order {@link #sums1} and
+     * {@link #writeLine} add them.
      */
-    private void fourTerms(Scratch s, int rows, double b, double[] y, int yRow) {
+    private void fourTerms(Scratch s, int rows, double b, double[] y, int yRow, int step) {
         Bands bd = lay.bands;
-        int pitch = bd.pitch, step = g.s[1] * g.out[2], both = bd.wCount[1];
+        int pitch = bd.pitch, both = bd.wCount[1];
         int[] tx = s.termX;
         int x0 = tx[0], x1 = tx[1], x2 = tx[2], x3 = tx[3], z0 = tx[4], z1 = tx[5], z2 = tx[6], z3 = tx[7];
         double[] tw = s.termW, lines = s.lines;
