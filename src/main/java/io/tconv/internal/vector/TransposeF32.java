@@ -401,7 +401,11 @@ final class TransposeF32 {
             FloatVector.fromArray(S, src, at).rearrange(spread).intoArray(dst, to);
         }
 
-        /** The padded vector at {@code src[at …]} into {@code dst[to …]} as its (L/P)·C elements of the run of C. */
+        /**
+         * The padded vector at {@code src[at …]} into {@code dst[to …]} as its (L/P)·C elements of the run of C.
+         * (Guarding the masked store's reach past dst's end, by a branch on either side of the vector, measured
+         * 25 → 16–17 GFLOP/s on three channels' forward pass: kept as one line.)
+         */
         void compact(float[] src, int at, float[] dst, int to) {
             FloatVector.fromArray(S, src, at).rearrange(front).intoArray(dst, to, real);
         }
