@@ -39,11 +39,13 @@ final class InputGradientRowsF32 implements FloatKernel {
     private final boolean allGroups;
 
     private static final class Scratch {
-        final float[] lines, out, stage = new float[L * L];   // (the woven vectors of padded channels)
+        /** The band's gy rows, the rows of sums, the woven vectors of padded channels (where padded). */
+        final float[] lines, out, stage;
 
-        Scratch(int bufferLength, int outLength) {
+        Scratch(int bufferLength, int outLength, int stageLength) {
             lines = new float[bufferLength];
             out = new float[outLength];
+            stage = new float[stageLength];
         }
     }
 
@@ -109,7 +111,8 @@ final class InputGradientRowsF32 implements FloatKernel {
         }
         int bufferLength = gyRows.bufferLength;
         int outRows = outRows(g);
-        scratch = ThreadLocal.withInitial(() -> new Scratch(bufferLength, outRows * width));
+        int stageLength = runs(g) && woven(g) != g.cin ? woven(g) * L : 0;
+        scratch = ThreadLocal.withInitial(() -> new Scratch(bufferLength, outRows * width, stageLength));
         if (runs(g)) {
             runRows = new int[woven(g)];
             for (int c = 0; c < runRows.length; c++) runRows[c] = c * width;

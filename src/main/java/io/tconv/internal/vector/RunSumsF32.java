@@ -153,12 +153,17 @@ final class RunSumsF32 {
         FloatVector.fromArray(S, acc, at).add(v).intoArray(acc, at);
     }
 
+    /** {@return whether a row's vector holds an even number of whole pixels at W stride 2: C divides L/2} */
+    private static boolean pairsApply(int c, int sw) {
+        return sw == 2 && L / 2 % c == 0;
+    }
+
     /**
      * At W stride 2 with C dividing L / 2, the two-vector rearrange that makes a vector of the row from the two
      * residues' runs at the same place (a vector holds an even number of pixels, half of them from each); else null.
      */
     static VectorShuffle<Float> pairs(int c, int sw) {
-        if (sw != 2 || L / 2 % c != 0) return null;
+        if (!pairsApply(c, sw)) return null;
         int[] index = new int[L];
         for (int i = 0; i < L; i++) {
             int pixel = i / c;
@@ -204,7 +209,7 @@ final class RunSumsF32 {
      * two vectors of a row, where {@link #pairs} applies; else null.
      */
     static VectorShuffle<Float> unpair(int c, int sw, int r) {
-        if (pairs(c, sw) == null) return null;
+        if (!pairsApply(c, sw)) return null;
         int[] index = new int[L];
         for (int i = 0; i < L; i++) {
             int e = (2 * (i / c) + r) * c + i % c;   // in the two vectors end to end
