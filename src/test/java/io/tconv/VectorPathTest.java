@@ -195,6 +195,33 @@ class VectorPathTest {
         }
     }
 
+    /**
+     * Few-channel layers at W strides 3, 4 and 8, whose rows shuffles weave from (forward) and split into (input
+     * gradient; every third or fourth element for the weight gradient) their W residues, L cells of each at a
+     * time, and 5, which goes a cell at a time: rows of whole blocks and a rest, kernels shorter than, equal to
+     * and longer than the stride, crops and output padding; forward and both gradients, float and double, with
+     * the kernels asserted.
+     */
+    @Test
+    void wideWStridesWeaveTheirResidues() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 12);
+        int[] strides = {3, 4, 3, 8, 5, 3, 4};
+        for (int i = 0; i < 21; i++) {
+            int s = strides[i % strides.length], k = Math.max(1, s + r.nextInt(5) - 2), groups = i % 2 == 0 ? 1 + r.nextInt(6) : 1;
+            int cin = groups * (1 + r.nextInt(groups > 1 ? 1 : 3)), cout = groups * (1 + r.nextInt(groups > 1 ? 1 : 4));
+            int[] in = {1 + r.nextInt(3), new int[] {7, 15, 16, 17, 33, 35}[r.nextInt(6)]};
+            int[] ks = {k, k}, st = {s, s}, p = {r.nextInt((k + 1) / 2), r.nextInt((k + 1) / 2)};
+            int[] op = {r.nextInt(s), s - 1 - i % 2}, d = {1, 1};
+            Case c = new Case(1 + r.nextInt(2), cin, cout, groups, in, ks, st, p, op, d, r.nextBoolean(), r.nextLong());
+            String f = PropertyTest.checkFloat(c, Parallelism.threads(1 + i % 2), i % 3, vector);
+            PropertyTest.checkDouble(c, Parallelism.threads(2 - i % 2), 1, vector);
+            assertTrue(f.contains("few-channel planes"), c + ": expected the few-channel planes, used " + f);
+            String[] gx = GradientsTest.checkInputGradient(c, false, InputGradientF32.BAND_BYTES, r, vector);
+            assertTrue(gx[1] != null && gx[1].contains("input gradient rows"), c + ": expected the input gradient rows, used " + gx[1]);
+            GradientsTest.checkWeightGradient(c, i % 3 == 0, io.tconv.internal.WeightGradientF32.BAND_BYTES, r, vector, 1 + i % 2);
+        }
+    }
+
     @Test
     void nonFiniteWeightsKeepTheExactPath() {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 4);

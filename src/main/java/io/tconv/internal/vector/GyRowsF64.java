@@ -50,6 +50,11 @@ final class GyRowsF64 {
      * where the split goes channel by channel.
      */
     private final int[] runRows;
+    /**
+     * Channels-first at a W stride of 3, 4, 8 or 16 (within the lanes): the residues' sub-row offsets, for
+     * {@link TransposeF64#split} of L columns of all of them at once. Else null.
+     */
+    private final int[] subRows;
 
     /**
      * @param width     the gx cells a reader reads per row (the row rounded up to its vectors)
@@ -82,6 +87,12 @@ final class GyRowsF64 {
             for (int i = 0; i < k; i++) runRows[i] = i % channels * rows * sw * pitch + i / channels * pitch;
         } else {
             runRows = null;
+        }
+        if (g.yp == 1 && sw > 2 && TransposeF64.stridesOf(sw)) {
+            subRows = new int[sw];
+            for (int r = 0; r < sw; r++) subRows[r] = r * pitch;
+        } else {
+            subRows = null;
         }
         termAt = new int[g.cog * g.kVol];
         for (int kd = 0, t = 0; kd < g.k[0]; kd++) {
@@ -184,13 +195,18 @@ final class GyRowsF64 {
                         for (int p = both; p < o1; p++) lines[dst + pitch + p] = gy[src + 2 * (p + deltaMin) + 1];
                         continue;
                     }
+                    int split = p0;   // the columns split into every residue's sub-row at once
+                    if (subRows != null) {   // L columns of every residue by shuffles, while the last residue has them
+                        int pEnd = Math.max(p0, Math.min(pitch, outW / sw - deltaMin));
+                        for (; split + L <= pEnd; split += L) TransposeF64.split(sw, gy, src + sw * (split + deltaMin), lines, dst + split, subRows);
+                    }
                     for (int r = 0, sub = dst; r < sw; r++, sub += pitch) {
                         if (!residueRead[r]) continue;   // no tap reads it: left as it is (only lanes past gx read it)
                         int count = (outW - r + sw - 1) / sw;   // columns s·j + r inside gy
                         int p1 = Math.max(p0, Math.min(pitch, count - deltaMin));
                         if (sw == 1 && yp == 1) System.arraycopy(gy, src + p0 + deltaMin, lines, sub + p0, p1 - p0);
                         else {
-                            int p = p0, from = src + (sw * (p0 + deltaMin) + r) * yp;
+                            int p = split, from = src + (sw * (split + deltaMin) + r) * yp;
                             if (yp != 1 && co < g.cog / L * L && TransposeF64.available()) {
                                 // channels-last, a whole vector of channels: L columns × L channels transposed at
                                 // once, at the block's first channel; its other channels skip those columns

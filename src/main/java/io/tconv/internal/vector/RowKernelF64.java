@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The double few-channel path of {@link RowLayout}: for each band, H residue and W residue, the sums over (D/H
  * tap, W tap, input channel) for two vectors of pixels and a block of output channels in named accumulators,
  * over the band's zero-padded input rows; then each output row interleaves its W residues with the bias (a
- * vector zip when the W stride is 2, a plain copy when it is 1, scalar stores otherwise; channels-last, the rows
+ * vector zip when the W stride is 2, a plain copy when it is 1, register shuffles at 3, 4, 8 and 16, scalar
+ * stores otherwise; channels-last, the rows
  * of (residue, channel) of every block, or of a depthwise layer's every group, woven into the row's run by
  * register shuffles where they are few, else scalar stores).
  * Zeros stand in for taps outside the input, exact only for finite weights: the provider checks.
@@ -38,10 +39,18 @@ final class RowKernelF64 implements DoubleKernel {
      * into them and their weave into the output row ({@link #writeZipped}). Null elsewhere.
      */
     private final int[] zipRows;
+    /**
+     * Channels-first at a W stride of 3, 4, 8 or 16 (within the lanes): the offsets of a channel's W residues' rows
+     * of sums, which {@link TransposeF64#weave3} or {@link TransposeF64#interleave} weave into an output row. Else
+     * null (stride 2 zips; others are written a cell at a time).
+     */
+    private final int[] residueRows;
 
     /** Per-thread buffers: the band's padded input rows, the sums of each W residue, one residue's taps. */
     private static final class Scratch {
         final double[] lines, sums, stage;
+        /** A channel's bias in every lane, for the weaves. */
+        final double[] pattern = new double[L];
         final int[] tapX, tapW;
         /** Single-channel path: each term's offset in the buffer and its weight. */
         final int[] termX;
@@ -72,6 +81,13 @@ final class RowKernelF64 implements DoubleKernel {
             }
         }
         scratch = ThreadLocal.withInitial(() -> new Scratch(lay));
+        int sw = g.s[2];
+        if (g.yp == 1 && sw > 2 && TransposeF64.stridesOf(sw)) {
+            residueRows = new int[sw];
+            for (int r = 0; r < sw; r++) residueRows[r] = r * lay.block * lay.sumsLength;
+        } else {
+            residueRows = null;
+        }
         int channels = lay.runChannels, rows = g.s[2] * channels;
         padding = lay.runs && lay.runChannels != g.yp ? new TransposeF64.Padding(g.yp) : null;
         // (not for three channels padded to four: there the inlined weave and compaction measured 25 → 16 GFLOP/s)
@@ -181,9 +197,10 @@ final class RowKernelF64 implements DoubleKernel {
                 }
                 for (int c = 0; c < channels; c++) {
                     double b = bias[grp * g.cog + co + c];
+                    Arrays.fill(s.pattern, b);
                     int yChannel = yGroup + (co + c) * g.yc;
                     for (int qh = q0; qh < qEnd; qh++) {
-                        writeLine(s.sums, c * lay.sumsLength + (qh - q0) * lay.sumsRowStride, b, y, yChannel + (rh + g.s[1] * qh) * outW);
+                        writeLine(s.sums, c * lay.sumsLength + (qh - q0) * lay.sumsRowStride, b, s.pattern, y, yChannel + (rh + g.s[1] * qh) * outW);
                     }
                 }
             }
@@ -418,8 +435,11 @@ final class RowKernelF64 implements DoubleKernel {
         }
     }
 
-    /** Interleaves the W residues of one row of sums, at {@code sums[at …]}, into output row {@code y[yRow …]} with the bias. */
-    private void writeLine(double[] sums, int at, double b, double[] y, int yRow) {
+    /**
+     * Interleaves the W residues of one row of sums, at {@code sums[at …]}, into output row {@code y[yRow …]} with
+     * the bias b ({@code pattern}: b in every lane).
+     */
+    private void writeLine(double[] sums, int at, double b, double[] pattern, double[] y, int yRow) {
         int outW = g.out[2], sw = g.s[2], stride = lay.block * lay.sumsLength;
         if (sw == 1) {
             int ow = 0;
@@ -429,9 +449,13 @@ final class RowKernelF64 implements DoubleKernel {
             int q = outW / (2 * L) * L;   // whole vectors only: the sums end at the row
             ZipF64.runs(sums, at, at + stride, q, b, y, yRow);
             for (int ow = 2 * q; ow < outW; ow++) y[yRow + ow] = b + sums[at + (ow & 1) * stride + (ow >> 1)];
-        } else {   // one W residue at a time: no division per cell
+        } else {   // a vector of each residue at a time where shuffles weave them, then one W residue at a time
+            int q = 0;
+            if (residueRows != null) {
+                for (; (q + L) * sw <= outW; q += L) TransposeF64.weave(sw, sums, at + q, residueRows, pattern, y, yRow + q * sw);
+            }
             for (int rw = 0; rw < Math.min(sw, outW); rw++) {
-                for (int ow = rw, q = at + rw * stride; ow < outW; ow += sw, q++) y[yRow + ow] = b + sums[q];
+                for (int ow = sw * q + rw, p = at + rw * stride + q; ow < outW; ow += sw, p++) y[yRow + ow] = b + sums[p];
             }
         }
     }

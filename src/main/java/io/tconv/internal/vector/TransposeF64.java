@@ -298,30 +298,38 @@ final class TransposeF64 {
      * 3i + c, from the first two vectors ({@code THREE_LOW[c]}, the second's lanes negative) or from the third
      * ({@code THREE_HIGH[c]}, in the lanes {@code THREE_FROM_HIGH[c]} selects).
      */
-    private static final VectorShuffle<Double>[] THREE_LOW = threeShuffles(false), THREE_HIGH = threeShuffles(true);
-    private static final VectorMask<Double>[] THREE_FROM_HIGH = threeMasks();
+    private static final VectorShuffle<Double>[] THREE_LOW = three((c, i) -> {
+        int e = 3 * i + c;
+        return e < L ? e : e < 2 * L ? e - 2 * L : 0;
+    });
+    private static final VectorShuffle<Double>[] THREE_HIGH = three((c, i) -> Math.max(0, 3 * i + c - 2 * L));
+    private static final VectorMask<Double>[] THREE_FROM_HIGH = threeMasks((c, i) -> 3 * i + c >= 2 * L);
 
+    /** {@return three shuffles, lane i of shuffle j from lane {@code index(j, i)}} */
     @SuppressWarnings("unchecked")
-    private static VectorShuffle<Double>[] threeShuffles(boolean high) {
+    private static VectorShuffle<Double>[] three(java.util.function.IntBinaryOperator index) {
         VectorShuffle<Double>[] shuffles = new VectorShuffle[3];
-        for (int c = 0; c < 3; c++) {
-            int[] index = new int[L];
-            for (int i = 0; i < L; i++) {
-                int e = 3 * i + c;
-                index[i] = high ? Math.max(0, e - 2 * L) : e < L ? e : e < 2 * L ? e - 2 * L : 0;
-            }
-            shuffles[c] = VectorShuffle.fromArray(S, index, 0);
+        for (int j = 0; j < 3; j++) {
+            int[] lanes = new int[L];   // (negative: the second vector's, in a two-vector rearrange)
+            for (int i = 0; i < L; i++) lanes[i] = index.applyAsInt(j, i);
+            shuffles[j] = VectorShuffle.fromArray(S, lanes, 0);
         }
         return shuffles;
     }
 
+    /** Lane i of mask j (of j, i). */
+    private interface LaneBit {
+        boolean set(int j, int i);
+    }
+
+    /** {@return three masks, lane i of mask j set where {@code bit(j, i)}} */
     @SuppressWarnings("unchecked")
-    private static VectorMask<Double>[] threeMasks() {
+    private static VectorMask<Double>[] threeMasks(LaneBit bit) {
         VectorMask<Double>[] masks = new VectorMask[3];
-        for (int c = 0; c < 3; c++) {
+        for (int j = 0; j < 3; j++) {
             boolean[] bits = new boolean[L];
-            for (int i = 0; i < L; i++) bits[i] = 3 * i + c >= 2 * L;
-            masks[c] = VectorMask.fromArray(S, bits, 0);
+            for (int i = 0; i < L; i++) bits[i] = bit.set(j, i);
+            masks[j] = VectorMask.fromArray(S, bits, 0);
         }
         return masks;
     }
@@ -359,6 +367,63 @@ final class TransposeF64 {
         DoubleVector b2 = v3.rearrange(THREE_LOW[2], v4).blend(v5.rearrange(THREE_HIGH[2]), THREE_FROM_HIGH[2]);
         a2.rearrange(EVENS, b2).intoArray(dst, to + rowAt[2]);
         a2.rearrange(ODDS, b2).intoArray(dst, to + rowAt[5]);
+    }
+
+    /**
+     * The inverse of {@link #split3}'s shuffles: lane i of run vector v (run element v·L + i) is element
+     * ⌊(v·L + i) / 3⌋ of row (v·L + i) mod 3, from rows 0 and 1 by {@code WEAVE3_LOW[v]} (row 1's lanes negative) or
+     * from row 2 by {@code WEAVE3_HIGH[v]}, in the lanes {@code WEAVE3_FROM_HIGH[v]} selects.
+     */
+    private static final VectorShuffle<Double>[] WEAVE3_LOW = three((v, i) -> {
+        int e = v * L + i;
+        return e % 3 == 0 ? e / 3 : e % 3 == 1 ? e / 3 - L : 0;
+    });
+    private static final VectorShuffle<Double>[] WEAVE3_HIGH = three((v, i) -> (v * L + i) % 3 == 2 ? (v * L + i) / 3 : 0);
+    private static final VectorMask<Double>[] WEAVE3_FROM_HIGH = threeMasks((v, i) -> (v * L + i) % 3 == 2);
+
+    /**
+     * {@link #interleave} of three rows: element j of row r (from {@code src[q + rowAt[r]]}) to
+     * {@code dst[to + 3j + r]}, plus {@code pattern[(3j + r) mod L]}; each vector one two-vector rearrange of
+     * rows 0 and 1, blended with one of row 2.
+     */
+    static void weave3(double[] src, int q, int[] rowAt, double[] pattern, double[] dst, int to) {
+        DoubleVector r0 = DoubleVector.fromArray(S, src, q + rowAt[0]), r1 = DoubleVector.fromArray(S, src, q + rowAt[1]);
+        DoubleVector r2 = DoubleVector.fromArray(S, src, q + rowAt[2]), b = DoubleVector.fromArray(S, pattern, 0);
+        r0.rearrange(WEAVE3_LOW[0], r1).blend(r2.rearrange(WEAVE3_HIGH[0]), WEAVE3_FROM_HIGH[0]).add(b).intoArray(dst, to);
+        r0.rearrange(WEAVE3_LOW[1], r1).blend(r2.rearrange(WEAVE3_HIGH[1]), WEAVE3_FROM_HIGH[1]).add(b).intoArray(dst, to + L);
+        r0.rearrange(WEAVE3_LOW[2], r1).blend(r2.rearrange(WEAVE3_HIGH[2]), WEAVE3_FROM_HIGH[2]).add(b).intoArray(dst, to + 2 * L);
+    }
+
+    /** {@return whether K rows are woven and split here: 3 ({@link #weave3}, {@link #split3}) or a power of two from 4 to L} */
+    static boolean stridesOf(int k) {
+        return available() && (k == 3 || k > 2 && interleaves(k));
+    }
+
+    /** {@link #interleave} or {@link #weave3}, for K of {@link #stridesOf}. */
+    static void weave(int k, double[] src, int q, int[] rowAt, double[] pattern, double[] dst, int to) {
+        if (k == 3) weave3(src, q, rowAt, pattern, dst, to);
+        else interleave(k, src, q, rowAt, pattern, dst, to);
+    }
+
+    /** {@link #deinterleave} or {@link #split3}, for K of {@link #stridesOf}. */
+    static void split(int k, double[] src, int from, double[] dst, int to, int[] rowAt) {
+        if (k == 3) split3(src, from, dst, to, rowAt);
+        else deinterleave(k, src, from, dst, to, rowAt);
+    }
+
+    /**
+     * Every third (K = 3) or fourth (4) element: {@code dst[to + j] = src[from + K·j]} for j < L, from K vectors
+     * (the first row of {@link #split}).
+     */
+    static void pick(int k, double[] src, int from, double[] dst, int to) {
+        DoubleVector v0 = DoubleVector.fromArray(S, src, from), v1 = DoubleVector.fromArray(S, src, from + L);
+        DoubleVector v2 = DoubleVector.fromArray(S, src, from + 2 * L);
+        if (k == 3) {
+            v0.rearrange(THREE_LOW[0], v1).blend(v2.rearrange(THREE_HIGH[0]), THREE_FROM_HIGH[0]).intoArray(dst, to);
+        } else {
+            DoubleVector v3 = DoubleVector.fromArray(S, src, from + 3 * L);
+            v0.rearrange(EVENS, v1).rearrange(EVENS, v2.rearrange(EVENS, v3)).intoArray(dst, to);
+        }
     }
 
     /**

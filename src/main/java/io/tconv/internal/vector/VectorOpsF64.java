@@ -162,6 +162,9 @@ final class VectorOpsF64 implements DoubleOps {
                 v0.rearrange(ZipF64.EVENS).blend(v1.rearrange(ZipF64.EVENS), ZipF64.UPPER).intoArray(dst, to + i);
             }
         }
+        if ((step == 3 || step == 4) && TransposeF64.available()) {   // by shuffles of 3 or 4 vectors
+            for (int at = from; i + L <= n && at + step * L <= src.length; i += L, at += step * L) TransposeF64.pick(step, src, at, dst, to + i);
+        }
         for (; i < n; i++) dst[to + i] = src[from + i * step];
     }
 
