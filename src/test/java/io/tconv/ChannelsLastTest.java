@@ -238,6 +238,38 @@ class ChannelsLastTest {
     }
 
     /**
+     * The depth-to-space GEMM's channels-last path: input pixels C apart copied into its panel by L × L transposes
+     * (17 to 40 input channels: whole blocks and a rest), and each input pixel's run of kW·C output elements per
+     * (D, H) tap written from L-row transposes of C, a vector per pixel and part of the run: runs shorter than,
+     * equal to and longer than a vector (1 to 20 channels, kernels 1 to 16 along W), crops that cut runs at a
+     * row's ends and remove whole rows, output padding, rows of whole blocks of pixels and a rest, ranks 1 to 3,
+     * one group or two.
+     */
+    @Test
+    void depthToSpaceRunsOfEveryLength() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 79);
+        int[] couts = {1, 3, 5, 16, 2, 20, 3, 8}, kws = {3, 2, 4, 16, 1, 5, 16, 2};
+        for (int i = 0; i < 24; i++) {
+            int rank = 1 + i % 3, cout = couts[i % couts.length], kw = kws[(i + i / 8) % kws.length];
+            int[] in = new int[rank], k = new int[rank], p = new int[rank], op = new int[rank], d = new int[rank];
+            for (int a = 0; a < rank; a++) {
+                boolean last = a == rank - 1;
+                k[a] = last ? kw : 1 + r.nextInt(3);
+                in[a] = last ? 5 + r.nextInt(40) : 1 + r.nextInt(4);
+                p[a] = r.nextInt(3) == 0 ? r.nextInt(Math.max(1, (in[a] * k[a] - 1) / 2)) : 0;
+                op[a] = r.nextInt(k[a]);
+                d[a] = 1;
+            }
+            int groups = i % 4 == 3 ? 2 : 1;   // (two groups: a run of a group's channels per tap)
+            Case c = new Case(1 + r.nextInt(2), groups * (17 + r.nextInt(24)), groups * cout, groups, in, k, k.clone(), p, op, d,
+                    r.nextBoolean(), r.nextLong());
+            String kernel = check(c, Parallelism.threads(1 + i % 2), Providers.current());
+            // (under eight output cells per input pixel the few-channel planes take it)
+            if (Providers.fallback() == null && cout * Case.prod(k) >= 8) assertTrue(kernel.contains("stride=kernel gemm"), c + ": used " + kernel);
+        }
+    }
+
+    /**
      * Channels-last rows of one run of (pixel, channel), woven from rows by register shuffles where the channels
      * are 2 or 4 (8 with the W stride), and split into them the same way: the few-channel planes' input of 2, 4
      * or 8 channels and output of 1 to 8 at W strides 1, 2 and 4 (3 and 5–7 woven padded to a power of two); the

@@ -34,8 +34,11 @@ final class GemmKernelF32 implements FloatKernel {
         final float[] b, c;
         /** Channels-last output: a block of L channels × L pixels with the bias, and the block transposed. */
         final float[] stage = new float[2 * L * L];
-        /** Depth-to-space, channels-last: where a block of L input pixels' cells of one tap lie in y (−1: cropped). */
-        final int[] cells = new int[L];
+        /**
+         * Depth-to-space, channels-last, for a block of L input pixels: where each one's run of a tap row starts in y
+         * (or {@code Integer.MIN_VALUE} where a crop removes the row), and its first output cell's D, H, W.
+         */
+        final int[] cells = new int[L], od = new int[L], oh = new int[L], ow = new int[L];
         final int[] tapKernel, tapOffset, taps, firstTap;
         final int[][] aRow, bRow;
 
@@ -258,11 +261,16 @@ final class GemmKernelF32 implements FloatKernel {
             int[] bRow = lay.inputRow;
             if (valid < nr || g.xp != 1) {
                 // the last tile, or channels-last pixels (C apart): copy into a zero-padded panel, so that no
-                // load runs past the input and the pixels are contiguous
+                // load runs past the input and the pixels are contiguous; channels-last, L pixels × L channels
+                // at a time transposed in registers
+                int wholeK = g.xp != 1 && TransposeF32.available() ? kLen / L * L : 0, wholeJ = valid / L * L;
+                for (int kk = 0; kk < wholeK; kk += L) {
+                    for (int j = 0; j < wholeJ; j += L) TransposeF32.block(x, bOff + j * g.xp + (k0 + kk) * g.xc, g.xp, s.b, kk * nr + j, nr);
+                }
                 for (int kk = 0; kk < kLen; kk++) {
                     int src = bOff + (k0 + kk) * g.xc;
                     if (g.xp == 1) System.arraycopy(x, src, s.b, kk * nr, valid);
-                    else for (int j = 0; j < valid; j++) s.b[kk * nr + j] = x[src + j * g.xp];
+                    else for (int j = kk < wholeK ? wholeJ : 0; j < valid; j++) s.b[kk * nr + j] = x[src + j * g.xp];
                     Arrays.fill(s.b, kk * nr + valid, (kk + 1) * nr, 0f);
                 }
                 b = s.b;
@@ -312,36 +320,57 @@ final class GemmKernelF32 implements FloatKernel {
     }
 
     /**
-     * {@link #writeDepthToSpace} for channels-last output: per input pixel and tap, the group's output channels of
-     * that output pixel are adjacent, so they are written together: for blocks of L input pixels, per tap, L
-     * channels at a time transposed in registers from C's rows (kVol·nr apart), plus the bias, a pixel's channels
-     * stored at once (masked for a last, short block of channels, unless that would reach past y's end); the
-     * pixels past the last block read down C's rows one by one.
+     * {@link #writeDepthToSpace} for channels-last output. The stride is the kernel, so input pixel p's cells of
+     * taps (tD, tH, 0 … kW − 1) are kW adjacent output pixels: with one group, one run of kW·C elements (tW outer,
+     * channel inner); with several, a run of the group's C channels per tap.
+     * For blocks of L input pixels and each (tD, tH), C's rows of that run's order plus their bias are staged L
+     * rows at a time and transposed in registers, so that each pixel's part of the run is one vector, stored
+     * masked (a part of a run: L of its elements, whatever C is). Pixels whose run a crop cuts are written
+     * element by element from the same vectors, and the pixels past the last block cell by cell.
      */
     private void writeDepthToSpaceLast(Scratch s, int grp, int p0, int valid, float[] y, int yGroup) {
         float[] c = s.c, stage = s.stage;
-        int nr = lay.nr, cog = g.cog, rowStride = g.kVol * nr, b = grp * cog;
+        int nr = lay.nr, cog = g.cog, kw = g.k[2], b = grp * cog, outH = g.out[1], outW = g.out[2];
+        // a pixel's adjacent elements: every tap's channels where the group's are all of a pixel's, else one tap's
+        int runTaps = g.yp == cog ? kw : 1, run = runTaps * cog;
+        int inH = g.in[1], inW = g.in[2], yp = g.yp, tapRows = g.kVol / kw;
         int blocks = TransposeF32.available() ? valid / L * L : 0;
         for (int j0 = 0; j0 < blocks; j0 += L) {
-            for (int t = 0; t < g.kVol; t++) {
-                for (int jj = 0; jj < L; jj++) s.cells[jj] = cell(p0 + j0 + jj, t, yGroup);
-                for (int co = 0; co < cog; co += L) {
-                    int count = Math.min(L, cog - co), from = co * rowStride + t * nr + j0;
-                    if (count == L) {
-                        TransposeF32.block(c, from, rowStride, stage, 0, L);
-                    } else {   // (the rows past the group's channels may lie past C's end)
-                        for (int r = 0; r < count; r++) System.arraycopy(c, from + r * rowStride, stage, L * L + r * L, L);
-                        TransposeF32.block(stage, L * L, L, stage, 0, L);
-                    }
-                    VectorMask<Float> lanes = VectorMask.fromLong(S, count == L ? -1L : (1L << count) - 1);
-                    FloatVector bv = FloatVector.fromArray(S, bias, b + co, lanes);
-                    for (int jj = 0; jj < L; jj++) {
-                        int o = s.cells[jj];
-                        if (o < 0) continue;
-                        FloatVector v = FloatVector.fromArray(S, stage, jj * L).add(bv);
-                        if (count == L) v.intoArray(y, o + co);
-                        else if (o + co + L <= y.length) v.intoArray(y, o + co, lanes);
-                        else for (int r = 0; r < count; r++) y[o + co + r] = v.lane(r);
+            for (int jj = 0; jj < L; jj++) {   // each pixel's first output cell (tD = tH = tW = 0)
+                int p = p0 + j0 + jj;
+                s.od[jj] = p / (inH * inW) * g.s[0] - g.pb[0];
+                s.oh[jj] = p / inW % inH * g.s[1] - g.pb[1];
+                s.ow[jj] = p % inW * kw - g.pb[2];
+            }
+            for (int tr = 0; tr < tapRows; tr++) {
+                int td = tr / g.k[1], th = tr % g.k[1];
+                for (int jj = 0; jj < L; jj++) {
+                    int od = s.od[jj] + td, oh = s.oh[jj] + th;
+                    boolean inside = od >= 0 && od < g.out[0] && oh >= 0 && oh < outH;
+                    s.cells[jj] = inside ? yGroup + ((od * outH + oh) * outW + s.ow[jj]) * yp : Integer.MIN_VALUE;
+                }
+                for (int tw0 = 0; tw0 < kw; tw0 += runTaps) {
+                    for (int r0 = 0; r0 < run; r0 += L) {
+                        int count = Math.min(L, run - r0);
+                        for (int r = 0; r < count; r++) {
+                            int e = r0 + r, co = e % cog;
+                            FloatVector.fromArray(S, c, (co * g.kVol + tr * kw + tw0 + e / cog) * nr + j0).add(bias[b + co]).intoArray(stage, r * L);
+                        }
+                        TransposeF32.block(stage, 0, L, stage, L * L, L);
+                        VectorMask<Float> lanes = VectorMask.fromLong(S, count == L ? -1L : (1L << count) - 1);
+                        for (int jj = 0; jj < L; jj++) {
+                            int o = s.cells[jj], ow = s.ow[jj] + tw0;
+                            if (o == Integer.MIN_VALUE) continue;
+                            o += tw0 * yp + r0;
+                            if (ow >= 0 && ow + runTaps <= outW && o + L <= y.length) {
+                                FloatVector.fromArray(S, stage, L * L + jj * L).intoArray(y, o, lanes);
+                                continue;
+                            }
+                            for (int r = 0; r < count; r++) {   // a run a crop cuts, or the last before y's end
+                                int cw = ow + (r0 + r) / cog;
+                                if (cw >= 0 && cw < outW) y[o + r] = stage[L * L + jj * L + r];
+                            }
+                        }
                     }
                 }
             }
@@ -350,7 +379,7 @@ final class GemmKernelF32 implements FloatKernel {
             for (int t = 0; t < g.kVol; t++) {
                 int o = cell(p0 + j, t, yGroup);
                 if (o < 0) continue;
-                for (int co = 0, at = t * nr + j; co < cog; co++, at += rowStride) y[o + co] = bias[b + co] + c[at];
+                for (int co = 0, at = t * nr + j; co < cog; co++, at += g.kVol * nr) y[o + co] = bias[b + co] + c[at];
             }
         }
     }
