@@ -222,6 +222,25 @@ class VectorPathTest {
         }
     }
 
+    /**
+     * Single-channel planes at W stride 2 whose zipped rows end with a masked vector, the last one read up to a
+     * vector past the band's sums (rows as long as the band's pitch, which need not be whole vectors).
+     */
+    @Test
+    void zippedRowsEndMasked() {
+        for (int k = 1; k <= 3; k++) {
+            for (int w = 15; w <= 18; w++) {
+                for (int h = 1; h <= 3; h++) {
+                    Case c = new Case(1, 3, 3, 3, new int[] {h, w}, new int[] {k, k}, new int[] {2, 2}, new int[] {0, 0},
+                            new int[] {w % 2, (w + h) % 2}, new int[] {1, 1}, true, 60 + w);
+                    String f = PropertyTest.checkFloat(c, Parallelism.threads(1), 0, vector);
+                    assertTrue(f.contains("few-channel planes c1"), c + ": expected the depthwise planes, used " + f);
+                    PropertyTest.checkDouble(c, Parallelism.threads(1), 0, vector);
+                }
+            }
+        }
+    }
+
     @Test
     void nonFiniteWeightsKeepTheExactPath() {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 4);

@@ -58,7 +58,7 @@ final class RowKernelF32 implements FloatKernel {
 
         Scratch(RowLayout lay) {
             lines = new float[lay.bufferLength];   // pads are never written: they stay zero
-            sums = new float[lay.g.s[2] * lay.sumsBlocks * lay.block * lay.sumsLength];
+            sums = new float[(int) lay.sumsElements];
             stage = new float[lay.runs ? lay.g.s[2] * lay.runChannels * L : 0];   // a weave's vectors, where they are compressed
             tapX = new int[lay.g.k[0] * lay.g.k[1]];
             tapW = new int[lay.g.k[0] * lay.g.k[1]];
@@ -446,9 +446,8 @@ final class RowKernelF32 implements FloatKernel {
             for (; ow + L <= outW; ow += L) FloatVector.fromArray(S, sums, at + ow).add(b).intoArray(y, yRow + ow);
             for (; ow < outW; ow++) y[yRow + ow] = b + sums[at + ow];
         } else if (sw == 2 && ZipF32.VECTORS) {
-            int q = outW / (2 * L) * L;   // whole vectors only: the sums end at the row
-            ZipF32.runs(sums, at, at + stride, q, b, y, yRow);
-            for (int ow = 2 * q; ow < outW; ow++) y[yRow + ow] = b + sums[at + (ow & 1) * stride + (ow >> 1)];
+            ZipF32.runs(sums, at, at + stride, outW / 2, b, y, yRow);   // (its last vector masked)
+            if (outW % 2 == 1) y[yRow + outW - 1] = b + sums[at + outW / 2];
         } else {   // a vector of each residue at a time where shuffles weave them, then one W residue at a time
             int q = 0;
             if (residueRows != null) {

@@ -40,6 +40,8 @@ final class RowLayout {
      */
     final boolean runs;
     final int sumsBlocks, runChannels;
+    /** A thread's sums: every W residue's of each block, and a vector more (a zip reads its rows' last vectors whole). */
+    final long sumsElements;
 
     /** @param lanes vector lanes; @param bytes bytes per element */
     RowLayout(Geometry g, int lanes, int bytes) {
@@ -65,6 +67,7 @@ final class RowLayout {
         int k = g.s[2] * runChannels;
         runs = allGroups || g.channelsLast && g.groups == 1 && block == 4 && (lanes == 8 || lanes == 16) && k <= lanes && Integer.bitCount(k) == 1;
         sumsBlocks = allGroups ? runChannels : runs ? cogPad / block : 1;
+        sumsElements = (long) g.s[2] * sumsBlocks * block * sumsLength + lanes;
         // The last vectors of a band run past its rows, by up to a row and two vectors: slack so that they
         // read the buffer, never beyond (what they compute is dropped).
         bufferLength = bands.bufferLength(pitch + 2 * lanes);
@@ -102,7 +105,7 @@ final class RowLayout {
     /** {@return the buffers of one thread: padded input rows, sums, and the tap and term tables} */
     long bytesPerThread(int bytes) {
         long terms = block == 1 ? (long) g.cig * g.kVol : 0;
-        return bytes * ((long) bufferLength + (long) g.s[2] * sumsBlocks * block * sumsLength + terms) + 4L * (2L * g.k[0] * g.k[1] + terms);
+        return bytes * ((long) bufferLength + sumsElements + terms) + 4L * (2L * g.k[0] * g.k[1] + terms);
     }
 
     /** Index in {@code [Cin, Cout/groups, k…]} of weight (group, ci, tap, co). */
