@@ -462,6 +462,27 @@ class GradientsTest {
     }
 
     /**
+     * The weight gradient's rows (channels-first, few input channels) on rows that end past their last whole
+     * vector, in bands of many rows: each term's cells past the whole vectors summed four rows apart while whole
+     * vectors lie inside x and the buffer (the lanes past a row kept out of the sums), then a row at a time. The
+     * path asserted with the vector provider.
+     */
+    @Test
+    void weightGradientRowsEndingPastTheirVectors() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 81);
+        io.tconv.internal.Provider provider = io.tconv.internal.Providers.current();
+        boolean vector = io.tconv.internal.Providers.fallback() == null;
+        int[] widths = {19, 23, 37, 56, 9, 13};
+        for (int i = 0; i < 12; i++) {
+            int ch = 1 + r.nextInt(8), k = 3 + i % 2, s = 1 + i % 2, h = 4 + r.nextInt(12);
+            int[] in = {h, widths[i % widths.length]}, ks = {k, k}, st = {s, s}, p = {r.nextInt(2), r.nextInt(2)}, op = {0, s - 1}, d = {1, 1};
+            Case c = new Case(1 + r.nextInt(2), ch, ch, ch, in, ks, st, p, op, d, false, r.nextLong());
+            String[] paths = checkWeightGradient(c, false, io.tconv.internal.WeightGradientF32.BAND_BYTES, r, provider, 1 + i % 2);
+            if (vector) assertEquals("rows", paths[1], c + ": path");
+        }
+    }
+
+    /**
      * gw of case c (channels-last where {@code last}) by the weight gradient's f64 and f32 paths against its
      * definition, each weight's tolerance scaled by its Σ|x·gy|, float with the same bits on 1, 2 and 7 threads.
      * Returns the f64 and f32 paths.
