@@ -59,7 +59,7 @@ final class RowKernelF64 implements DoubleKernel {
         Scratch(RowLayout lay) {
             lines = new double[lay.bufferLength];   // pads are never written: they stay zero
             sums = new double[(int) lay.sumsElements];
-            stage = new double[lay.runs ? lay.g.s[2] * lay.runChannels * L : 0];   // a weave's vectors, where they are compressed
+            stage = new double[lay.runs ? lay.g.s[2] * lay.runChannels * L : 0];   // a weave's vectors, where they are compressed or a row's rest
             tapX = new int[lay.g.k[0] * lay.g.k[1]];
             tapW = new int[lay.g.k[0] * lay.g.k[1]];
             termX = new int[lay.block == 1 ? lay.g.cig * lay.g.kVol : 0];
@@ -420,9 +420,14 @@ final class RowKernelF64 implements DoubleKernel {
                     for (int v = 0; v < rows; v++) padding.compact(s.stage, v * L, y, yRow + f + v * kept);
                 }
             }
-            for (; f < total; f++) {
-                int ow = f / channels, c = f % channels;
-                y[yRow + f] = bias[c] + sums[at + runRows[ow % sw * padded + c] + ow / sw];
+            if (f < total && padded == channels) {   // the rest: one more weave (its rows read into the sums' slack), in part
+                TransposeF64.interleave(rows, sums, at + f / (sw * channels), runRows, runBias, s.stage, 0);
+                System.arraycopy(s.stage, 0, y, yRow + f, total - f);
+                return;
+            }
+            for (int ow = f / channels; ow < outW; ow++) {   // (f: whole pixels)
+                int q = at + ow / sw, r = ow % sw * padded;
+                for (int c = 0; c < channels; c++) y[yRow + ow * channels + c] = bias[c] + sums[q + runRows[r + c]];
             }
             return;
         }
