@@ -335,6 +335,35 @@ class ChannelsLastTest {
         }
     }
 
+    /**
+     * The input gradient of channels-last layers with rows narrower than a vector: where gy's runs split by
+     * shuffles (8 channels at W stride 2), the rows; where they would be copied a cell at a time (16 channels at
+     * stride 2, 17 at stride 1), the class plans (or another kernel that suits); against the gradient's definition, the choice asserted with the
+     * vector provider.
+     */
+    @Test
+    void narrowRowsOfUnsplitRunsTakeTheClassPlans() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 83);
+        boolean vector = Providers.fallback() == null;
+        int bits = vector ? Integer.parseInt(Providers.current().name().replace("vector-", "")) : 0;
+        Case[] plans = {
+            new Case(1, 32, 16, 1, new int[] {4, 5, 6}, new int[] {2, 2, 2}, new int[] {2, 2, 2}, new int[] {0, 0, 0},
+                    new int[] {0, 0, 1}, new int[] {1, 1, 1}, false, 91),
+            new Case(2, 6, 17, 1, new int[] {5, 7}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0},
+                    new int[] {1, 1}, false, 92)};
+        for (Case c : plans) {
+            String[] k = GradientsTest.checkInputGradient(c, true, InputGradientF32.BAND_BYTES, r, Providers.current());
+            // (f32 at 256 or 512 bits, where the rows of 6 or 7 cells are narrower than a vector; another kernel of
+            // the provider's may suit: never the rows)
+            if (bits >= 256) assertTrue(k[1] == null || !k[1].contains("rows"), c + ": expected no rows, used " + k[1]);
+        }
+        Case split = new Case(1, 8, 8, 1, new int[] {6, 7}, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {1, 1}, false, 93);
+        String[] k = GradientsTest.checkInputGradient(split, true, InputGradientF32.BAND_BYTES, r, Providers.current());
+        // (at 512 bits; at 256, eight channels are a vector and the dot products take them)
+        if (bits == 512) assertTrue(k[1] != null && k[1].contains("input gradient rows"), split + ": expected the rows, used " + k[1]);
+    }
+
     /** One channels-last geometry aimed at each vector path, with the kernel that ran asserted. */
     @Test
     void eachPathRunsWhereItIsAimed() {

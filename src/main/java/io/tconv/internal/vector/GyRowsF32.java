@@ -82,7 +82,7 @@ final class GyRowsF32 {
         for (int kw = 0; kw < g.k[2]; kw++) residueRead[(int) Math.floorMod((long) kw * g.d[2] - g.pb[2], sw)] = true;
         int k = sw * channels;
         // (three channels: split by three-vector shuffles, at W strides 1 and 2)
-        if (g.yp != 1 && g.yp == real && (TransposeF32.interleaves(k) || threeChannels(g, channels))) {
+        if (splits(g, channels, real)) {
             runRows = new int[k];
             for (int i = 0; i < k; i++) runRows[i] = i % channels * rows * sw * pitch + i / channels * pitch;
         } else {
@@ -106,6 +106,16 @@ final class GyRowsF32 {
                 }
             }
         }
+    }
+
+    /** Whether gy's rows of C real channels, buffered as {@code channels}, are runs that shuffles split (else a channel at a time). */
+    private static boolean splits(Geometry g, int channels, int real) {
+        return g.yp != 1 && g.yp == real && (TransposeF32.interleaves(g.s[2] * channels) || threeChannels(g, channels));
+    }
+
+    /** {@return whether a group's channels-last gy rows split by shuffles into the buffer (else a channel at a time)} */
+    static boolean splitsRuns(Geometry g) {
+        return splits(g, bufferedChannels(g, false), g.cog);
     }
 
     /** Whether gy's runs of three channels split by {@link TransposeF32#split3} (W stride 1) or its residues' variant (2). */

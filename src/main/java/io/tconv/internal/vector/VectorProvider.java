@@ -91,7 +91,7 @@ public final class VectorProvider implements Provider {
         if (InputGradientBroadcastF32.suits(g)) return new InputGradientBroadcastF32(g, weight, workspace);
         if (!finite(weight)) return null;
         if (InputGradientPairsF32.suits(g)) return new InputGradientPairsF32(g, weight, workspace);
-        if (InputGradientRowsF32.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
+        if (InputGradientRowsF32.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT || narrowRowsLast(g, InputGradientRowsF32.L, GyRowsF32.splitsRuns(g))) return null;
         return new InputGradientRowsF32(g, weight, workspace, bandBytes);
     }
 
@@ -108,7 +108,7 @@ public final class VectorProvider implements Provider {
         if (InputGradientBroadcastF64.suits(g)) return new InputGradientBroadcastF64(g, weight, workspace);
         if (!finite(weight)) return null;
         if (InputGradientPairsF64.suits(g)) return new InputGradientPairsF64(g, weight, workspace);
-        if (InputGradientRowsF64.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
+        if (InputGradientRowsF64.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT || narrowRowsLast(g, InputGradientRowsF64.L, GyRowsF64.splitsRuns(g))) return null;
         return new InputGradientRowsF64(g, weight, workspace, bandBytes);
     }
 
@@ -149,6 +149,16 @@ public final class VectorProvider implements Provider {
         if (WeightGradientPairsF64.suits(g)) return new WeightGradientPairsF64(g);
         if (!weightRowsSuit(g) || WeightGradientRowsF64.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT) return null;
         return new WeightGradientRowsF64(g, bandBytes);
+    }
+
+    /**
+     * Channels-last rows narrower than a vector whose gy runs no shuffle splits: the input gradient's class plans,
+     * not the rows, which would use a fraction of their lanes and copy gy a cell at a time (32 → 16 channels k2s2
+     * at 8³: 22 → 68 GFLOP/s; where shuffles split the runs the rows stay ahead: 8 channels at 12², 103 against
+     * 50). Channels-first, the rows stay (mixed: 29 → 37 at k2s2, 30 → 24 at k3s2).
+     */
+    private static boolean narrowRowsLast(Geometry g, int lanes, boolean runsSplit) {
+        return g.channelsLast && g.in[2] < lanes && !runsSplit;
     }
 
     private static boolean weightRowsSuit(Geometry g) {
