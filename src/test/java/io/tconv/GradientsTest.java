@@ -222,7 +222,10 @@ class GradientsTest {
             long bandBytes = i % 3 == 0 ? 1 : i % 3 == 1 ? 1 + r.nextInt(3000) : InputGradientF32.BAND_BYTES;
             String kernel = checkInputGradient(c, last, bandBytes, r, provider)[0];
             boolean small = c.weightLength() <= InputGradientF32.ROWS_MAX_WEIGHTS;
-            assertEquals(vector && small, kernel != null, "row kernel: " + kernel + ", " + c);
+            // (channels-last rows narrower than a vector may take the class plans: where no shuffle splits gy's runs)
+            boolean narrowLast = last && vector && c.in()[rank - 1] < Integer.parseInt(provider.name().replace("vector-", "")) / 64;
+            if (!narrowLast) assertEquals(vector && small, kernel != null, "row kernel: " + kernel + ", " + c);
+            else if (!small) assertNull(kernel, "row kernel: " + kernel + ", " + c);
             // (the few-channel depthwise runs count as the depthwise kernel here: which one runs depends on the width)
             // (and the tap pairs as the rows: which one runs depends on the width; their own test asserts them)
             // (and the rows of every group at once, which channels-last depthwise layers take where their rows shuffle, as the rows)
