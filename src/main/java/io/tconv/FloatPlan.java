@@ -50,7 +50,9 @@ public final class FloatPlan extends Plan {
         if (call == null) call = new Call(kernel);
         call.bind(batch, x, xOffset, y, yOffset);
         try {
-            parallel.run(batch * kernel.tasksPerImage(), kernel.macsPerTask(), call);
+            boolean spans = kernel.spansBatch();   // (then a task covers every image)
+            parallel.run(spans ? kernel.tasksPerImage() : batch * kernel.tasksPerImage(), spans ? batch * kernel.macsPerTask() : kernel.macsPerTask(),
+                    call);
         } finally {
             call.bind(1, null, 0, null, 0);
             spare.set(call);
@@ -60,7 +62,8 @@ public final class FloatPlan extends Plan {
     /**
      * The tensors of one call, reused so that execute allocates nothing. Task index i is task {@code i / batch}
      * of image {@code i % batch}: the same task of successive images runs in succession, so the part of the
-     * weights a task reads is reused from cache across the batch.
+     * weights a task reads is reused from cache across the batch (or, for a kernel whose tasks span the batch,
+     * task i of every image).
      */
     private static final class Call implements Task {
         private final FloatKernel kernel;
@@ -81,7 +84,8 @@ public final class FloatPlan extends Plan {
 
         @Override
         public void run(int index) {
-            kernel.run(index % batch, index / batch, x, xOffset, y, yOffset);
+            if (kernel.spansBatch()) kernel.runBatch(batch, index, x, xOffset, y, yOffset);
+            else kernel.run(index % batch, index / batch, x, xOffset, y, yOffset);
         }
     }
 }

@@ -241,6 +241,43 @@ class VectorPathTest {
         }
     }
 
+    /**
+     * Single-pixel inputs (every spatial size 1, one group: a DCGAN generator's first layer) as one GEMM over the
+     * batch: batches around the tile's rows (12 at 32 registers, 5 at 16), output cells per image around the
+     * tile's width with a short last tile, crops, output padding and dilation (cells only the bias reaches),
+     * ranks 1 to 3, both layouts, 1 to 3 threads with the same bits; the kernel asserted.
+     */
+    @Test
+    void singlePixelInputsRunOneGemmOverTheBatch() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 14);
+        int[] batches = {1, 5, 12, 13, 25, 4, 11, 24};
+        for (int i = 0; i < 16; i++) {
+            int rank = 1 + i % 3;
+            int[] in = new int[rank], k = new int[rank], s = new int[rank], p = new int[rank], op = new int[rank], d = new int[rank];
+            for (int a = 0; a < rank; a++) {
+                in[a] = 1;
+                k[a] = 1 + r.nextInt(5);
+                s[a] = 1 + r.nextInt(3);
+                d[a] = r.nextInt(4) == 0 ? 2 : 1;
+                int span = d[a] * (k[a] - 1) + 1;
+                p[a] = r.nextInt(3) == 0 ? r.nextInt((span + 1) / 2) : 0;
+                op[a] = r.nextInt(Math.max(s[a], d[a]));
+            }
+            Case c = new Case(batches[i % batches.length], pick(r, 40), pick(r, 48), 1, in, k, s, p, op, d, r.nextBoolean(), r.nextLong());
+            if (c.outputLength() == 0) continue;
+            Parallelism threads = Parallelism.threads(1 + i % 3);
+            String f = i % 2 == 0 ? PropertyTest.checkFloat(c, threads, i % 3, vector) : ChannelsLastTest.check(c, threads, vector);
+            if (i % 2 == 0) PropertyTest.checkDouble(c, threads, 1, vector);
+            assertTrue(f.contains("single-pixel gemm"), c + ": expected the single-pixel GEMM, used " + f);
+            double[][] data = c.data();
+            float[] x = Check.toFloat(data[0]), w = Check.toFloat(data[1]), b = data[2] == null ? null : Check.toFloat(data[2]);
+            float[] one = new float[c.outputLength()], two = new float[c.outputLength()];
+            ConvTranspose.plan(c.spec(), w, b, Parallelism.threads(1), vector).execute(c.batch(), x, 0, one, 0);
+            ConvTranspose.plan(c.spec(), w, b, Parallelism.threads(7), vector).execute(c.batch(), x, 0, two, 0);
+            assertArrayEquals(one, two, c + ": 1 and 7 threads");
+        }
+    }
+
     @Test
     void nonFiniteWeightsKeepTheExactPath() {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 4);

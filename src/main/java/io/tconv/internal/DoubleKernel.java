@@ -33,4 +33,18 @@ public interface DoubleKernel {
      * @param yOff where image 0 of the output starts
      */
     void run(int n, int task, double[] x, int xOff, double[] y, int yOff);
+
+    /**
+     * {@return whether a task covers every image of a call ({@link #runBatch}) rather than one image ({@link #run}):
+     * for kernels that share their weights' loads across the batch}
+     */
+    default boolean spansBatch() { return false; }
+
+    /**
+     * Computes task {@code task} ({@code 0 ≤ task < tasksPerImage()}) of every image of a batch of {@code batch},
+     * where {@link #spansBatch}: {@link #macsPerTask} is then per image.
+     */
+    default void runBatch(int batch, int task, double[] x, int xOff, double[] y, int yOff) {
+        for (int n = 0; n < batch; n++) run(n, task, x, xOff, y, yOff);
+    }
 }

@@ -17,6 +17,7 @@ import io.tconv.internal.Workspace;
  * <ul>
  * <li>non-finite weights: the exact scalar path (the GEMM's zero padding would turn Inf·0 into NaN in cells
  *     PyTorch leaves at the bias);</li>
+ * <li>a single input pixel, one group: one GEMM over the batch ({@link PixelGemmF32});</li>
  * <li>channels-last depthwise with few channels whose pixels' runs split into channel rows by register shuffles
  *     ({@link RowLayout#takesAllGroups}): the few-channel planes, every group of a band in one task;</li>
  * <li>channels-last depthwise (one channel per group): vectors across the channels of a pixel;</li>
@@ -44,6 +45,7 @@ public final class VectorProvider implements Provider {
     @Override
     public FloatKernel floatKernel(Geometry g, float[] weight, float[] bias, Workspace workspace) {
         if (!finite(weight)) return new ScalarKernels.F32(g, weight, bias, workspace);
+        if (PixelGemmF32.suits(g)) return new PixelGemmF32(g, weight, bias, workspace);
         if (RowLayout.takesAllGroups(g, RowKernelF32.L)) {
             RowLayout rows = rows(g, RowKernelF32.L, Float.BYTES);
             if (rows != null) return new RowKernelF32(rows, weight, bias, workspace);
@@ -59,6 +61,7 @@ public final class VectorProvider implements Provider {
     @Override
     public DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias, Workspace workspace) {
         if (!finite(weight)) return new ScalarKernels.F64(g, weight, bias, workspace);
+        if (PixelGemmF64.suits(g)) return new PixelGemmF64(g, weight, bias, workspace);
         if (RowLayout.takesAllGroups(g, RowKernelF64.L)) {
             RowLayout rows = rows(g, RowKernelF64.L, Double.BYTES);
             if (rows != null) return new RowKernelF64(rows, weight, bias, workspace);
