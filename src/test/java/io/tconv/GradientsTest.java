@@ -486,6 +486,37 @@ class GradientsTest {
     }
 
     /**
+     * The weight gradient of single-pixel inputs (one group) as one GEMM over the batch: batches of 1 to 25,
+     * output cells per image around the tile's width with a short last tile, crops (taps whose cells are cut:
+     * their gradient zero), output padding and dilation (cells no tap reaches), ranks 1 to 3, both layouts,
+     * against the definition, the path asserted with the vector provider.
+     */
+    @Test
+    void singlePixelWeightGradientIsOneGemm() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 84);
+        io.tconv.internal.Provider provider = io.tconv.internal.Providers.current();
+        boolean vector = io.tconv.internal.Providers.fallback() == null;
+        int[] batches = {1, 5, 12, 13, 25, 3, 8, 24};
+        for (int i = 0; i < 16; i++) {
+            int rank = 1 + i % 3;
+            int[] in = new int[rank], k = new int[rank], s = new int[rank], p = new int[rank], op = new int[rank], d = new int[rank];
+            for (int a = 0; a < rank; a++) {
+                in[a] = 1;
+                k[a] = 1 + r.nextInt(5);
+                s[a] = 1 + r.nextInt(3);
+                d[a] = r.nextInt(4) == 0 ? 2 : 1;
+                p[a] = r.nextInt(3) == 0 ? r.nextInt((d[a] * (k[a] - 1) + 2) / 2) : 0;
+                op[a] = r.nextInt(Math.max(s[a], d[a]));
+            }
+            Case c = new Case(batches[i % batches.length], VectorPathTest.pick(r, 40), VectorPathTest.pick(r, 48), 1, in, k, s, p, op, d,
+                    false, r.nextLong());
+            if (c.outputLength() == 0) continue;
+            String[] paths = checkWeightGradient(c, i % 2 == 1, io.tconv.internal.WeightGradientF32.BAND_BYTES, r, provider, 1 + i % 3);
+            if (vector) assertEquals("single-pixel gemm", paths[1], c + ": path");
+        }
+    }
+
+    /**
      * gw of case c (channels-last where {@code last}) by the weight gradient's f64 and f32 paths against its
      * definition, each weight's tolerance scaled by its Σ|x·gy|, float with the same bits on 1, 2 and 7 threads.
      * Returns the f64 and f32 paths.

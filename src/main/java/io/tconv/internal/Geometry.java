@@ -60,4 +60,27 @@ public final class Geometry {
 
     /** Elements of one output image. */
     public int outImage() { return cout * outPlane; }
+
+    /**
+     * For a single input pixel and one group: per element of an output image (a cell and channel, in the output's
+     * layout) the weight that reaches it within an input channel's, {@code co·kVol + tap}, or −1 where no tap
+     * lands (output padding, dilation's gaps, negative crops: the bias only). Each tap lands on one cell, at
+     * {@code t·d − pb} in each dimension, or on none where a crop removes it.
+     */
+    public int[] singlePixelTaps() {
+        int[] target = new int[outImage()];
+        java.util.Arrays.fill(target, -1);
+        for (int co = 0; co < cout; co++) {
+            for (int td = 0; td < k[0]; td++) {
+                for (int th = 0; th < k[1]; th++) {
+                    for (int tw = 0; tw < k[2]; tw++) {
+                        int od = td * d[0] - pb[0], oh = th * d[1] - pb[1], ow = tw * d[2] - pb[2];
+                        if (od < 0 || od >= out[0] || oh < 0 || oh >= out[1] || ow < 0 || ow >= out[2]) continue;
+                        target[co * yc + ((od * out[1] + oh) * out[2] + ow) * yp] = co * kVol + (td * k[1] + th) * k[2] + tw;
+                    }
+                }
+            }
+        }
+        return target;
+    }
 }

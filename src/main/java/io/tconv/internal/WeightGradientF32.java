@@ -126,11 +126,112 @@ public final class WeightGradientF32 {
         double least = g.channelsLast ? 0.5 : 0.76;
         tiles = !residue.isEmpty() && tileUse() >= least && (kernel == null || !kernel.beatsTiles());
         this.rows = tiles ? null : kernel;
+        pixels = pixelTargets();
+        boolean inOrder = pixels != null && pixels.length == g.cout * g.kVol;
+        for (int j = 0; inOrder && j < pixels.length; j++) inOrder = pixels[j] == j;
+        pixelsInOrder = inOrder;
     }
 
     /** {@return the dot-product path in use: tiles, the provider's rows, or bands} */
     public String path() {
-        return residue.isEmpty() ? "none" : tiles ? "tiles" : rows != null ? rows.name() : "bands";
+        return residue.isEmpty() ? "none" : pixels != null ? "single-pixel gemm" : tiles ? "tiles" : rows != null ? rows.name() : "bands";
+    }
+
+    /**
+     * A single input pixel, one group, and tiles of at least a vector: per column of gy's image (an output cell
+     * and channel, in the output's layout) where its gradient goes, {@code co·kVol + tap} within an input
+     * channel's weights, or −1 for the cells no tap reaches. Else null.
+     */
+    private final int[] pixels;
+    /** Whether column j of the single-pixel path is weight j of an input channel (the output cells are the taps). */
+    private final boolean pixelsInOrder;
+
+    private int[] pixelTargets() {
+        return g.inPlane == 1 && g.groups == 1 && ops.lanes() >= 4 ? g.singlePixelTaps() : null;
+    }
+
+    /**
+     * The single-pixel path: {@code gw'[ci][col] = Σ_n x[n][ci] · gy[n][col]}, one GEMM over the batch (the images
+     * its reduction), the register tiles' rows a block of input channels (x packed once per task), its vectors
+     * gy's columns read where they lie (the last, short tile from a padded copy); each column's sums then go to
+     * their tap's weight. A task is a range of columns.
+     */
+    private void pixels(int batch, float[] x, int xOff, float[] gy, int gyOff, float[] gw, Parallel parallel) {
+        int mr = ops.tileRows(), vectors = ops.tileVectors(), nr = vectors * ops.lanes(), cols = g.outImage(), cin = g.cin;
+        int blocks = (cin + mr - 1) / mr, tiles = (cols + nr - 1) / nr;
+        int tilesPerTask = Math.max(1, Math.min(tiles, (256 << 10) / Math.max(1, Float.BYTES * batch * nr)));
+        int tasks = (tiles + tilesPerTask - 1) / tilesPerTask, weights = g.cout * g.kVol;
+        parallel.run(tasks, (long) batch * cin * nr * tilesPerTask, task -> {
+            PixelWork w = pixelWork(batch, blocks * mr, nr);
+            for (int b = 0; b < blocks; b++) {   // x packed: block b, image n, row r: input channel b·MR + r
+                for (int n = 0; n < batch; n++) {
+                    for (int r = 0; r < mr; r++) {
+                        int ci = b * mr + r;
+                        w.a[(b * batch + n) * mr + r] = ci < cin ? x[xOff + n * cin + ci] : 0f;
+                    }
+                }
+            }
+            for (int tile = task * tilesPerTask; tile < Math.min(tiles, (task + 1) * tilesPerTask); tile++) {
+                int col = tile * nr, count = Math.min(nr, cols - col);
+                float[] b = gy;
+                int bOff = gyOff + col;
+                int[] bRow = w.gyRow;
+                if (count < nr) {   // the last tile: its columns copied, zeros past the image's
+                    for (int n = 0; n < batch; n++) {
+                        System.arraycopy(gy, gyOff + n * cols + col, w.last, n * nr, count);
+                        java.util.Arrays.fill(w.last, n * nr + count, (n + 1) * nr, 0f);
+                    }
+                    b = w.last;
+                    bOff = 0;
+                    bRow = w.lastRow;
+                }
+                for (int blk = 0; blk < blocks; blk++) {
+                    ops.tile(w.a, blk * batch * mr, w.aRow, b, bOff, bRow, 0, batch, vectors, w.c, 0, nr, false);
+                    for (int r = 0; r < Math.min(mr, cin - blk * mr); r++) {
+                        int at = (blk * mr + r) * weights;
+                        if (pixelsInOrder) {   // column j is weight j (channels-first, every cell one tap's)
+                            System.arraycopy(w.c, r * nr, gw, at + col, count);
+                            continue;
+                        }
+                        for (int j = 0; j < count; j++) {
+                            int t = pixels[col + j];
+                            if (t >= 0) gw[at + t] = w.c[r * nr + j];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Per thread, for the single-pixel path: x packed, the last tile's copy of gy, a tile of sums, row tables. */
+    private static final class PixelWork {
+        final int batch, cols;
+        final float[] a, last, c;
+        final int[] aRow, gyRow, lastRow;
+
+        PixelWork(int batch, int rows, int nr, int mr, int cols) {
+            this.batch = batch;
+            this.cols = cols;
+            a = new float[batch * rows];
+            last = new float[batch * nr];
+            c = new float[mr * nr];
+            aRow = new int[batch];
+            gyRow = new int[batch];
+            lastRow = new int[batch];
+            for (int n = 0; n < batch; n++) {
+                aRow[n] = n * mr;
+                gyRow[n] = n * cols;
+                lastRow[n] = n * nr;
+            }
+        }
+    }
+
+    private final ThreadLocal<PixelWork> pixelWork = new ThreadLocal<>();
+
+    private PixelWork pixelWork(int batch, int rows, int nr) {
+        PixelWork w = pixelWork.get();
+        if (w == null || w.batch != batch) pixelWork.set(w = new PixelWork(batch, rows, nr, ops.tileRows(), g.outImage()));
+        return w;
     }
 
     private static int roundUp(int n) { return (n + 15) / 16 * 16; }
@@ -166,6 +267,10 @@ public final class WeightGradientF32 {
     public void run(int batch, float[] x, int xOff, float[] gy, int gyOff, float[] gw, Parallel parallel) {
         java.util.Arrays.fill(gw, 0f);
         if (batch == 0 || residue.isEmpty()) return;
+        if (pixels != null) {
+            pixels(batch, x, xOff, gy, gyOff, gw, parallel);
+            return;
+        }
         if (tiles) {
             tiled(batch, x, xOff, gy, gyOff, gw, parallel);
             return;

@@ -54,25 +54,17 @@ final class PixelGemmF64 implements DoubleKernel {
         workspace.check(name(), sharedBytes(), bytesPerThread());
         w = new double[g.cin * padded];
         this.bias = new double[padded];
-        java.util.BitSet reached = new java.util.BitSet(cols);
-        for (int co = 0; co < g.cout; co++) {
-            for (int od = 0; od < g.out[0]; od++) {
-                for (int oh = 0; oh < g.out[1]; oh++) {
-                    for (int ow = 0; ow < g.out[2]; ow++) {
-                        int cell = (od * g.out[1] + oh) * g.out[2] + ow, col = co * g.yc + cell * g.yp;
-                        if (bias != null) this.bias[col] = bias[co];
-                        // the tap that lands on this cell from input pixel 0, if any: o = t·d − pb in each dimension
-                        int td = tap(od, 0), th = tap(oh, 1), tw = tap(ow, 2);
-                        if (td < 0 || th < 0 || tw < 0) continue;
-                        int t = (td * g.k[1] + th) * g.k[2] + tw;
-                        reached.set(col);
-                        for (int ci = 0; ci < g.cin; ci++) w[ci * padded + col] = weight[(ci * g.cout + co) * g.kVol + t];
-                    }
-                }
+        int[] target = g.singlePixelTaps(), none = new int[cols];
+        int bare = 0;
+        for (int col = 0; col < cols; col++) {
+            if (bias != null) this.bias[col] = bias[col / g.yc % g.cout];
+            if (target[col] < 0) {
+                none[bare++] = col;
+                continue;
             }
+            for (int ci = 0; ci < g.cin; ci++) w[ci * padded + col] = weight[ci * g.cout * g.kVol + target[col]];
         }
-        reached.flip(0, cols);
-        biasOnly = reached.stream().toArray();
+        biasOnly = java.util.Arrays.copyOf(none, bare);
         aRow = new int[g.cin];
         bRow = new int[g.cin];
         for (int ci = 0; ci < g.cin; ci++) {
@@ -80,14 +72,6 @@ final class PixelGemmF64 implements DoubleKernel {
             bRow[ci] = ci * padded;
         }
         scratch = ThreadLocal.withInitial(() -> new double[][] {new double[g.cin * SHAPE.mr], new double[SHAPE.mr * nr]});
-    }
-
-    /** {@return the tap along dimension a that lands on output cell o from input pixel 0, or a negative number} */
-    private int tap(int o, int a) {
-        int at = o + g.pb[a];   // (negative before the first tap: then so is the quotient, or the remainder is not 0)
-        if (at % g.d[a] != 0) return -1;
-        int t = at / g.d[a];
-        return t < g.k[a] ? t : -1;
     }
 
     @Override
