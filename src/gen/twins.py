@@ -41,6 +41,7 @@ PAIRS = [
     ("internal/vector/WeightGradientRowsF32.java", "internal/vector/WeightGradientRowsF64.java"),
     ("internal/vector/WeightGradientPairsF32.java", "internal/vector/WeightGradientPairsF64.java"),
     ("InputGradientF32.java", "InputGradientF64.java"),
+    ("PixelInputGradientF32.java", "PixelInputGradientF64.java"),
     ("FloatGradients.java", "DoubleGradients.java"),
 ]
 

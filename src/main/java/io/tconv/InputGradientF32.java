@@ -47,6 +47,8 @@ final class InputGradientF32 {
     static final long BAND_BYTES = 512 << 10;
     /** The provider's kernel straight from gy, or null (class plans). */
     private final FloatKernel rows;
+    /** Single-pixel layers: one GEMM over the batch ({@link PixelInputGradientF32}), or null. */
+    private final PixelInputGradientF32 pixels;
     /** The threads of that kernel (the class plans run on them themselves). */
     private final Parallel parallel;
 
@@ -65,10 +67,12 @@ final class InputGradientF32 {
         this.spec = spec;
         this.ops = provider.floatOps();
         parallel = new Parallel(parallelism.threads(), parallelism.executor());
-        rows = spec.weightElements() <= ROWS_MAX_WEIGHTS
-                ? provider.floatInputGradient(new Geometry(spec), w, new Workspace(parallelism.threads()), bandBytes) : null;
+        Geometry geometry = new Geometry(spec);
+        pixels = PixelInputGradientF32.suits(geometry, ops) ? new PixelInputGradientF32(geometry, w, ops) : null;
+        rows = pixels == null && spec.weightElements() <= ROWS_MAX_WEIGHTS
+                ? provider.floatInputGradient(geometry, w, new Workspace(parallelism.threads()), bandBytes) : null;
         buffers = ThreadLocal.withInitial(() -> new float[plans.size() + 1][0]);
-        if (rows != null) return;
+        if (rows != null || pixels != null) return;
         int rank = spec.rank();
         int[] s = spec.stride(), d = spec.dilation(), k = spec.kernel(), in = spec.inputSize(), out = spec.outputSize(), pb = spec.cropBegin();
         Map<String, List<Residue>> byStructure = new LinkedHashMap<>();   // by taps' count and spacing per dimension
@@ -120,7 +124,7 @@ final class InputGradientF32 {
 
     /** {@return the name of the kernel straight from gy, or null where the class plans run} */
     String rowKernel() {
-        return rows == null ? null : rows.name();
+        return pixels != null ? "single-pixel gemm" : rows == null ? null : rows.name();
     }
 
     /** {@code v} as three dimensions (D, H, W), leading ones filled with {@code fill}. */
@@ -164,7 +168,9 @@ final class InputGradientF32 {
     /** gx for a batch: every element written. */
     void run(int batch, float[] gy, int gyOff, float[] gx, int gxOff) {
         int inLen = batch * spec.inputElementsPerImage();
-        if (rows != null) {
+        if (pixels != null) {
+            pixels.run(batch, gy, gyOff, gx, gxOff, parallel);
+        } else if (rows != null) {
             int perImage = rows.tasksPerImage();
             parallel.run(batch * perImage, rows.macsPerTask(), task -> rows.run(task % batch, task / batch, gy, gyOff, gx, gxOff));
         } else if (plans.isEmpty()) {

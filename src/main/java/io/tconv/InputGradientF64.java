@@ -47,6 +47,8 @@ final class InputGradientF64 {
     static final long BAND_BYTES = 512 << 10;
     /** The provider's kernel straight from gy, or null (class plans). */
     private final DoubleKernel rows;
+    /** Single-pixel layers: one GEMM over the batch ({@link PixelInputGradientF64}), or null. */
+    private final PixelInputGradientF64 pixels;
     /** The threads of that kernel (the class plans run on them themselves). */
     private final Parallel parallel;
 
@@ -65,10 +67,12 @@ final class InputGradientF64 {
         this.spec = spec;
         this.ops = provider.doubleOps();
         parallel = new Parallel(parallelism.threads(), parallelism.executor());
-        rows = spec.weightElements() <= ROWS_MAX_WEIGHTS
-                ? provider.doubleInputGradient(new Geometry(spec), w, new Workspace(parallelism.threads()), bandBytes) : null;
+        Geometry geometry = new Geometry(spec);
+        pixels = PixelInputGradientF64.suits(geometry, ops) ? new PixelInputGradientF64(geometry, w, ops) : null;
+        rows = pixels == null && spec.weightElements() <= ROWS_MAX_WEIGHTS
+                ? provider.doubleInputGradient(geometry, w, new Workspace(parallelism.threads()), bandBytes) : null;
         buffers = ThreadLocal.withInitial(() -> new double[plans.size() + 1][0]);
-        if (rows != null) return;
+        if (rows != null || pixels != null) return;
         int rank = spec.rank();
         int[] s = spec.stride(), d = spec.dilation(), k = spec.kernel(), in = spec.inputSize(), out = spec.outputSize(), pb = spec.cropBegin();
         Map<String, List<Residue>> byStructure = new LinkedHashMap<>();   // by taps' count and spacing per dimension
@@ -120,7 +124,7 @@ final class InputGradientF64 {
 
     /** {@return the name of the kernel straight from gy, or null where the class plans run} */
     String rowKernel() {
-        return rows == null ? null : rows.name();
+        return pixels != null ? "single-pixel gemm" : rows == null ? null : rows.name();
     }
 
     /** {@code v} as three dimensions (D, H, W), leading ones filled with {@code fill}. */
@@ -164,7 +168,9 @@ final class InputGradientF64 {
     /** gx for a batch: every element written. */
     void run(int batch, double[] gy, int gyOff, double[] gx, int gxOff) {
         int inLen = batch * spec.inputElementsPerImage();
-        if (rows != null) {
+        if (pixels != null) {
+            pixels.run(batch, gy, gyOff, gx, gxOff, parallel);
+        } else if (rows != null) {
             int perImage = rows.tasksPerImage();
             parallel.run(batch * perImage, rows.macsPerTask(), task -> rows.run(task % batch, task / batch, gy, gyOff, gx, gxOff));
         } else if (plans.isEmpty()) {
