@@ -39,6 +39,10 @@ final class PixelInputGradientF64 {
         cinPadded = (g.cin + nr - 1) / nr * nr;
         int[] target = g.singlePixelTaps();
         reached = java.util.stream.IntStream.range(0, target.length).filter(col -> target[col] >= 0).toArray();
+        if ((long) reached.length * cinPadded > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("the single-pixel input gradient needs a weight matrix of "
+                    + (long) reached.length * cinPadded + " elements, over Java's limit for an array");
+        }
         w = new double[reached.length * cinPadded];
         for (int k = 0; k < reached.length; k++) {
             for (int ci = 0; ci < g.cin; ci++) w[k * cinPadded + ci] = weight[ci * g.cout * g.kVol + target[reached[k]]];

@@ -52,6 +52,10 @@ final class PixelGemmF32 implements FloatKernel {
         tilesPerTask = (int) Math.max(1, Math.min(tiles, TASK_BYTES / ((long) Float.BYTES * g.cin * nr)));
         tasks = TileShape.ceilDiv(tiles, tilesPerTask);
         workspace.check(name(), sharedBytes(), bytesPerThread());
+        if ((long) g.cin * padded > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("the single-pixel GEMM needs a weight matrix of " + (long) g.cin * padded
+                    + " elements, over Java's limit for an array");
+        }
         w = new float[g.cin * padded];
         this.bias = new float[padded];
         int[] target = g.singlePixelTaps(), none = new int[cols];
