@@ -9,13 +9,12 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Layers whose input is a single pixel (every spatial size 1, one group), such as a DCGAN generator's first layer:
  * each image's output is one row of {@code Y = X · W'}, X the batch's inputs (N × Cin) and W' the weights as a
- * Cin × (Cout·out…) matrix whose columns are the image's output cells in their layout order (zero where no tap
- * lands, as in output padding or between dilated taps, whose cells are then set to the bias; the taps a crop
- * removes left out), plus the bias. One
- * GEMM over the whole batch, the images as the microkernel's broadcast rows and the output cells along its
- * vectors: the per-image GEMMs had one pixel a tile (100 → 512 at 1×1, k4, 64 images: 8 GFLOP/s). A task is a
- * range of columns over every image ({@link #spansBatch}), so that its weights stay in cache while the images'
- * tiles pass.
+ * Cin × (Cout·out…) matrix whose columns are the image's output cells in their layout order (the taps a crop
+ * removes left out; zero where no tap lands, as in output padding or between dilated taps, whose cells are then
+ * set to the bias), plus the bias. One GEMM over the whole batch, the images as the microkernel's broadcast rows
+ * and the output cells along its vectors: the per-image GEMMs had one pixel a tile (100 → 512 at 1×1, k4, 64
+ * images: 8 GFLOP/s). A task is a range of columns over every image ({@link #spansBatch}), so that its weights
+ * stay in cache while the images' tiles pass.
  */
 final class PixelGemmF64 implements DoubleKernel {
     static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
