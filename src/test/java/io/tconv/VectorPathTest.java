@@ -278,6 +278,26 @@ class VectorPathTest {
         }
     }
 
+    /**
+     * Channels-first layers with one input channel per group and several output channels (depthwise multipliers,
+     * 1 → C): each output channel summed on its own, as a depthwise layer's (four terms a residue zipped in
+     * registers at k4s2, else the band's sums then the row's residues woven); the kernel asserted.
+     */
+    @Test
+    void oneInputChannelPerGroupRunsAChannelAtATime() {
+        int[][] layers = {{4, 8, 4}, {3, 9, 3}, {2, 10, 2}, {1, 4, 1}, {1, 16, 1}};   // {Cin, Cout, groups}
+        int[][] kernels = {{4, 2}, {3, 1}, {5, 3}};   // {k, s}
+        for (int i = 0; i < layers.length * kernels.length; i++) {
+            int[] l = layers[i % layers.length], ks = kernels[i / layers.length];
+            int k = ks[0], s = ks[1];
+            Case c = new Case(2, l[0], l[1], l[2], new int[] {3, 17 + i}, new int[] {k, k}, new int[] {s, s}, new int[] {1, 1},
+                    new int[] {0, s - 1}, new int[] {1, 1}, true, 70 + i);
+            String f = PropertyTest.checkFloat(c, Parallelism.threads(1 + i % 2), i % 3, vector);
+            PropertyTest.checkDouble(c, Parallelism.threads(2 - i % 2), 1, vector);
+            assertTrue(f.contains("few-channel planes c1"), c + ": expected a channel at a time, used " + f);
+        }
+    }
+
     @Test
     void nonFiniteWeightsKeepTheExactPath() {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 4);
