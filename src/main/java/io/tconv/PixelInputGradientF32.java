@@ -27,7 +27,7 @@ final class PixelInputGradientF32 {
 
     /** A single input pixel, one group, and tiles of at least a vector. */
     static boolean suits(Geometry g, FloatOps ops) {
-        return g.inPlane == 1 && g.groups == 1 && ops.lanes() >= 4;
+        return g.singlePixel() && ops.lanes() >= 4;
     }
 
     PixelInputGradientF32(Geometry g, float[] weight, FloatOps ops) {

@@ -61,6 +61,9 @@ public final class Geometry {
     /** Elements of one output image. */
     public int outImage() { return cout * outPlane; }
 
+    /** {@return whether the input is a single pixel (every spatial size 1) and there is one group} */
+    public boolean singlePixel() { return inPlane == 1 && groups == 1; }
+
     /**
      * For a single input pixel and one group: per element of an output image (a cell and channel, in the output's
      * layout) the weight that reaches it within an input channel's, {@code co·kVol + tap}, or −1 where no tap

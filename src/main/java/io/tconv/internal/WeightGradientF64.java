@@ -147,7 +147,7 @@ public final class WeightGradientF64 {
     private final boolean pixelsInOrder;
 
     private int[] pixelTargets() {
-        return g.inPlane == 1 && g.groups == 1 && ops.lanes() >= 4 ? g.singlePixelTaps() : null;
+        return g.singlePixel() && ops.lanes() >= 4 ? g.singlePixelTaps() : null;
     }
 
     /**
@@ -205,13 +205,12 @@ public final class WeightGradientF64 {
 
     /** Per thread, for the single-pixel path: x packed, the last tile's copy of gy, a tile of sums, row tables. */
     private static final class PixelWork {
-        final int batch, cols;
+        final int batch;
         final double[] a, last, c;
         final int[] aRow, gyRow, lastRow;
 
         PixelWork(int batch, int rows, int nr, int mr, int cols) {
             this.batch = batch;
-            this.cols = cols;
             a = new double[batch * rows];
             last = new double[batch * nr];
             c = new double[mr * nr];

@@ -39,7 +39,7 @@ final class PixelGemmF32 implements FloatKernel {
 
     /** Every spatial size 1 and one group. */
     static boolean suits(Geometry g) {
-        return g.inPlane == 1 && g.groups == 1;
+        return g.singlePixel();
     }
 
     PixelGemmF32(Geometry g, float[] weight, float[] bias, Workspace workspace) {

@@ -39,7 +39,7 @@ final class PixelGemmF64 implements DoubleKernel {
 
     /** Every spatial size 1 and one group. */
     static boolean suits(Geometry g) {
-        return g.inPlane == 1 && g.groups == 1;
+        return g.singlePixel();
     }
 
     PixelGemmF64(Geometry g, double[] weight, double[] bias, Workspace workspace) {
