@@ -14,6 +14,7 @@ import sys
 SRC = pathlib.Path(__file__).resolve().parents[1] / "main/java/io/tconv"
 PAIRS = [
     ("internal/vector/GemmKernelF32.java", "internal/vector/GemmKernelF64.java"),
+    ("internal/vector/MultipliersF32.java", "internal/vector/MultipliersF64.java"),
     ("internal/vector/PixelGemmF32.java", "internal/vector/PixelGemmF64.java"),
     ("internal/vector/RowKernelF32.java", "internal/vector/RowKernelF64.java"),
     ("internal/vector/DepthwiseLastF32.java", "internal/vector/DepthwiseLastF64.java"),

@@ -19,7 +19,9 @@ class AllocationTest {
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(bean.isThreadAllocatedMemorySupported(), "no per-thread allocation counter on this JVM");
         bean.setThreadAllocatedMemoryEnabled(true);
-        Case[] cases = {   // phase GEMM, depth-to-space GEMM, few-channel rows (blocks of 4, and depthwise), single pixels
+        // phase GEMM, depth-to-space GEMM, few-channel rows (blocks of 4, and depthwise), single pixels, and
+        // channels-last depthwise multipliers (their spread rows)
+        Case[] cases = {
             new Case(2, 32, 24, 1, new int[] {24, 24}, new int[] {4, 4}, new int[] {2, 2}, new int[] {1, 1},
                     new int[] {0, 0}, new int[] {1, 1}, true, 1),
             new Case(1, 40, 16, 1, new int[] {16, 16}, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0},
@@ -29,12 +31,15 @@ class AllocationTest {
             new Case(1, 8, 8, 8, new int[] {40, 40}, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1},
                     new int[] {1, 1}, new int[] {1, 1}, false, 4),
             new Case(13, 20, 24, 1, new int[] {1, 1}, new int[] {4, 4}, new int[] {1, 1}, new int[] {0, 0},
-                    new int[] {0, 0}, new int[] {1, 1}, true, 5)};
+                    new int[] {0, 0}, new int[] {1, 1}, true, 5),
+            new Case(2, 16, 32, 16, new int[] {16, 24}, new int[] {4, 4}, new int[] {2, 2}, new int[] {1, 1},
+                    new int[] {0, 0}, new int[] {1, 1}, true, 6)};
         for (Case c : cases) {
+            ConvTransposeSpec spec = c == cases[cases.length - 1] ? ChannelsLastTest.spec(c) : c.spec();
             for (int threads : new int[] {1, 2}) {
                 double[][] d = c.data();
-                FloatPlan f = ConvTranspose.plan(c.spec(), Check.toFloat(d[1]), Check.toFloat(d[2]), Parallelism.threads(threads));
-                DoublePlan g = ConvTranspose.plan(c.spec(), d[1], d[2], Parallelism.threads(threads));
+                FloatPlan f = ConvTranspose.plan(spec, Check.toFloat(d[1]), Check.toFloat(d[2]), Parallelism.threads(threads));
+                DoublePlan g = ConvTranspose.plan(spec, d[1], d[2], Parallelism.threads(threads));
                 float[] x = Check.toFloat(d[0]), y = new float[c.outputLength()];
                 double[] yd = new double[c.outputLength()];
                 for (int i = 0; i < 300; i++) { f.execute(x, y); g.execute(d[0], yd); }   // warm up: scratch, C2
@@ -56,7 +61,7 @@ class AllocationTest {
      * a vector path left to the interpreter on every call (a cold branch taken each call, such as the blocks at
      * gy's first and last elements) allocates kilobytes of boxed vectors a call, which this sees. Layers on the
      * tap pairs (depthwise, W stride 2), the rows woven by shuffles (channels-last, four channels), the
-     * forward engine (many channels) and the single-pixel GEMMs.
+     * forward engine (many channels), the single-pixel GEMMs and channels-last depthwise multipliers.
      */
     @Test
     void gradientsAllocateOnlyTheirClosures() {
@@ -67,7 +72,8 @@ class AllocationTest {
             ConvTransposeSpec.builder(32, 32).groups(32).inputSize(16, 64).kernel(4, 4).stride(2, 2).padding(1, 1),
             ConvTransposeSpec.builder(4, 4).inputSize(16, 64).kernel(4, 4).stride(2, 2).padding(1, 1).channelsLast(true),
             ConvTransposeSpec.builder(64, 32).inputSize(8, 8).kernel(4, 4).stride(2, 2).padding(1, 1),
-            ConvTransposeSpec.builder(20, 24).inputSize(1, 1).kernel(4, 4)};
+            ConvTransposeSpec.builder(20, 24).inputSize(1, 1).kernel(4, 4),
+            ConvTransposeSpec.builder(16, 32).groups(16).inputSize(16, 24).kernel(4, 4).stride(2, 2).padding(1, 1).channelsLast(true)};
         for (ConvTransposeSpec.Builder b : layers) {
             ConvTransposeSpec spec = b.build();
             float[] w = new float[spec.weightElements()];

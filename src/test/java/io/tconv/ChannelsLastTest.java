@@ -121,6 +121,39 @@ class ChannelsLastTest {
     }
 
     /**
+     * Depthwise multipliers (one input channel per group, 2–8 or up to 33 output channels each) on 1–33 groups, so
+     * that vectors of output channels hold whole groups, groups split between two vectors (multipliers that do
+     * not divide the lanes) and parts of one group (multipliers past the lanes), with bands of any size (one x row
+     * a band included): the forward pass against the oracle and both gradients against their definitions; with
+     * the vector provider, the channels-last depthwise kernels, which spread x's channels and sum gx's back, must
+     * be the ones that ran.
+     */
+    @Test
+    void depthwiseMultipliersMatchTheOracle() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 54);
+        for (int i = 0, done = 0; done < 40; i++) {
+            int rank = 1 + i % 3;
+            Case c = Case.random(r, 4, rank);
+            int groups = VectorPathTest.pick(r, 33), m = 2 + r.nextInt(i % 4 == 0 ? 32 : 7);
+            int[] in = c.in().clone();
+            in[rank - 1] = Math.max(in[rank - 1], 1 + VectorPathTest.pick(r, 33));   // not a single pixel: those are one GEMM
+            Case dm = new Case(Math.max(1, c.batch()), groups, groups * m, groups, in, c.k(), c.s(), c.p(), c.op(), c.d(), c.bias(), c.seed());
+            if (dm.outputLength() > 200_000) continue;
+            String k = check(dm, Parallelism.threads(1 + i % 2), Providers.current());
+            String gx = GradientsTest.checkInputGradient(dm, true, InputGradientF32.BAND_BYTES, r, Providers.current())[1];
+            long bands = i % 3 == 0 ? 1 + r.nextInt(3000) : io.tconv.internal.WeightGradientF32.BAND_BYTES;
+            String gw = GradientsTest.checkWeightGradient(dm, true, bands, r, Providers.current(), 1 + i % 2)[1];
+            if (Providers.fallback() == null) {
+                assertTrue(k.contains("depthwise channels-last"), dm + ": forward used " + k);
+                assertTrue(gx.contains("depthwise channels-last"), dm + ": input gradient used " + gx);
+                // (where crops remove every tap, no output meets the input: no path runs, and gw is zero)
+                assertTrue(gw.contains("depthwise channels-last") || gw.equals("none"), dm + ": weight gradient used " + gw);
+            }
+            done++;
+        }
+    }
+
+    /**
      * Depthwise layers with fewer channels than lanes (2–8), whose vectors run along a row's (pixel, channel)
      * run, or, where the W stride times the channels (three counted as four) is 2–16 and a power of two within 8
      * or 16 lanes, whose bands hold every group's channel rows split from the runs (the few-channel planes, every

@@ -4,14 +4,18 @@ import io.tconv.internal.DoubleKernel;
 import io.tconv.internal.Geometry;
 import io.tconv.internal.Taps;
 import io.tconv.internal.Workspace;
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The double channels-last depthwise path (one input and one output channel per group): a pixel's channels are
- * adjacent in both tensors, so the vectors run across channels, with each channel's weights packed as
- * {@code [tap][channel]}. A task is an output row. Per W residue, the terms that reach the residue's cells (the
+ * The double channels-last depthwise path (one input channel per group, and one output channel per group or
+ * several: depthwise multipliers): a pixel's channels are adjacent in both tensors, so the vectors run across
+ * output channels, with each channel's weights packed as {@code [tap][channel]}; with multipliers, the input
+ * rows are first spread to one value per output channel ({@link MultipliersF64}) into per-thread slots, and a
+ * task is then a band of output rows, so that each input row is spread about once per task, not once per output
+ * row that reads it (four times at k4s2). A task is an output row. Per W residue, the terms that reach the residue's cells (the
  * row's D and H taps × the residue's W taps, in that order) are summed onto the bias four at a time with their
  * weights in registers, each cell loaded and stored once per four terms (two vectors of channels at a time
  * where there are two, so that a cell's channels are stored together; the last, partial vector masked); the
@@ -21,6 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class DepthwiseLastF64 implements DoubleKernel {
     static final VectorSpecies<Double> S = VectorConstants.DOUBLES;
     static final int L = S.length();
+    /** Multipliers: output rows per task, at most (fewer where an image has under 64 rows, so that threads share them). */
+    private static final int ROWS_PER_TASK = 8;
 
     private final Geometry g;
     final Taps tapsD, tapsH;
@@ -31,6 +37,18 @@ final class DepthwiseLastF64 implements DoubleKernel {
      * reaches past the array (a masked load that might checks its lanes one by one).
      */
     private final double[] w, bias;
+    /** Depthwise multipliers: the spreading of x's channels, and per thread the spread input rows (else null). */
+    private final MultipliersF64 multipliers;
+    private final ThreadLocal<Spread> spreadRows;
+    /**
+     * Multipliers: the input planes and rows an output row reads lie within spans of {@code spanD} and {@code spanH}:
+     * input row (id, ih) goes to slot {@code (id mod spanD)·spanH + ih mod spanH}, so the rows one output row reads
+     * never share a slot. Output rows per task (one without multipliers).
+     */
+    private final int spanD, spanH, rowsPerTask;
+
+    /** Per thread: the spread input rows, and which input row (id·H + ih) each slot holds (−1: none). */
+    private record Spread(double[] rows, int[] holds) {}
 
     DepthwiseLastF64(Geometry g, double[] weight, double[] bias, Workspace workspace) {
         this.g = g;
@@ -45,20 +63,47 @@ final class DepthwiseLastF64 implements DoubleKernel {
         }
         this.bias = new double[c + L];
         if (bias != null) System.arraycopy(bias, 0, this.bias, 0, c);
+        multipliers = g.cog > 1 ? new MultipliersF64(g.cin, g.cog) : null;
+        spanD = span(tapsD);
+        spanH = span(tapsH);
+        int outRows = g.out[0] * g.out[1];
+        rowsPerTask = multipliers == null ? 1 : Math.max(1, Math.min(ROWS_PER_TASK, outRows / 8));
+        spreadRows = multipliers == null ? null : ThreadLocal.withInitial(() -> new Spread(new double[spreadLength()], new int[spanD * spanH]));
     }
 
+    /**
+     * The slots of spread input rows, of C output channels each, and L elements after them: a masked vector of them
+     * never reaches past the array.
+     */
+    private int spreadLength() {
+        return spanD * spanH * g.in[2] * g.cout + L;
+    }
+
+    /** The most input indices, first to last, that one output index's taps read. */
+    private static int span(Taps taps) {
+        int most = 1;
+        for (int o = 0; o + 1 < taps.start.length; o++) {
+            for (int a = taps.start[o]; a < taps.start[o + 1]; a++) most = Math.max(most, Math.abs(taps.input[a] - taps.input[taps.start[o]]) + 1);
+        }
+        return most;
+    }
+
+    /**
+     * Channels-last, one input channel per group, and at least four lanes: with two (doubles at 128 bits) C2 left
+     * this kernel's vector loads to their Java fallback, which allocates every vector (AllocationTest).
+     */
     static boolean suits(Geometry g) {
-        return g.channelsLast && g.cig == 1 && g.cog == 1;
+        return g.channelsLast && g.cig == 1 && L >= 4;
     }
 
     @Override
     public String name() { return "vector-" + VectorConstants.BITS + " depthwise channels-last"; }
 
     @Override
-    public int tasksPerImage() { return g.out[0] * g.out[1]; }
+    public int tasksPerImage() { return (g.out[0] * g.out[1] + rowsPerTask - 1) / rowsPerTask; }
 
     @Override
-    public long macsPerTask() { return Math.max(1, (long) g.out[2] * g.cout * g.kVol / ((long) g.s[0] * g.s[1] * g.s[2])); }
+    public long macsPerTask() { return Math.max(1, (long) rowsPerTask * g.out[2] * g.cout * g.kVol / ((long) g.s[0] * g.s[1] * g.s[2])); }
 
     @Override
     public long sharedBytes() {
@@ -67,12 +112,40 @@ final class DepthwiseLastF64 implements DoubleKernel {
     }
 
     @Override
-    public long bytesPerThread() { return 0; }
+    public long bytesPerThread() { return multipliers == null ? 0 : (long) Double.BYTES * spreadLength(); }
 
     @Override
     public void run(int n, int task, double[] x, int xOff, double[] y, int yOff) {
-        int od = task / g.out[1], oh = task % g.out[1], c = g.cout, full = c - c % L;
-        int xImage = xOff + n * g.inImage(), yRow = yOff + n * g.outImage() + (od * g.out[1] + oh) * g.out[2] * c;
+        int xImage = xOff + n * g.inImage();
+        if (multipliers == null) {
+            row(task / g.out[1], task % g.out[1], x, xImage, y, yOff + n * g.outImage());
+            return;
+        }
+        Spread spread = spreadRows.get();
+        Arrays.fill(spread.holds, -1);   // x may have changed since the thread's last task
+        for (int row = task * rowsPerTask; row < Math.min((task + 1) * rowsPerTask, g.out[0] * g.out[1]); row++) {
+            int od = row / g.out[1], oh = row % g.out[1];
+            for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
+                for (int b = tapsH.start[oh]; b < tapsH.start[oh + 1]; b++) {
+                    int id = tapsD.input[a], ih = tapsH.input[b], slot = slot(id, ih);
+                    if (spread.holds[slot] == id * g.in[1] + ih) continue;
+                    multipliers.spread(x, xImage + (id * g.in[1] + ih) * g.in[2] * g.cin, g.in[2], spread.rows, slot * g.in[2] * g.cout);
+                    spread.holds[slot] = id * g.in[1] + ih;
+                }
+            }
+            row(od, oh, spread.rows, 0, y, yOff + n * g.outImage());
+        }
+    }
+
+    /** Multipliers: the slot of input row (id, ih). */
+    private int slot(int id, int ih) {
+        return id % spanD * spanH + ih % spanH;
+    }
+
+    /** Output row (od, oh) of the image at {@code yImage}, from x's image at {@code xImage} (or the spread rows). */
+    private void row(int od, int oh, double[] x, int xImage, double[] y, int yImage) {
+        int c = g.cout, full = c - c % L;
+        int yRow = yImage + (od * g.out[1] + oh) * g.out[2] * c;
         int rows = (tapsD.start[od + 1] - tapsD.start[od]) * (tapsH.start[oh + 1] - tapsH.start[oh]);
         for (int r = 0; r < g.s[2]; r++) {
             int terms = rows * residues.delta[r].length, cells = residues.count[r];
@@ -105,7 +178,13 @@ final class DepthwiseLastF64 implements DoubleKernel {
     private int termX(int od, int oh, int r, int j, int xImage) {
         int nW = residues.tap[r].length, nH = tapsH.start[oh + 1] - tapsH.start[oh];
         int a = tapsD.start[od] + j / nW / nH, b = tapsH.start[oh] + j / nW % nH;
-        return xImage + ((tapsD.input[a] * g.in[1] + tapsH.input[b]) * g.in[2] + residues.delta[r][j % nW]) * g.cout;
+        return rowStart(a, b, xImage) + residues.delta[r][j % nW] * g.cout;
+    }
+
+    /** Where the input row of D tap a and H tap b starts: in x's image, or with multipliers in its slot. */
+    private int rowStart(int a, int b, int xImage) {
+        if (multipliers != null) return slot(tapsD.input[a], tapsH.input[b]) * g.in[2] * g.cout;
+        return xImage + (tapsD.input[a] * g.in[1] + tapsH.input[b]) * g.in[2] * g.cout;
     }
 
     /** Where term j's weights start. */
@@ -192,7 +271,7 @@ final class DepthwiseLastF64 implements DoubleKernel {
             DoubleVector acc = DoubleVector.fromArray(S, bias, ch, m);
             for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
                 for (int b = tapsH.start[oh]; b < tapsH.start[oh + 1]; b++) {
-                    int xRow = xImage + (tapsD.input[a] * g.in[1] + tapsH.input[b]) * inW * c, tRow = (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
+                    int xRow = rowStart(a, b, xImage), tRow = (tapsD.tap[a] * kh + tapsH.tap[b]) * kw;
                     for (int t = 0; t < tw.length; t++) {
                         int iw = q + dl[t];
                         if (iw < 0 || iw >= inW) continue;

@@ -8,8 +8,9 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The float input gradient of a channels-last depthwise layer (one input and one output channel per group):
- * {@code gx[i][c] = Σ_t w[c][t] · gy[i·s − pb + t·d][c]}. A pixel's channels are adjacent in gy and gx, so the
+ * The float input gradient of a channels-last depthwise layer (one input channel per group; one output channel
+ * per group, or several: the row's sums are then per output channel in a per-thread buffer and each group's are
+ * added into gx, {@link MultipliersF32}): {@code gx[i][c] = Σ_t w[c][t] · gy[i·s − pb + t·d][c]}. A pixel's channels are adjacent in gy and gx, so the
  * vectors run across channels, with the weights packed {@code [tap][channel]}: each gx cell sums its taps that
  * land inside gy in registers, in (D, H, W) tap order, and is stored once; four pixels and two vectors of
  * channels at a time (a flat list of the row's terms) where every W tap lands inside gy (the last block moved
@@ -23,6 +24,9 @@ final class DepthwiseLastGradientF32 implements FloatKernel {
     static final int L = S.length();
     private final Geometry g;
     private final float[] w;
+    /** Depthwise multipliers: the summing over a group's output channels, and per thread a row's sums (else null). */
+    private final MultipliersF32 multipliers;
+    private final ThreadLocal<float[]> rowSums;
 
     /** A row's taps inside gy, and its terms for the pixels whose every W tap is inside (no bounds checks there). */
     private final RowTerms rowTerms;
@@ -36,6 +40,13 @@ final class DepthwiseLastGradientF32 implements FloatKernel {
         for (int ch = 0; ch < c; ch++) {
             for (int t = 0; t < g.kVol; t++) w[t * c + ch] = weight[ch * g.kVol + t];
         }
+        multipliers = g.cog > 1 ? new MultipliersF32(g.cin, g.cog) : null;
+        rowSums = multipliers == null ? null : ThreadLocal.withInitial(() -> new float[rowSumsLength()]);
+    }
+
+    /** A gx row's sums per output channel, and a vector's room after them (the summing reads whole vectors). */
+    private int rowSumsLength() {
+        return g.in[2] * g.cout + L;
     }
 
     static boolean suits(Geometry g) {
@@ -58,13 +69,16 @@ final class DepthwiseLastGradientF32 implements FloatKernel {
     public long sharedBytes() { return (long) Float.BYTES * g.kVol * g.cout; }
 
     @Override
-    public long bytesPerThread() { return 0; }
+    public long bytesPerThread() { return multipliers == null ? 0 : (long) Float.BYTES * rowSumsLength(); }
 
     /** Gx row {@code task} of image n: {@code x} is gy and {@code y} is gx. */
     @Override
     public void run(int n, int task, float[] x, int xOff, float[] y, int yOff) {
         int id = task / g.in[1], ih = task % g.in[1], c = g.cout, inW = g.in[2];
-        int gyImage = xOff + n * g.outImage(), gxRow = yOff + n * g.inImage() + (id * g.in[1] + ih) * inW * c;
+        int gyImage = xOff + n * g.outImage(), gxStart = yOff + n * g.inImage() + (id * g.in[1] + ih) * inW * g.cin;
+        // with multipliers, the row's sums per output channel first
+        float[] sums = multipliers == null ? y : rowSums.get();
+        int gxRow = multipliers == null ? gxStart : 0;
         rowTerms.build(id, ih, gyImage, 1, c, 0);   // a term per tap: gy's and the weights' channel 0
         int[][] rows = rowTerms.arrays();
         int whole = c - c % L;   // channels in whole vectors
@@ -74,16 +88,17 @@ final class DepthwiseLastGradientF32 implements FloatKernel {
                 // blocks from i0; a last block that would cross i1 moves back (its overlap is stored again, the same values)
                 for (int at = i0; ; at = Math.min(at + 4, i1 - 4)) {
                     for (int c0 = 0; c0 < whole; c0 += 2 * L) {
-                        four(x, rows[2], rows[3], rows[4][1], at, c0, c0 + L < whole, y, gxRow + at * c + c0);
+                        four(x, rows[2], rows[3], rows[4][1], at, c0, c0 + L < whole, sums, gxRow + at * c + c0);
                     }
-                    if (whole < c) partial(x, rows[2], rows[3], rows[4][1], at, whole, y, gxRow + at * c + whole);
+                    if (whole < c) partial(x, rows[2], rows[3], rows[4][1], at, whole, sums, gxRow + at * c + whole);
                     if (at + 4 == i1) break;
                 }
                 iw = i1 - 1;
             } else {
-                one(x, rows[0], rows[1], rows[4][0], iw, y, gxRow + iw * c);
+                one(x, rows[0], rows[1], rows[4][0], iw, sums, gxRow + iw * c);
             }
         }
+        if (multipliers != null) multipliers.sum(sums, 0, inW, y, gxStart);
     }
 
     /**

@@ -68,7 +68,7 @@ final class DepthwiseLastRunsF64 implements DoubleKernel {
      * kernels measured alike, and the channel vectors are faster at multiples of the lanes (16: 38 against 27).
      */
     static boolean suits(Geometry g) {
-        return DepthwiseLastF64.suits(g) && g.groups < L;
+        return DepthwiseLastF64.suits(g) && g.cog == 1 && g.groups < L;
     }
 
     @Override

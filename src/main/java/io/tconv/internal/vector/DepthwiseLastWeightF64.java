@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The double weight gradient of a channels-last depthwise layer (one input and one output channel per group):
+ * The double weight gradient of a channels-last depthwise layer (one input channel per group; one output channel
+ * per group, or several: each x row is then first spread to one value per output channel, {@link MultipliersF64}):
  * {@code gw[c][t] = Σ_i x[i][c] · gy[i·s − pb + t·d][c]}. A pixel's channels are adjacent in x and gy, so the
  * vectors run across channels and no sum crosses lanes. A task is a band of x rows; per row, the taps through
  * which it meets gy go four at a time, and for each block of two vectors of channels, each x vector loaded once
@@ -38,6 +39,9 @@ final class DepthwiseLastWeightF64 implements DoubleWeightRows {
      * taps, their gy offsets and the places of their sums.
      */
     private final ThreadLocal<int[][]> taps;
+    /** Depthwise multipliers: the spreading of x's channels, and per thread one spread x row (else null). */
+    private final MultipliersF64 multipliers;
+    private final ThreadLocal<double[]> spreadRow;
 
     /** @param bandBytes at most the bytes of a band's rows of x (less than a row: one row; small in tests) */
     DepthwiseLastWeightF64(Geometry g, long bandBytes) {
@@ -58,6 +62,8 @@ final class DepthwiseLastWeightF64 implements DoubleWeightRows {
         }
         taps = ThreadLocal.withInitial(() -> new int[][] {new int[g.k[0] * g.k[1]], new int[g.k[0] * g.k[1]], new int[4], new int[4]});
         sums = ThreadLocal.withInitial(() -> new double[g.kVol * pitch]);
+        multipliers = g.cog > 1 ? new MultipliersF64(g.cin, g.cog) : null;
+        spreadRow = multipliers == null ? null : ThreadLocal.withInitial(() -> new double[g.in[2] * g.cout]);
     }
 
     static boolean suits(Geometry g) {
@@ -95,7 +101,13 @@ final class DepthwiseLastWeightF64 implements DoubleWeightRows {
 
     /** Adds x row r's sums over its taps into {@code acc}. */
     private void row(int n, int r, double[] x, int xOff, double[] gy, int gyOff, double[] acc) {
-        int c = g.cout, inW = g.in[2], kW = g.k[2], step = g.s[2] * c, xRow = xOff + n * g.inImage() + r * inW * c;
+        int c = g.cout, inW = g.in[2], kW = g.k[2], step = g.s[2] * c, xRow = xOff + n * g.inImage() + r * inW * g.cin;
+        if (multipliers != null) {
+            double[] spread = spreadRow.get();
+            multipliers.spread(x, xRow, inW, spread, 0);
+            x = spread;
+            xRow = 0;
+        }
         int[][] rows = taps.get();
         int[] off = rows[2], at = rows[3];
         int count = GyTaps.of(g, r / g.in[1], r % g.in[1], gyOff + n * g.outImage(), rows[0], rows[1]), pairs = count * kW;

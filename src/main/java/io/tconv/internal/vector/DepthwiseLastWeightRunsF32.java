@@ -56,7 +56,7 @@ final class DepthwiseLastWeightRunsF32 implements FloatWeightRows {
      * 6 19.2 → 17.3 and 8 26.2 → 19.0).
      */
     static boolean suits(Geometry g) {
-        return DepthwiseLastF32.suits(g) && 3 * g.groups <= L;
+        return DepthwiseLastF32.suits(g) && g.cog == 1 && 3 * g.groups <= L;
     }
 
     @Override

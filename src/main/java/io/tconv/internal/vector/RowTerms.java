@@ -10,6 +10,8 @@ import io.tconv.internal.Geometry;
  */
 final class RowTerms {
     private final Geometry g;
+    /** The terms per (D, H, W) tap. */
+    private final int channelSteps;
     /** The gx columns whose every W tap lands inside gy. */
     final int interior0, interior1;
     /**
@@ -21,6 +23,7 @@ final class RowTerms {
     /** @param channelSteps the terms per (D, H, W) tap: the gy channel steps */
     RowTerms(Geometry g, int channelSteps) {
         this.g = g;
+        this.channelSteps = channelSteps;
         int[] interior = GyTaps.interior(g);
         interior0 = interior[0];
         interior1 = interior[1];
@@ -35,7 +38,7 @@ final class RowTerms {
 
     /**
      * Builds gx row (id, ih)'s (D, H) taps inside gy (from {@code gyImage}) and its terms: per (D, H) tap, W tap
-     * t and gy channel c = 0, step, … below cog, the offset of gy[column t·d − pb][c] and the weight offset
+     * t and gy channel c = 0, step, … (the constructor's channel steps), the offset of gy[column t·d − pb][c] and the weight offset
      * {@code tap·wTap + c·wChannel} (tap: the flat (D, H, W) index); their counts into {@code counts}.
      */
     void build(int id, int ih, int gyImage, int step, int wTap, int wChannel) {
@@ -43,7 +46,7 @@ final class RowTerms {
         int count = GyTaps.of(g, id, ih, gyImage, a[0], a[1]), terms = 0;
         for (int j = 0; j < count; j++) {
             for (int t = 0; t < g.k[2]; t++) {
-                for (int c = 0; c < g.cog; c += step, terms++) {
+                for (int u = 0, c = 0; u < channelSteps; u++, c += step, terms++) {
                     a[2][terms] = a[0][j] + (t * g.d[2] - g.pb[2]) * g.yp + c;
                     a[3][terms] = (a[1][j] + t) * wTap + c * wChannel;
                 }

@@ -20,7 +20,9 @@ import io.tconv.internal.Workspace;
  * <li>a single input pixel, one group: one GEMM over the batch ({@link PixelGemmF32});</li>
  * <li>channels-last depthwise with few channels whose pixels' runs split into channel rows by register shuffles
  *     ({@link RowLayout#takesAllGroups}): the few-channel planes, every group of a band in one task;</li>
- * <li>channels-last depthwise (one channel per group): vectors across the channels of a pixel;</li>
+ * <li>channels-last depthwise (one input channel per group; one output channel per group, or several, x's
+ *     channels then spread to one per output channel, {@link MultipliersF32}): vectors across the channels of a
+ *     pixel, with at least four lanes;</li>
  * <li>channels-last with few input channels and at least a vector of output channels per group: vectors
  *     across a pixel's output channels;</li>
  * <li>few output channels per group, or a short reduction ({@link RowLayout#suits}): the few-channel planes,
