@@ -62,7 +62,7 @@ final class RowKernelF64 implements DoubleKernel {
             stage = new double[lay.runs ? lay.g.s[2] * lay.runChannels * L : 0];   // a weave's vectors, where they are compressed or a row's rest
             tapX = new int[lay.g.k[0] * lay.g.k[1]];
             tapW = new int[lay.g.k[0] * lay.g.k[1]];
-            termX = new int[lay.block == 1 ? lay.g.cig * lay.g.kVol : 0];
+            termX = new int[lay.block == 1 ? Math.max(8, lay.g.cig * lay.g.kVol) : 0];   // 8: fourTerms' and fewTerms' two residues
             termW = new double[termX.length];
         }
     }
@@ -176,9 +176,14 @@ final class RowKernelF64 implements DoubleKernel {
             for (int co = 0; co < g.cog; co += lay.block) {
                 int wBase = grp * g.cig * g.kVol * lay.cogPad + co;
                 if (lay.block == 1 && g.s[2] == 2 && ZipF64.VECTORS && g.yp == 1) {
-                    int even = terms(s, taps, 0, wBase, 0, 0);
-                    if (even == 4 && terms(s, taps, 1, wBase, 0, 4) == 4) {
-                        fourTerms(s, qEnd - q0, bias[grp * g.cog + co], y, yGroup + co * g.yc + (rh + g.s[1] * q0) * outW, g.s[1] * outW);
+                    int even = terms(s, taps, 0, wBase, 0, 0), odd = even <= 4 ? terms(s, taps, 1, wBase, 0, 4) : 0;
+                    int yRow = yGroup + co * g.yc + (rh + g.s[1] * q0) * outW;
+                    if (even == 4 && odd == 4) {
+                        fourTerms(s, qEnd - q0, bias[grp * g.cog + co], y, yRow, g.s[1] * outW);
+                        continue;
+                    }
+                    if (even >= 1 && odd >= 1 && odd <= 4) {
+                        fewTerms(s, even, odd, qEnd - q0, bias[grp * g.cog + co], y, yRow, g.s[1] * outW);
                         continue;
                     }
                 }
@@ -351,6 +356,59 @@ final class RowKernelF64 implements DoubleKernel {
                 e = Math.fma(lines[x1 + at], tw[1], e);
                 e = Math.fma(lines[x2 + at], tw[2], e);
                 e = Math.fma(lines[x3 + at], tw[3], e);
+                y[yRow + 2 * both] = b + e;
+            }
+        }
+    }
+
+    /**
+     * {@link #fourTerms} for 1–4 terms per W residue ({@code even} and {@code odd} of them; a depthwise 3×3 kernel
+     * at stride 2 has rows of 4 and 2, and of 2 and 1), without carrying loads between rows: both residues summed
+     * per vector of q and zipped straight into the output rows with the bias, in the order {@link #sums1} and
+     * {@link #writeLine} add them.
+     */
+    private void fewTerms(Scratch s, int even, int odd, int rows, double b, double[] y, int yRow, int step) {
+        Bands bd = lay.bands;
+        int pitch = bd.pitch, both = bd.wCount[1];
+        int[] tx = s.termX;
+        double[] tw = s.termW, lines = s.lines;
+        // missing terms repeat the first one's offset (never added: the counts guard them)
+        int x0 = tx[0], x1 = tx[Math.min(1, even - 1)], x2 = tx[Math.min(2, even - 1)], x3 = tx[Math.min(3, even - 1)];
+        int z0 = tx[4], z1 = tx[4 + Math.min(1, odd - 1)], z2 = tx[4 + Math.min(2, odd - 1)], z3 = tx[4 + Math.min(3, odd - 1)];
+        DoubleVector w0 = DoubleVector.broadcast(S, tw[0]), w1 = DoubleVector.broadcast(S, tw[1]);
+        DoubleVector w2 = DoubleVector.broadcast(S, tw[2]), w3 = DoubleVector.broadcast(S, tw[3]);
+        DoubleVector v0 = DoubleVector.broadcast(S, tw[4]), v1 = DoubleVector.broadcast(S, tw[5]);
+        DoubleVector v2 = DoubleVector.broadcast(S, tw[6]), v3 = DoubleVector.broadcast(S, tw[7]);
+        for (int q = 0; q < both; q += L) {
+            boolean whole = q + L <= both;
+            int cells = 2 * (both - q);
+            for (int row = 0, at = q, o = yRow + 2 * q; row < rows; row++, at += pitch, o += step) {
+                DoubleVector e = DoubleVector.fromArray(S, lines, x0 + at).mul(w0);
+                if (even > 1) e = DoubleVector.fromArray(S, lines, x1 + at).fma(w1, e);
+                if (even > 2) e = DoubleVector.fromArray(S, lines, x2 + at).fma(w2, e);
+                if (even > 3) e = DoubleVector.fromArray(S, lines, x3 + at).fma(w3, e);
+                DoubleVector d = DoubleVector.fromArray(S, lines, z0 + at).mul(v0);
+                if (odd > 1) d = DoubleVector.fromArray(S, lines, z1 + at).fma(v1, d);
+                if (odd > 2) d = DoubleVector.fromArray(S, lines, z2 + at).fma(v2, d);
+                if (odd > 3) d = DoubleVector.fromArray(S, lines, z3 + at).fma(v3, d);
+                // zipped in line, not through a call: a call with vector arguments may not inline, and then boxes
+                DoubleVector lo = e.rearrange(ZipF64.SPREAD_LO).blend(d.rearrange(ZipF64.SPREAD_LO), ZipF64.ODD).add(b);
+                DoubleVector hi = e.rearrange(ZipF64.SPREAD_HI).blend(d.rearrange(ZipF64.SPREAD_HI), ZipF64.ODD).add(b);
+                if (whole) {
+                    lo.intoArray(y, o);
+                    hi.intoArray(y, o + L);
+                } else {
+                    lo.intoArray(y, o, S.indexInRange(0, cells));
+                    if (cells > L) hi.intoArray(y, o + L, S.indexInRange(L, cells));
+                }
+            }
+        }
+        if (bd.wCount[0] > both) {   // odd rows: one more even cell each
+            for (int row = 0, at = both; row < rows; row++, at += pitch, yRow += step) {
+                double e = lines[x0 + at] * tw[0];
+                if (even > 1) e = Math.fma(lines[x1 + at], tw[1], e);
+                if (even > 2) e = Math.fma(lines[x2 + at], tw[2], e);
+                if (even > 3) e = Math.fma(lines[x3 + at], tw[3], e);
                 y[yRow + 2 * both] = b + e;
             }
         }

@@ -107,7 +107,7 @@ final class RowLayout {
 
     /** {@return the buffers of one thread: padded input rows, sums, and the tap and term tables} */
     long bytesPerThread(int bytes) {
-        long terms = block == 1 ? (long) g.cig * g.kVol : 0;
+        long terms = block == 1 ? Math.max(8, (long) g.cig * g.kVol) : 0;
         return bytes * ((long) bufferLength + sumsElements + terms) + 4L * (2L * g.k[0] * g.k[1] + terms);
     }
 
