@@ -56,20 +56,28 @@ final class ZipF64 {
 
     /**
      * The inverse: {@code dst[even + i] = src[from + 2i]} and {@code dst[odd + i] = src[from + 2i + 1]} for i < n,
-     * two vectors in, two out, while whole vectors fit in src.
+     * two vectors in, two out, while whole vectors fit in src; where n is at least a vector, the rest as one more
+     * block moved back to end at n (the overlap written again, with the same values), else one at a time.
      */
     static void unzip(double[] src, int from, int n, double[] dst, int even, int odd) {
         int i = 0;
         if (VECTORS) {
-            for (int at = from; i + L <= n && at + 2 * L <= src.length; i += L, at += 2 * L) {
-                DoubleVector v0 = DoubleVector.fromArray(S, src, at), v1 = DoubleVector.fromArray(S, src, at + L);
-                v0.rearrange(EVENS).blend(v1.rearrange(EVENS), UPPER).intoArray(dst, even + i);
-                v0.rearrange(ODDS).blend(v1.rearrange(ODDS), UPPER).intoArray(dst, odd + i);
+            for (int at = from; i + L <= n && at + 2 * L <= src.length; i += L, at += 2 * L) unzipBlock(src, at, dst, even + i, odd + i);
+            if (i < n && n >= L) {   // (it reads src up to from + 2n, as the pairs do)
+                unzipBlock(src, from + 2 * (n - L), dst, even + n - L, odd + n - L);
+                i = n;
             }
         }
         for (; i < n; i++) {
             dst[even + i] = src[from + 2 * i];
             dst[odd + i] = src[from + 2 * i + 1];
         }
+    }
+
+    /** One block of {@link #unzip}: L pairs from {@code src[at …]}. */
+    private static void unzipBlock(double[] src, int at, double[] dst, int even, int odd) {
+        DoubleVector v0 = DoubleVector.fromArray(S, src, at), v1 = DoubleVector.fromArray(S, src, at + L);
+        v0.rearrange(EVENS).blend(v1.rearrange(EVENS), UPPER).intoArray(dst, even);
+        v0.rearrange(ODDS).blend(v1.rearrange(ODDS), UPPER).intoArray(dst, odd);
     }
 }
