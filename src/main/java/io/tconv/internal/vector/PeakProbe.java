@@ -12,10 +12,13 @@ final class PeakProbe {
 
     private static final int CHAINS = 12;
     private static final int STEPS = 1 << 14;
+    private static final int WARM_UP_CALLS = 20_000;
 
     /** Best observed GFLOP/s over {@code trials} runs of about {@code millis} each. */
     static double gflops(boolean f64, int trials, int millis) {
-        for (int i = 0; i < 3; i++) run(f64, 200);   // C2 compiles the loop
+        // Many short calls, so that C2 compiles the method (after some thousands of calls): a few long calls left it
+        // to OSR at an unknown moment, and one bench run in four measured the interpreter's boxed vectors (0.3 GFLOP/s).
+        for (int i = 0; i < WARM_UP_CALLS; i++) run(f64, 16);
         double best = 0;
         for (int t = 0; t < trials; t++) {
             long start = System.nanoTime(), deadline = start + millis * 1_000_000L;
