@@ -187,6 +187,13 @@ final class RowKernelF32 implements FloatKernel {
                         continue;
                     }
                 }
+                if (lay.block == 1 && g.s[2] == 1 && g.yp == 1 && outW >= L) {
+                    int terms = terms(s, taps, 0, wBase, 0, 0);
+                    if (terms >= 1 && terms <= s.termX.length) {
+                        allTerms(s, terms, qEnd - q0, bias[grp * g.cog + co], y, yGroup + co * g.yc + (rh + g.s[1] * q0) * outW, g.s[1] * outW);
+                        continue;
+                    }
+                }
                 for (int rw = 0; rw < g.s[2]; rw++) {
                     int at = rw * lay.block * lay.sumsLength;
                     if (lay.block == 1) sums1(s, taps, rw, wBase, 0, at, (qEnd - q0) * pitch);
@@ -411,6 +418,75 @@ final class RowKernelF32 implements FloatKernel {
                 if (even > 3) e = Math.fma(lines[x3 + at], tw[3], e);
                 y[yRow + 2 * both] = b + e;
             }
+        }
+    }
+
+    /**
+     * One output channel at W stride 1 (rows of at least a vector): each cell's {@code terms} terms summed in
+     * registers, four vectors of two rows at a time (eight sums in flight, enough to hide the FMA latency), and
+     * stored with the bias; the rest of the rows in one block of as many vectors as it needs, moved back to end
+     * at the row's end (its overlap stored again, the same values). The terms are added in the order
+     * {@link #sums1} and {@link #writeLine} add them, without their round trips through the sums row.
+     */
+    private void allTerms(Scratch s, int terms, int rows, float b, float[] y, int yRow, int step) {
+        int pitch = lay.bands.pitch, outW = g.out[2];
+        for (int row = 0, at = 0; row < rows; row += 2, at += 2 * pitch, yRow += 2 * step) {
+            boolean two = row + 1 < rows;
+            int ow = 0;
+            for (; ow + 4 * L <= outW; ow += 4 * L) cells(s, terms, 4, two, at + ow, b, y, yRow + ow, step);
+            if (ow < outW) {
+                int n = (outW - ow + L - 1) / L;   // the vectors the rest needs
+                if (n * L <= outW) cells(s, terms, n, two, at + outW - n * L, b, y, yRow + outW - n * L, step);
+                else {   // a row under four vectors and not a whole number of them
+                    cells(s, terms, n - 1, two, at, b, y, yRow, step);
+                    cells(s, terms, 1, two, at + outW - L, b, y, yRow + outW - L, step);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #allTerms}' nv ≤ 4 vectors of cells from buffer pixel p, into {@code y[to …]}, and where {@code two}
+     * the same of the next row (a pitch on in the buffer, {@code step} on in y).
+     */
+    private void cells(Scratch s, int terms, int nv, boolean two, int p, float b, float[] y, int to, int step) {
+        int[] tx = s.termX;
+        float[] tw = s.termW, lines = s.lines;
+        int q = p + lay.bands.pitch;
+        FloatVector w = FloatVector.broadcast(S, tw[0]), a1 = w, a2 = w, a3 = w, c0 = w, c1 = w, c2 = w, c3 = w;
+        FloatVector a0 = FloatVector.fromArray(S, lines, tx[0] + p).mul(w);
+        if (nv > 1) a1 = FloatVector.fromArray(S, lines, tx[0] + p + L).mul(w);
+        if (nv > 2) a2 = FloatVector.fromArray(S, lines, tx[0] + p + 2 * L).mul(w);
+        if (nv > 3) a3 = FloatVector.fromArray(S, lines, tx[0] + p + 3 * L).mul(w);
+        if (two) {
+            c0 = FloatVector.fromArray(S, lines, tx[0] + q).mul(w);
+            if (nv > 1) c1 = FloatVector.fromArray(S, lines, tx[0] + q + L).mul(w);
+            if (nv > 2) c2 = FloatVector.fromArray(S, lines, tx[0] + q + 2 * L).mul(w);
+            if (nv > 3) c3 = FloatVector.fromArray(S, lines, tx[0] + q + 3 * L).mul(w);
+        }
+        for (int j = 1; j < terms; j++) {
+            int x = tx[j] + p, z = tx[j] + q;
+            w = FloatVector.broadcast(S, tw[j]);
+            a0 = FloatVector.fromArray(S, lines, x).fma(w, a0);
+            if (nv > 1) a1 = FloatVector.fromArray(S, lines, x + L).fma(w, a1);
+            if (nv > 2) a2 = FloatVector.fromArray(S, lines, x + 2 * L).fma(w, a2);
+            if (nv > 3) a3 = FloatVector.fromArray(S, lines, x + 3 * L).fma(w, a3);
+            if (two) {
+                c0 = FloatVector.fromArray(S, lines, z).fma(w, c0);
+                if (nv > 1) c1 = FloatVector.fromArray(S, lines, z + L).fma(w, c1);
+                if (nv > 2) c2 = FloatVector.fromArray(S, lines, z + 2 * L).fma(w, c2);
+                if (nv > 3) c3 = FloatVector.fromArray(S, lines, z + 3 * L).fma(w, c3);
+            }
+        }
+        a0.add(b).intoArray(y, to);
+        if (nv > 1) a1.add(b).intoArray(y, to + L);
+        if (nv > 2) a2.add(b).intoArray(y, to + 2 * L);
+        if (nv > 3) a3.add(b).intoArray(y, to + 3 * L);
+        if (two) {
+            c0.add(b).intoArray(y, to + step);
+            if (nv > 1) c1.add(b).intoArray(y, to + step + L);
+            if (nv > 2) c2.add(b).intoArray(y, to + step + 2 * L);
+            if (nv > 3) c3.add(b).intoArray(y, to + step + 3 * L);
         }
     }
 
