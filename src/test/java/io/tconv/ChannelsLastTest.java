@@ -145,12 +145,26 @@ class ChannelsLastTest {
             String gw = GradientsTest.checkWeightGradient(dm, true, bands, r, Providers.current(), 1 + i % 2)[1];
             if (Providers.fallback() == null) {
                 assertTrue(k.contains("depthwise channels-last"), dm + ": forward used " + k);
-                assertTrue(gx.contains("depthwise channels-last"), dm + ": input gradient used " + gx);
+                assertTrue(gx != null && gx.contains("depthwise channels-last"), dm + ": input gradient used " + gx);   // (at any weight count)
                 // (where crops remove every tap, no output meets the input: no path runs, and gw is zero)
                 assertTrue(gw.contains("depthwise channels-last") || gw.equals("none"), dm + ": weight gradient used " + gw);
             }
             done++;
         }
+    }
+
+    /**
+     * A channels-last depthwise layer with more weights than the row kernels take (2048 channels, 3 × 3: 18,432):
+     * its input gradient still reads gy where it lies, on the depthwise kernel (the class plans ran it 6× slower),
+     * against its definition.
+     */
+    @Test
+    void depthwiseInputGradientOfManyWeights() {
+        Case c = new Case(2, 2048, 2048, 2048, new int[] {3, 5}, new int[] {3, 3}, new int[] {1, 2}, new int[] {1, 1}, new int[] {0, 1},
+                new int[] {1, 1}, true, 68);
+        assertTrue(c.weightLength() > InputGradientF32.ROWS_MAX_WEIGHTS);
+        String[] k = GradientsTest.checkInputGradient(c, true, InputGradientF32.BAND_BYTES, new SplittableRandom(69), Providers.current());
+        if (Providers.fallback() == null) assertTrue(k[1] != null && k[1].contains("depthwise channels-last"), "used " + k[1]);
     }
 
     /**

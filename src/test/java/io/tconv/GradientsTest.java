@@ -228,7 +228,8 @@ class GradientsTest {
             long bandBytes = i % 3 == 0 ? 1 : i % 3 == 1 ? 1 + r.nextInt(3000) : InputGradientF32.BAND_BYTES;
             String kernel = checkInputGradient(c, last, bandBytes, r, provider)[0];
             if (kernel != null && kernel.equals("single-pixel gemm")) continue;   // (its own test asserts it)
-            boolean small = c.weightLength() <= InputGradientF32.ROWS_MAX_WEIGHTS;
+            // (channels-last layers of one input channel per group take the row kernels at any weight count)
+            boolean small = c.weightLength() <= InputGradientF32.ROWS_MAX_WEIGHTS || last && c.cin() == c.groups();
             // (channels-last rows narrower than a vector may take the class plans: where no shuffle splits gy's runs)
             boolean narrowLast = last && vector && c.in()[rank - 1] < Integer.parseInt(provider.name().replace("vector-", "")) / 64;
             if (!narrowLast) assertEquals(vector && small, kernel != null, "row kernel: " + kernel + ", " + c);
