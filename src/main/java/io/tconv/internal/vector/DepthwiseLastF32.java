@@ -32,6 +32,8 @@ final class DepthwiseLastF32 implements FloatKernel {
     final Taps tapsD, tapsH;
     /** Per W residue: the W taps that reach its cells, their input offsets δ, its cells and its interior. */
     final WResidues residues;
+    /** Per W residue: whether {@link #eights} takes its interior: W stride 1, three W taps reading adjacent input pixels. */
+    private final boolean[] adjacentTaps;
     /**
      * Weights {@code [tap][channel]} and the bias, each with L zeros after it: a masked vector of them never
      * reaches past the array (a masked load that might checks its lanes one by one).
@@ -55,6 +57,15 @@ final class DepthwiseLastF32 implements FloatKernel {
         tapsD = new Taps(g.in[0], g.k[0], g.s[0], g.d[0], g.pb[0], g.out[0]);
         tapsH = new Taps(g.in[1], g.k[1], g.s[1], g.d[1], g.pb[1], g.out[1]);
         residues = new WResidues(g);
+        adjacentTaps = new boolean[g.s[2]];
+        for (int r = 0; r < g.s[2]; r++) {
+            int[] d = residues.delta[r];
+            // (W stride 1 and three taps only: with two, at either stride, the blocks ran slower than the terms four
+            // at a time: dw32 47 -> 35 GFLOP/s, k2s1 42 -> 36)
+            boolean adjacent = g.s[2] == 1 && d.length == 3;
+            for (int t = 0; t + 1 < d.length; t++) adjacent &= d[t] - d[t + 1] == 1;
+            adjacentTaps[r] = adjacent;
+        }
         workspace.check(name(), sharedBytes(), 0);
         int c = g.cout;
         w = new float[g.kVol * c + L];
@@ -152,13 +163,17 @@ final class DepthwiseLastF32 implements FloatKernel {
             int q0 = residues.interior0[r], q1 = residues.interior1[r];   // the cells whose every term reads inside the input
             int yCells = yRow + r * c, yStep = g.s[2] * c;
             if (terms == 0) q1 = q0;
-            for (int j = 0; j < terms; j += 4) {
+            int done = 0;   // channels whose interior cells are done, eight cells at a time
+            if (adjacentTaps[r] && q1 - q0 >= 8) {
+                for (; done < full; done += L) eights(x, y, od, oh, r, done, xImage, q0, q1, yCells, yStep);
+            }
+            for (int j = 0; j < terms && done < c; j += 4) {
                 int count = Math.min(4, terms - j);
                 int x0 = termX(od, oh, r, j, xImage), x1 = termX(od, oh, r, j + Math.min(1, count - 1), xImage);
                 int x2 = termX(od, oh, r, j + Math.min(2, count - 1), xImage), x3 = termX(od, oh, r, j + Math.min(3, count - 1), xImage);
                 int w0 = termW(od, oh, r, j), w1 = termW(od, oh, r, j + Math.min(1, count - 1));
                 int w2 = termW(od, oh, r, j + Math.min(2, count - 1)), w3 = termW(od, oh, r, j + Math.min(3, count - 1));
-                for (int c0 = 0; c0 < c; c0 += L) {
+                for (int c0 = done; c0 < c; c0 += L) {
                     if (c0 == full) partial(x, y, j == 0, c0, count, x0, x1, x2, x3, w0, w1, w2, w3, q0, q1, yCells, yStep);
                     else if (count == 4 && c0 + 2 * L <= full) {
                         fourTwo(x, y, j == 0, c0, x0, x1, x2, x3, w0, w1, w2, w3, q0, q1, yCells, yStep);
@@ -192,6 +207,52 @@ final class DepthwiseLastF32 implements FloatKernel {
         int nW = residues.tap[r].length, nH = tapsH.start[oh + 1] - tapsH.start[oh];
         int a = tapsD.start[od] + j / nW / nH, b = tapsH.start[oh] + j / nW % nH;
         return ((tapsD.tap[a] * g.k[1] + tapsH.tap[b]) * g.k[2] + residues.tap[r][j % nW]) * g.cout;
+    }
+
+    /**
+     * Cells [q0, q1) (at least eight) of W residue r, channels [c0, c0 + L), eight cells at a time, the last block
+     * moved back to end at q1 (its overlap stored again, the same values): each cell's terms summed onto the bias
+     * in registers, in the order of the terms, and stored once. The residue's three W taps read adjacent input
+     * pixels, so per D and H tap the eight cells' 24 terms read one window of ten pixels, each loaded once (a
+     * vector per term and cell before).
+     */
+    private void eights(float[] x, float[] y, int od, int oh, int r, int c0, int xImage, int q0, int q1, int yCells, int yStep) {
+        int c = g.cout, kh = g.k[1], kw = g.k[2], dMin = residues.delta[r][2];
+        int[] tw = residues.tap[r];
+        FloatVector b = FloatVector.fromArray(S, bias, c0);
+        for (int q = q0; ; q = Math.min(q + 8, q1 - 8)) {
+            FloatVector a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;
+            for (int a = tapsD.start[od]; a < tapsD.start[od + 1]; a++) {
+                for (int h = tapsH.start[oh]; h < tapsH.start[oh + 1]; h++) {
+                    int xw = rowStart(a, h, xImage) + (q + dMin) * c + c0, wRow = (tapsD.tap[a] * kh + tapsH.tap[h]) * kw;
+                    FloatVector v0 = FloatVector.fromArray(S, x, xw), v1 = FloatVector.fromArray(S, x, xw + c);
+                    FloatVector v2 = FloatVector.fromArray(S, x, xw + 2 * c), v3 = FloatVector.fromArray(S, x, xw + 3 * c);
+                    FloatVector v4 = FloatVector.fromArray(S, x, xw + 4 * c), v5 = FloatVector.fromArray(S, x, xw + 5 * c);
+                    FloatVector v6 = FloatVector.fromArray(S, x, xw + 6 * c), v7 = FloatVector.fromArray(S, x, xw + 7 * c);
+                    FloatVector v8 = FloatVector.fromArray(S, x, xw + 8 * c), v9 = FloatVector.fromArray(S, x, xw + 9 * c);
+                    // tap t reads cell i's input at window pixel i + 2 − t (its δ is the smallest plus 2 − t)
+                    FloatVector wt = FloatVector.fromArray(S, w, (wRow + tw[0]) * c + c0);
+                    a0 = v2.fma(wt, a0); a1 = v3.fma(wt, a1); a2 = v4.fma(wt, a2); a3 = v5.fma(wt, a3);
+                    a4 = v6.fma(wt, a4); a5 = v7.fma(wt, a5); a6 = v8.fma(wt, a6); a7 = v9.fma(wt, a7);
+                    wt = FloatVector.fromArray(S, w, (wRow + tw[1]) * c + c0);
+                    a0 = v1.fma(wt, a0); a1 = v2.fma(wt, a1); a2 = v3.fma(wt, a2); a3 = v4.fma(wt, a3);
+                    a4 = v5.fma(wt, a4); a5 = v6.fma(wt, a5); a6 = v7.fma(wt, a6); a7 = v8.fma(wt, a7);
+                    wt = FloatVector.fromArray(S, w, (wRow + tw[2]) * c + c0);
+                    a0 = v0.fma(wt, a0); a1 = v1.fma(wt, a1); a2 = v2.fma(wt, a2); a3 = v3.fma(wt, a3);
+                    a4 = v4.fma(wt, a4); a5 = v5.fma(wt, a5); a6 = v6.fma(wt, a6); a7 = v7.fma(wt, a7);
+                }
+            }
+            int ya = yCells + q * yStep + c0;
+            a0.intoArray(y, ya);
+            a1.intoArray(y, ya + yStep);
+            a2.intoArray(y, ya + 2 * yStep);
+            a3.intoArray(y, ya + 3 * yStep);
+            a4.intoArray(y, ya + 4 * yStep);
+            a5.intoArray(y, ya + 5 * yStep);
+            a6.intoArray(y, ya + 6 * yStep);
+            a7.intoArray(y, ya + 7 * yStep);
+            if (q + 8 == q1) break;
+        }
     }
 
     /** Four terms onto cells [q0, q1) of channels [c0, c0 + L): from the bias when {@code first}, else from y. */
