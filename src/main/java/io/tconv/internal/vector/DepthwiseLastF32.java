@@ -12,15 +12,16 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The float channels-last depthwise path (one input channel per group, and one output channel per group or
  * several: depthwise multipliers): a pixel's channels are adjacent in both tensors, so the vectors run across
- * output channels, with each channel's weights packed as {@code [tap][channel]}; with multipliers, the input
- * rows are first spread to one value per output channel ({@link MultipliersF32}) into per-thread slots, and a
- * task is then a band of output rows, so that each input row is spread about once per task, not once per output
- * row that reads it (four times at k4s2). A task is an output row. Per W residue, the terms that reach the residue's cells (the
- * row's D and H taps × the residue's W taps, in that order) are summed onto the bias four at a time with their
- * weights in registers, each cell loaded and stored once per four terms (two vectors of channels at a time
- * where there are two, so that a cell's channels are stored together; the last, partial vector masked); the
- * cells where a term falls outside the input (the row's ends) sum their valid terms one cell at a time, in the
- * same order. No inserted zero is visited.
+ * output channels, with each channel's weights packed as {@code [tap][channel]}. A task is an output row. Per W
+ * residue, the terms that reach the residue's cells (the row's D and H taps × the residue's W taps, in that
+ * order) are summed onto the bias four at a time with their weights in registers, each cell loaded and stored
+ * once per four terms (two vectors of channels at a time where there are two, so that a cell's channels are
+ * stored together; the last, partial vector masked); at W stride 1 with three W taps, the interior's whole
+ * vectors of channels eight cells at a time with all their terms in registers ({@link #eights}). The cells
+ * where a term falls outside the input (the row's ends) sum their valid terms one cell at a time, in the same
+ * order. No inserted zero is visited. With multipliers, the input rows are first spread to one value per output
+ * channel ({@link MultipliersF32}) into per-thread slots, and a task is a band of output rows, so that each
+ * input row is spread about once per task, not once per output row that reads it (four times at k4s2).
  */
 final class DepthwiseLastF32 implements FloatKernel {
     static final VectorSpecies<Float> S = VectorConstants.FLOATS;

@@ -10,12 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The double input gradient of a channels-last depthwise layer (one input channel per group; one output channel
  * per group, or several: the row's sums are then per output channel in a per-thread buffer and each group's are
- * added into gx, {@link MultipliersF64}): {@code gx[i][c] = Σ_t w[c][t] · gy[i·s − pb + t·d][c]}. A pixel's channels are adjacent in gy and gx, so the
- * vectors run across channels, with the weights packed {@code [tap][channel]}: each gx cell sums its taps that
- * land inside gy in registers, in (D, H, W) tap order, and is stored once; four pixels and two vectors of
- * channels at a time (a flat list of the row's terms) where every W tap lands inside gy (the last block moved
- * back to end where that stretch does; the last, partial vector of channels masked), one pixel at a time at the
- * row's ends. A task is a gx row. (The row kernel's
+ * added into gx, {@link MultipliersF64}): {@code gx[i][c] = Σ_t w[c][t] · gy[i·s − pb + t·d][c]}. A pixel's
+ * channels are adjacent in gy and gx, so the vectors run across channels, with the weights packed
+ * {@code [tap][channel]}: each gx cell sums its taps that land inside gy in registers, in (D, H, W) tap order,
+ * and is stored once; four pixels and two vectors of channels at a time (a flat list of the row's terms) where
+ * every W tap lands inside gy (the last block moved back to end where that stretch does; the last, partial
+ * vector of channels masked), one pixel at a time at the row's ends. A task is a gx row. (The row kernel's
  * tasks are one group each: on a channels-last depthwise layer each would read every cache line of gy's rows
  * for one double of it.)
  */

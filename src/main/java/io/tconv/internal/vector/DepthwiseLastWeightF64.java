@@ -63,7 +63,8 @@ final class DepthwiseLastWeightF64 implements DoubleWeightRows {
         taps = ThreadLocal.withInitial(() -> new int[][] {new int[g.k[0] * g.k[1]], new int[g.k[0] * g.k[1]], new int[4], new int[4]});
         sums = ThreadLocal.withInitial(() -> new double[g.kVol * pitch]);
         multipliers = g.cog > 1 ? new MultipliersF64(g.cin, g.cog) : null;
-        spreadRow = multipliers == null ? null : ThreadLocal.withInitial(() -> new double[g.in[2] * g.cout]);
+        // (L elements of slack: the last channels' masked loads then never reach past the array, where they turn slow)
+        spreadRow = multipliers == null ? null : ThreadLocal.withInitial(() -> new double[g.in[2] * g.cout + L]);
     }
 
     static boolean suits(Geometry g) {
