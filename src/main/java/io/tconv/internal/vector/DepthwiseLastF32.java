@@ -61,9 +61,9 @@ final class DepthwiseLastF32 implements FloatKernel {
         adjacentTaps = new boolean[g.s[2]];
         for (int r = 0; r < g.s[2]; r++) {
             int[] d = residues.delta[r];
-            // (W stride 1 and three taps only: with two, at either stride, the blocks ran slower than the terms four
-            // at a time: dw32 47 -> 35 GFLOP/s, k2s1 42 -> 36)
-            boolean adjacent = g.s[2] == 1 && d.length == 3;
+            // (three taps only: with two, at either stride, the blocks ran slower than the terms four at a time:
+            // dw32 47 -> 35 GFLOP/s, k2s1 42 -> 36)
+            boolean adjacent = d.length == 3;
             for (int t = 0; t + 1 < d.length; t++) adjacent &= d[t] - d[t + 1] == 1;
             adjacentTaps[r] = adjacent;
         }
@@ -165,7 +165,7 @@ final class DepthwiseLastF32 implements FloatKernel {
             int yCells = yRow + r * c, yStep = g.s[2] * c;
             if (terms == 0) q1 = q0;
             int done = 0;   // channels whose interior cells are done, eight cells at a time
-            if (adjacentTaps[r] && q1 - q0 >= 8) {
+            if (adjacentTaps[r] && terms > 4 && q1 - q0 >= 8) {
                 for (; done < full; done += L) eights(x, y, od, oh, r, done, xImage, q0, q1, yCells, yStep);
             }
             for (int j = 0; j < terms && done < c; j += 4) {
