@@ -182,8 +182,13 @@ final class RowKernelF32 implements FloatKernel {
                         fourTerms(s, qEnd - q0, bias[grp * g.cog + co], y, yRow, g.s[1] * outW);
                         continue;
                     }
-                    if (even >= 1 && odd >= 1 && odd <= 4) {
+                    if (even >= 1 && odd >= 1 && odd <= 4 && even <= 4) {
                         fewTerms(s, even, odd, qEnd - q0, bias[grp * g.cog + co], y, yRow, g.s[1] * outW);
+                        continue;
+                    }
+                    if (even >= 1) odd = terms(s, taps, 1, wBase, 0, even);   // the odd residue's terms after the even's
+                    if (even >= 1 && odd >= 1 && even + odd <= s.termX.length) {
+                        manyTerms(s, even, odd, qEnd - q0, bias[grp * g.cog + co], y, yRow, g.s[1] * outW);
                         continue;
                     }
                 }
@@ -416,6 +421,73 @@ final class RowKernelF32 implements FloatKernel {
                 if (even > 1) e = Math.fma(lines[x1 + at], tw[1], e);
                 if (even > 2) e = Math.fma(lines[x2 + at], tw[2], e);
                 if (even > 3) e = Math.fma(lines[x3 + at], tw[3], e);
+                y[yRow + 2 * both] = b + e;
+            }
+        }
+    }
+
+    /**
+     * {@link #fewTerms} for more than four terms in a residue (the odd residue's from {@code s.termX[even]}): the
+     * two residues' sums of four rows at a time (eight in flight, enough to hide the FMA latency of the longer
+     * chains), zipped into the output rows with the bias, in the order {@link #sums1} and {@link #writeLine} add
+     * them.
+     */
+    private void manyTerms(Scratch s, int even, int odd, int rows, float b, float[] y, int yRow, int step) {
+        Bands bd = lay.bands;
+        int pitch = bd.pitch, both = bd.wCount[1];
+        int[] tx = s.termX;
+        float[] tw = s.termW, lines = s.lines;
+        for (int q = 0; q < both; q += L) {
+            boolean whole = q + L <= both;
+            int cells = 2 * (both - q);
+            for (int row = 0; row < rows; row += 4) {
+                int n = Math.min(4, rows - row), at = row * pitch + q;
+                FloatVector w = FloatVector.broadcast(S, tw[0]), e1 = w, e2 = w, e3 = w, d1 = w, d2 = w, d3 = w;
+                FloatVector e0 = FloatVector.fromArray(S, lines, tx[0] + at).mul(w);
+                if (n > 1) e1 = FloatVector.fromArray(S, lines, tx[0] + at + pitch).mul(w);
+                if (n > 2) e2 = FloatVector.fromArray(S, lines, tx[0] + at + 2 * pitch).mul(w);
+                if (n > 3) e3 = FloatVector.fromArray(S, lines, tx[0] + at + 3 * pitch).mul(w);
+                for (int j = 1; j < even; j++) {
+                    int x = tx[j] + at;
+                    w = FloatVector.broadcast(S, tw[j]);
+                    e0 = FloatVector.fromArray(S, lines, x).fma(w, e0);
+                    if (n > 1) e1 = FloatVector.fromArray(S, lines, x + pitch).fma(w, e1);
+                    if (n > 2) e2 = FloatVector.fromArray(S, lines, x + 2 * pitch).fma(w, e2);
+                    if (n > 3) e3 = FloatVector.fromArray(S, lines, x + 3 * pitch).fma(w, e3);
+                }
+                w = FloatVector.broadcast(S, tw[even]);
+                FloatVector d0 = FloatVector.fromArray(S, lines, tx[even] + at).mul(w);
+                if (n > 1) d1 = FloatVector.fromArray(S, lines, tx[even] + at + pitch).mul(w);
+                if (n > 2) d2 = FloatVector.fromArray(S, lines, tx[even] + at + 2 * pitch).mul(w);
+                if (n > 3) d3 = FloatVector.fromArray(S, lines, tx[even] + at + 3 * pitch).mul(w);
+                for (int j = even + 1; j < even + odd; j++) {
+                    int x = tx[j] + at;
+                    w = FloatVector.broadcast(S, tw[j]);
+                    d0 = FloatVector.fromArray(S, lines, x).fma(w, d0);
+                    if (n > 1) d1 = FloatVector.fromArray(S, lines, x + pitch).fma(w, d1);
+                    if (n > 2) d2 = FloatVector.fromArray(S, lines, x + 2 * pitch).fma(w, d2);
+                    if (n > 3) d3 = FloatVector.fromArray(S, lines, x + 3 * pitch).fma(w, d3);
+                }
+                int o = yRow + row * step + 2 * q;
+                // zipped in line, not through a call: a call with vector arguments may not inline, and then boxes
+                for (int r = 0; r < n; r++, o += step) {
+                    FloatVector e = r == 0 ? e0 : r == 1 ? e1 : r == 2 ? e2 : e3, d = r == 0 ? d0 : r == 1 ? d1 : r == 2 ? d2 : d3;
+                    FloatVector lo = e.rearrange(ZipF32.SPREAD_LO).blend(d.rearrange(ZipF32.SPREAD_LO), ZipF32.ODD).add(b);
+                    FloatVector hi = e.rearrange(ZipF32.SPREAD_HI).blend(d.rearrange(ZipF32.SPREAD_HI), ZipF32.ODD).add(b);
+                    if (whole) {
+                        lo.intoArray(y, o);
+                        hi.intoArray(y, o + L);
+                    } else {
+                        lo.intoArray(y, o, S.indexInRange(0, cells));
+                        if (cells > L) hi.intoArray(y, o + L, S.indexInRange(L, cells));
+                    }
+                }
+            }
+        }
+        if (bd.wCount[0] > both) {   // odd rows: one more even cell each
+            for (int row = 0, at = both; row < rows; row++, at += pitch, yRow += step) {
+                float e = lines[tx[0] + at] * tw[0];
+                for (int j = 1; j < even; j++) e = Math.fma(lines[tx[j] + at], tw[j], e);
                 y[yRow + 2 * both] = b + e;
             }
         }
