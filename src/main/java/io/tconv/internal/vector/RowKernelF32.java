@@ -20,6 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class RowKernelF32 implements FloatKernel {
     static final VectorSpecies<Float> S = VectorConstants.FLOATS;
     static final int L = S.length();
+    /** {@link #sums1}: at most this many terms of a pixel sweep the band; more are summed in registers. */
+    static final int SWEPT_TERMS = 4;
     private final RowLayout lay;
     private final Geometry g;
     private final float[] w;
@@ -226,14 +228,26 @@ final class RowKernelF32 implements FloatKernel {
 
     /**
      * One output channel (its weights from {@code wBase}, its input from {@code xBase} in the band's buffer): sums
-     * of W residue r over pixels [0, pixels), into {@code sums[at + p]}. With a single
-     * channel there are too few terms per pixel to fill registers, so the terms sweep the whole band instead,
-     * four at a time (sums stay in L1): the loop that runs long is the one over pixels. The terms are added in
-     * the same order as one at a time, so the grouping does not change the result.
+     * of W residue r over pixels [0, pixels), into {@code sums[at + p]}, swept flat over the band's rows at the
+     * buffer's pitch. Up to {@link #SWEPT_TERMS} terms sweep the band four at a time (sums stay in L1; with so few
+     * terms per pixel the loop that runs long must be the one over pixels); more are summed in registers, eight
+     * vectors of pixels at a time ({@link #cells}), so that a term costs one load instead of a round trip
+     * through the sums every four terms. Either way the terms are added in the same order.
      */
     private void sums1(Scratch s, int taps, int r, int wBase, int xBase, int at, int pixels) {
         int terms = terms(s, taps, r, wBase, xBase, 0);
         for (int j = 0; j < terms; j++) s.termX[j] -= at;
+        if (terms > SWEPT_TERMS && terms <= s.termX.length) {
+            int n = TileShape.ceilDiv(pixels, L), v = 0;   // vectors; the last block moved back to end at the last
+            if (n < 8) {   // two halves, overlapping by a vector when n is odd
+                int half = (n + 1) / 2;
+                cells(s, terms, half, n > 1, at, (n - half) * L, -0f, s.sums, at, (n - half) * L);
+                return;
+            }
+            for (; v + 8 <= n; v += 8) cells(s, terms, 4, true, at + v * L, 4 * L, -0f, s.sums, at + v * L, 4 * L);
+            if (v < n) cells(s, terms, 4, true, at + (n - 8) * L, 4 * L, -0f, s.sums, at + (n - 8) * L, 4 * L);
+            return;
+        }
         int end = at + TileShape.ceilDiv(pixels, L) * L;
         float[] lines = s.lines, sums = s.sums;
         int j = 0;
@@ -261,23 +275,24 @@ final class RowKernelF32 implements FloatKernel {
     }
 
     /**
-     * One output channel's terms for W residue r (each D/H tap × W tap × input channel): their offsets in the
+     * One output channel's terms for W residue r (each input channel × D/H tap × W tap): their offsets in the
      * band buffer (from {@code xBase}) and their weights, from {@code s.termX[from]} and {@code s.termW[from]}.
-     * Returns how many.
+     * Returns how many. Channels outermost, so that a cell's terms that read the same rows are adjacent: summed
+     * in registers ({@link #cells}), a block of pixels then reads one channel's rows at a time from L1, where
+     * taps outermost swept every channel's rows between two taps of one row.
      */
     private int terms(Scratch s, int taps, int r, int wBase, int xBase, int from) {
         Bands bd = lay.bands;
         int[] tw = bd.wTap[r], dw = bd.wDelta[r];
         int n = from;
-        for (int v = 0; v < taps; v++) {
-            for (int t = 0; t < tw.length; t++) {
-                int xt = xBase + s.tapX[v] + dw[t], wt = wBase + s.tapW[v] + tw[t] * lay.cogPad;
-                for (int ci = 0; ci < g.cig; ci++, xt += bd.channelStride, wt += g.kVol * lay.cogPad) {
+        for (int ci = 0; ci < g.cig; ci++) {
+            for (int v = 0; v < taps; v++) {
+                int xv = xBase + ci * bd.channelStride + s.tapX[v], wv = wBase + ci * g.kVol * lay.cogPad + s.tapW[v];
+                for (int t = 0; t < tw.length; t++, n++) {
                     if (n < s.termX.length) {
-                        s.termX[n] = xt;
-                        s.termW[n] = w[wt];
+                        s.termX[n] = xv + dw[t];
+                        s.termW[n] = w[wv + tw[t] * lay.cogPad];
                     }
-                    n++;
                 }
             }
         }
@@ -505,26 +520,27 @@ final class RowKernelF32 implements FloatKernel {
         for (int row = 0, at = 0; row < rows; row += 2, at += 2 * pitch, yRow += 2 * step) {
             boolean two = row + 1 < rows;
             int ow = 0;
-            for (; ow + 4 * L <= outW; ow += 4 * L) cells(s, terms, 4, two, at + ow, b, y, yRow + ow, step);
+            for (; ow + 4 * L <= outW; ow += 4 * L) cells(s, terms, 4, two, at + ow, pitch, b, y, yRow + ow, step);
             if (ow < outW) {
                 int n = (outW - ow + L - 1) / L;   // the vectors the rest needs
-                if (n * L <= outW) cells(s, terms, n, two, at + outW - n * L, b, y, yRow + outW - n * L, step);
+                if (n * L <= outW) cells(s, terms, n, two, at + outW - n * L, pitch, b, y, yRow + outW - n * L, step);
                 else {   // a row under four vectors and not a whole number of them
-                    cells(s, terms, n - 1, two, at, b, y, yRow, step);
-                    cells(s, terms, 1, two, at + outW - L, b, y, yRow + outW - L, step);
+                    cells(s, terms, n - 1, two, at, pitch, b, y, yRow, step);
+                    cells(s, terms, 1, two, at + outW - L, pitch, b, y, yRow + outW - L, step);
                 }
             }
         }
     }
 
     /**
-     * {@link #allTerms}' nv ≤ 4 vectors of cells from buffer pixel p, into {@code y[to …]}, and where {@code two}
-     * the same of the next row (a pitch on in the buffer, {@code step} on in y).
+     * nv ≤ 4 vectors of cells from buffer pixel p, plus b, into {@code y[to …]}, and where {@code two} the same of
+     * the cells {@code next} on in the buffer, into {@code y[to + step …]}: {@link #allTerms}' two rows, or the
+     * next four vectors of {@link #sums1}' flat sweep (there b = −0, which adds nothing, not even a sign).
      */
-    private void cells(Scratch s, int terms, int nv, boolean two, int p, float b, float[] y, int to, int step) {
+    private void cells(Scratch s, int terms, int nv, boolean two, int p, int next, float b, float[] y, int to, int step) {
         int[] tx = s.termX;
         float[] tw = s.termW, lines = s.lines;
-        int q = p + lay.bands.pitch;
+        int q = p + next;
         FloatVector w = FloatVector.broadcast(S, tw[0]), a1 = w, a2 = w, a3 = w, c0 = w, c1 = w, c2 = w, c3 = w;
         FloatVector a0 = FloatVector.fromArray(S, lines, tx[0] + p).mul(w);
         if (nv > 1) a1 = FloatVector.fromArray(S, lines, tx[0] + p + L).mul(w);

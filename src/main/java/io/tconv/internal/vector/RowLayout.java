@@ -54,14 +54,16 @@ final class RowLayout {
         allGroups = takesAllGroups(g, lanes);
         int taskGroups = allGroups ? g.groups : 1;
         // Bands of ~512 K multiply-adds per task (each band copies its input once; bands share rows), and a
-        // buffer of at most ~512 KiB.
+        // buffer of at most ~512 KiB; but at least 16 vectors of pixels, over which a band's per-residue set-up
+        // (its list of terms, as many as a cell has) is spread: many-channel layers of one output channel reach
+        // 512 K multiply-adds in a row or two.
         long tapsPerOutput = Math.max(1, (long) g.kVol / ((long) g.s[0] * g.s[1] * g.s[2]));
         long macsPerQRow = Math.max(1, (long) taskGroups * g.cig * g.cog * g.out[2] * g.s[1] * tapsPerOutput);
         // (channel counts that are not a power of two are woven padded to one, the padding dropped when written)
         int padded = TransposeF32.Padding.paddedChannels(g.cog);
         boolean pads = padded > 0 && padded <= cogPad;   // (the padding channels' sums: the last block's zero-weight rows)
         runChannels = allGroups && g.groups == 3 ? 4 : allGroups ? g.groups : pads ? padded : g.cog;
-        bands = new Bands(g, bytes, 512 << 10, false, false, pitch -> (int) Math.max(1, Math.min(1 << 20, (1 << 19) / macsPerQRow)),
+        bands = new Bands(g, bytes, 512 << 10, false, false, pitch -> (int) Math.max(TileShape.ceilDiv(16 * lanes, pitch), Math.min(1 << 20, (1 << 19) / macsPerQRow)),
                 allGroups ? g.cin : g.cig);
         int pitch = bands.pitch, rows = bands.rows, maxCount = 0;
         for (int c : bands.wCount) maxCount = Math.max(maxCount, c);
