@@ -16,6 +16,7 @@ PAIRS = [
     ("internal/vector/GemmKernelF32.java", "internal/vector/GemmKernelF64.java"),
     ("internal/vector/MultipliersF32.java", "internal/vector/MultipliersF64.java"),
     ("internal/vector/PixelGemmF32.java", "internal/vector/PixelGemmF64.java"),
+    ("internal/vector/SubPixelF32.java", "internal/vector/SubPixelF64.java"),
     ("internal/vector/RowKernelF32.java", "internal/vector/RowKernelF64.java"),
     ("internal/vector/DepthwiseLastF32.java", "internal/vector/DepthwiseLastF64.java"),
     ("internal/vector/DepthwiseLastRunsF32.java", "internal/vector/DepthwiseLastRunsF64.java"),

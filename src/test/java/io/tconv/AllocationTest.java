@@ -19,8 +19,8 @@ class AllocationTest {
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(bean.isThreadAllocatedMemorySupported(), "no per-thread allocation counter on this JVM");
         bean.setThreadAllocatedMemoryEnabled(true);
-        // phase GEMM, depth-to-space GEMM, few-channel rows (blocks of 4, and depthwise), single pixels, and
-        // channels-last depthwise multipliers (their spread rows)
+        // phase GEMM, depth-to-space GEMM, few-channel rows (blocks of 4, and depthwise), single pixels, the
+        // sub-pixel GEMM (its moves to the output), and channels-last depthwise multipliers (their spread rows)
         Case[] cases = {
             new Case(2, 32, 24, 1, new int[] {24, 24}, new int[] {4, 4}, new int[] {2, 2}, new int[] {1, 1},
                     new int[] {0, 0}, new int[] {1, 1}, true, 1),
@@ -32,6 +32,8 @@ class AllocationTest {
                     new int[] {1, 1}, new int[] {1, 1}, false, 4),
             new Case(13, 20, 24, 1, new int[] {1, 1}, new int[] {4, 4}, new int[] {1, 1}, new int[] {0, 0},
                     new int[] {0, 0}, new int[] {1, 1}, true, 5),
+            new Case(2, 64, 1, 1, new int[] {12, 20}, new int[] {6, 6}, new int[] {3, 3}, new int[] {2, 2},
+                    new int[] {1, 1}, new int[] {1, 1}, true, 7),
             new Case(2, 16, 32, 16, new int[] {16, 24}, new int[] {4, 4}, new int[] {2, 2}, new int[] {1, 1},
                     new int[] {0, 0}, new int[] {1, 1}, true, 6)};
         for (Case c : cases) {

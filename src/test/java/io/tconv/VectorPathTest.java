@@ -145,6 +145,58 @@ class VectorPathTest {
         assertTrue(shapes.size() >= 2, "only one tile shape ran: " + shapes);
     }
 
+    /**
+     * One or two output channels per group, kernels multiples of their strides, long reductions: the sub-pixel
+     * rewrite (a stride-1 GEMM with a channel per output channel and residue, then depth-to-space), float and
+     * double, channels-first and channels-last, with padding past the kernel's reach, output padding up to its
+     * maximum, strides of 1 to 4 (woven by shuffles, and 1 copied) and small images whose rows the GEMM splits
+     * into two parts; the kernel asserted.
+     */
+    @Test
+    void subPixelMatchesTheOracle() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 41);
+        // Small images of 18 and 24 inner rows: one band, its rows in two parts, whose boundary (at 8, 12 or 16,
+        // by the tile) splits some output channel's W residues between the parts' tasks.
+        int[] one = {1, 1};
+        for (Case c : new Case[] {
+                new Case(1, 130, 2, 1, new int[] {4, 6}, new int[] {6, 6}, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 2}, one, true, 61),
+                new Case(2, 96, 2, 1, new int[] {3, 5}, new int[] {6, 8}, new int[] {3, 4}, new int[] {2, 3}, new int[] {1, 3}, one, true, 62)}) {
+            for (String kernel : new String[] {PropertyTest.checkFloat(c, Parallelism.threads(2), 1, vector),
+                    PropertyTest.checkDouble(c, Parallelism.threads(1), 0, vector), ChannelsLastTest.check(c, Parallelism.threads(2), vector)}) {
+                assertTrue(kernel.contains("sub-pixel"), c + ": expected the sub-pixel GEMM, used " + kernel);
+            }
+        }
+        for (int i = 0; i < 48; i++) {
+            int rank = 1 + i % 3;
+            int[] in = new int[rank], k = new int[rank], s = new int[rank], p = new int[rank], op = new int[rank], d = new int[rank];
+            int taps = 1, phases = 1;
+            for (int a = 0; a < rank; a++) {
+                s[a] = a == rank - 1 && i % 4 == 0 ? 1 : 1 + r.nextInt(4);
+                k[a] = s[a] * (1 + r.nextInt(rank == 3 ? 2 : 3));
+                in[a] = r.nextInt(4) == 0 ? 1 : 1 + r.nextInt(rank == 1 ? 60 : rank == 2 ? 20 : 6);
+                if (a == rank - 1 && rank > 1 && r.nextBoolean()) in[a] = pick(r, 49);
+                op[a] = r.nextInt(3) == 0 ? s[a] - 1 : r.nextInt(s[a]);
+                int full = (in[a] - 1) * s[a] + k[a] + op[a];
+                p[a] = r.nextInt(3) == 0 ? 0 : r.nextInt((full - 1) / 2 + 1);
+                d[a] = 1;
+                taps *= k[a] / s[a];
+                phases *= s[a];
+            }
+            int cog = phases >= 4 && r.nextBoolean() ? 1 : 2;
+            if (phases * cog < 4 || taps == 1) continue;   // the rewrite needs four rows, and k = s everywhere is not it
+            int groups = r.nextInt(4) == 0 ? 2 : 1, cig = (128 + taps - 1) / taps + r.nextInt(24);
+            if (groups == 1 && Case.prod(in) == 1) continue;   // the single-pixel GEMM's
+            Case c = new Case(r.nextInt(6) == 0 ? 0 : 1 + r.nextInt(2), groups * cig, groups * cog, groups, in, k, s, p, op, d,
+                    r.nextBoolean(), r.nextLong());
+            if (c.outputLength() > 300_000) continue;
+            Parallelism threads = Parallelism.threads(1 + i % 3);
+            for (String kernel : new String[] {PropertyTest.checkFloat(c, threads, i % 5, vector),
+                    PropertyTest.checkDouble(c, threads, i % 3, vector), ChannelsLastTest.check(c, threads, vector)}) {
+                assertTrue(kernel.contains("sub-pixel"), c + ": expected the sub-pixel GEMM, used " + kernel);
+            }
+        }
+    }
+
     /** Rows too long for a band buffer of every input channel are cut into windows of columns: borders exact. */
     @Test
     void longRowsAreCutIntoWindows() {

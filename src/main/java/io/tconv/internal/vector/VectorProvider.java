@@ -18,6 +18,8 @@ import io.tconv.internal.Workspace;
  * <li>non-finite weights: the exact scalar path (the GEMM's zero padding would turn Inf·0 into NaN in cells
  *     PyTorch leaves at the bias);</li>
  * <li>a single input pixel, one group: one GEMM over the batch ({@link PixelGemmF32});</li>
+ * <li>few output channels per group, kernels multiples of the strides ({@link SubPixel#suits}): a stride-1 layer
+ *     with a channel per output channel and residue, on the phase GEMM, then depth-to-space;</li>
  * <li>channels-last depthwise with few channels whose pixels' runs split into channel rows by register shuffles
  *     ({@link RowLayout#takesAllGroups}): the few-channel planes, every group of a band in one task;</li>
  * <li>channels-last depthwise (one input channel per group; one output channel per group, or several, x's
@@ -48,6 +50,7 @@ public final class VectorProvider implements Provider {
     public FloatKernel floatKernel(Geometry g, float[] weight, float[] bias, Workspace workspace) {
         if (!finite(weight)) return new ScalarKernels.F32(g, weight, bias, workspace);
         if (PixelGemmF32.suits(g)) return new PixelGemmF32(g, weight, bias, workspace);
+        if (SubPixel.suits(g)) return new SubPixelF32(g, weight, bias, workspace);
         if (RowLayout.takesAllGroups(g, RowKernelF32.L)) {
             RowLayout rows = rows(g, RowKernelF32.L, Float.BYTES);
             if (rows != null) return new RowKernelF32(rows, weight, bias, workspace);
@@ -64,6 +67,7 @@ public final class VectorProvider implements Provider {
     public DoubleKernel doubleKernel(Geometry g, double[] weight, double[] bias, Workspace workspace) {
         if (!finite(weight)) return new ScalarKernels.F64(g, weight, bias, workspace);
         if (PixelGemmF64.suits(g)) return new PixelGemmF64(g, weight, bias, workspace);
+        if (SubPixel.suits(g)) return new SubPixelF64(g, weight, bias, workspace);
         if (RowLayout.takesAllGroups(g, RowKernelF64.L)) {
             RowLayout rows = rows(g, RowKernelF64.L, Double.BYTES);
             if (rows != null) return new RowKernelF64(rows, weight, bias, workspace);
