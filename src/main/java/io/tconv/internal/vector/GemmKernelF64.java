@@ -25,6 +25,11 @@ final class GemmKernelF64 implements DoubleKernel {
     private final double[][] panels;
     private final double[] bias;
     private final ThreadLocal<Scratch> scratch;
+    /**
+     * Depth-to-space, channels-first, where kW is 3, 4, 8 or 16 (within the lanes): the kW rows (tW = 0 …) of a tile,
+     * nr apart, woven into output rows by {@link TransposeF64#weave}. Else null.
+     */
+    private final int[] tapRows;
 
     /**
      * Per-thread buffers: the band (or the last pixel panel), the C tiles of each W residue, and per W residue the
@@ -34,6 +39,8 @@ final class GemmKernelF64 implements DoubleKernel {
         final double[] b, c;
         /** Channels-last output: a block of L channels × L pixels with the bias, and the block transposed. */
         final double[] stage = new double[2 * L * L];
+        /** Depth-to-space, a row's bias in every lane, for the weaves of kW rows. */
+        final double[] pattern = new double[L];
         /**
          * Depth-to-space, channels-last, for a block of L input pixels: where each one's run of a tap row starts in y
          * (or {@code Integer.MIN_VALUE} where a crop removes the row), and its first output cell's D, H, W.
@@ -65,6 +72,13 @@ final class GemmKernelF64 implements DoubleKernel {
         panels = new double[g.groups][];
         for (int grp = 0; grp < g.groups; grp++) panels[grp] = pack(w, grp);
         scratch = ThreadLocal.withInitial(() -> new Scratch(lay));
+        int kw = g.k[2];
+        if (lay.depthToSpace && g.yp == 1 && kw > 2 && kw <= L && TransposeF64.stridesOf(kw)) {
+            tapRows = new int[kw];
+            for (int t = 0; t < kw; t++) tapRows[t] = t * lay.nr;
+        } else {
+            tapRows = null;
+        }
     }
 
     /** The panels of one group; rows past the last are zero. */
@@ -283,15 +297,16 @@ final class GemmKernelF64 implements DoubleKernel {
             }
         }
         if (g.yp != 1) writeDepthToSpaceLast(s, grp, p0, valid, y, yGroup);
-        else writeDepthToSpace(s.c, grp, p0, valid, y, yGroup);
+        else writeDepthToSpace(s.c, s.pattern, grp, p0, valid, y, yGroup);
     }
 
     /**
      * Writes a depth-to-space tile with the bias. Rows (co, tD, tH, tW) with tW = 0 … kW − 1 are adjacent and
      * land on adjacent output cells of one output row, so for each run of input pixels along W the kW rows are
-     * interleaved (a vector zip when kW is 2); cells a crop removes are skipped.
+     * interleaved (a vector zip when kW is 2, register weaves of L columns when it is 3, 4, 8 or 16, vectors of a
+     * row's adjacent cells when it is 1); cells a crop removes are skipped.
      */
-    private void writeDepthToSpace(double[] c, int grp, int p0, int valid, double[] y, int yGroup) {
+    private void writeDepthToSpace(double[] c, double[] pattern, int grp, int p0, int valid, double[] y, int yGroup) {
         int nr = lay.nr, inH = g.in[1], inW = g.in[2], kh = g.k[1], kw = g.k[2], outW = g.out[2], yp = g.yp, pbw = g.pb[2];
         // input columns whose kW cells all lie inside the output row
         int inner0 = Math.floorDiv(pbw + kw - 1, kw), inner1 = Math.floorDiv(outW + pbw - kw, kw) + 1;
@@ -304,11 +319,25 @@ final class GemmKernelF64 implements DoubleKernel {
                 double b = bias[grp * g.cog + co];
                 int yRow = yGroup + co * g.yc + (od * g.out[1] + oh) * outW * yp, cRow = m * nr + j;
                 int a = Math.max(iw0, Math.min(inner0, iw0 + len)), e = Math.max(a, Math.min(iw0 + len, inner1));
-                if (kw == 2 && yp == 1 && e > a) ZipF64.runs(c, cRow + a - iw0, cRow + nr + a - iw0, e - a, b, y, yRow + 2 * a - pbw);
+                int woven = a;   // input columns [a, woven) written by vectors
+                if (kw == 2 && yp == 1 && e > a) {
+                    ZipF64.runs(c, cRow + a - iw0, cRow + nr + a - iw0, e - a, b, y, yRow + 2 * a - pbw);
+                    woven = e;
+                } else if (kw == 1 && yp == 1) {   // a run of adjacent cells: vectors, the last one masked
+                    for (int iw = a, from = cRow - iw0, to = yRow - pbw; iw < e; iw += L) {
+                        DoubleVector v = DoubleVector.fromArray(S, c, from + iw).add(b);
+                        if (iw + L <= e) v.intoArray(y, to + iw);
+                        else v.intoArray(y, to + iw, S.indexInRange(iw, e));
+                    }
+                    woven = e;
+                } else if (tapRows != null && e - a >= L) {   // L columns' kW cells at a time
+                    Arrays.fill(pattern, b);
+                    for (; woven + L <= e; woven += L) TransposeF64.weave(kw, c, cRow + woven - iw0, tapRows, pattern, y, yRow + woven * kw - pbw);
+                }
                 for (int tw = 0; tw < kw; tw++) {
                     int cr = cRow + tw * nr - iw0;
                     for (int iw = iw0; iw < iw0 + len; iw++) {
-                        if (kw == 2 && yp == 1 && iw == a) iw = e;   // zipped
+                        if (iw == a) iw = woven;
                         if (iw >= iw0 + len) break;
                         int ow = iw * kw + tw - pbw;
                         if (ow >= 0 && ow < outW) y[yRow + ow * yp] = b + c[cr + iw];
