@@ -197,6 +197,27 @@ class VectorPathTest {
         }
     }
 
+    /**
+     * Depthwise 3 × 3 layers at stride 1 (four rows at a time from shared input rows where the H taps read
+     * adjacent rows, the last rows and narrow rows by two): heights that leave one to three rows over, widths
+     * around two vectors, W dilation, and H dilation 2 (whose rows are not adjacent); float and double.
+     */
+    @Test
+    void depthwiseThreeByThreeMatchesTheOracle() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 43);
+        for (int i = 0; i < 40; i++) {
+            int channels = 1 + r.nextInt(i % 2 == 0 ? 3 : 40), dh = i % 5 == 4 ? 2 : 1, dw = r.nextInt(3) == 0 ? 2 : 1;
+            int[] in = {1 + r.nextInt(21), pick(r, 49) + r.nextInt(48)}, k = {3, 3}, s = {1, 1}, op = {0, 0};
+            int[] p = {r.nextInt(dh + 1), r.nextInt(2 * dw + 1)}, d = {dh, dw};
+            Case c = new Case(1 + r.nextInt(2), channels, channels, channels, in, k, s, p, op, d, r.nextBoolean(), r.nextLong());
+            Parallelism threads = Parallelism.threads(1 + i % 3);
+            for (String kernel : new String[] {PropertyTest.checkFloat(c, threads, i % 4, vector),
+                    PropertyTest.checkDouble(c, threads, i % 3, vector)}) {
+                assertTrue(kernel.contains("few-channel planes c1"), c + ": expected the few-channel planes, used " + kernel);
+            }
+        }
+    }
+
     /** Rows too long for a band buffer of every input channel are cut into windows of columns: borders exact. */
     @Test
     void longRowsAreCutIntoWindows() {

@@ -196,8 +196,13 @@ final class RowKernelF32 implements FloatKernel {
                 }
                 if (lay.block == 1 && g.s[2] == 1 && g.yp == 1 && outW >= L) {
                     int terms = terms(s, taps, 0, wBase, 0, 0);
+                    int yRow = yGroup + co * g.yc + (rh + g.s[1] * q0) * outW;
+                    if (nineAdjacent(s, terms)) {
+                        nineTerms(s, qEnd - q0, bias[grp * g.cog + co], y, yRow, g.s[1] * outW);
+                        continue;
+                    }
                     if (terms >= 1 && terms <= s.termX.length) {
-                        allTerms(s, terms, qEnd - q0, bias[grp * g.cog + co], y, yGroup + co * g.yc + (rh + g.s[1] * q0) * outW, g.s[1] * outW);
+                        allTerms(s, terms, 0, qEnd - q0, bias[grp * g.cog + co], y, yRow, g.s[1] * outW);
                         continue;
                     }
                 }
@@ -509,15 +514,16 @@ final class RowKernelF32 implements FloatKernel {
     }
 
     /**
-     * One output channel at W stride 1 (rows of at least a vector): each cell's {@code terms} terms summed in
-     * registers, four vectors of two rows at a time (eight sums in flight, enough to hide the FMA latency), and
+     * One output channel at W stride 1 (rows of at least a vector), rows [first, rows): each cell's {@code terms}
+     * terms summed in registers, four vectors of two rows at a time (eight sums in flight, enough to hide the FMA latency), and
      * stored with the bias; the rest of the rows in one block of as many vectors as it needs, moved back to end
      * at the row's end (its overlap stored again, the same values). The terms are added in the order
      * {@link #sums1} and {@link #writeLine} add them, without their round trips through the sums row.
      */
-    private void allTerms(Scratch s, int terms, int rows, float b, float[] y, int yRow, int step) {
+    private void allTerms(Scratch s, int terms, int first, int rows, float b, float[] y, int yRow, int step) {
         int pitch = lay.bands.pitch, outW = g.out[2];
-        for (int row = 0, at = 0; row < rows; row += 2, at += 2 * pitch, yRow += 2 * step) {
+        yRow += first * step;
+        for (int row = first, at = first * pitch; row < rows; row += 2, at += 2 * pitch, yRow += 2 * step) {
             boolean two = row + 1 < rows;
             int ow = 0;
             for (; ow + 4 * L <= outW; ow += 4 * L) cells(s, terms, 4, two, at + ow, pitch, b, y, yRow + ow, step);
@@ -530,6 +536,107 @@ final class RowKernelF32 implements FloatKernel {
                 }
             }
         }
+    }
+
+    /**
+     * {@return whether a cell's terms are a 3 × 3 kernel whose H taps read adjacent buffer rows (a depthwise 3 × 3
+     * layer at H stride 1 and H dilation 1, any W dilation), as {@link #nineTerms} needs}
+     */
+    private boolean nineAdjacent(Scratch s, int terms) {
+        int[] tx = s.termX;
+        int pitch = lay.bands.pitch;
+        return terms == 9 && g.out[2] >= 2 * L && tx[3] - tx[0] == -pitch && tx[6] - tx[3] == -pitch
+                && tx[4] - tx[3] == tx[1] - tx[0] && tx[7] - tx[6] == tx[1] - tx[0]
+                && tx[5] - tx[3] == tx[2] - tx[0] && tx[8] - tx[6] == tx[2] - tx[0];
+    }
+
+    /**
+     * {@link #allTerms} for a 3 × 3 kernel whose H taps read adjacent rows ({@link #nineAdjacent}): four output
+     * rows of two vectors at a time, each of the six input rows they read loaded once per W tap for the (up to)
+     * three output rows that use it: 36 loads for 72 FMAs, where {@link #cells} loads once per FMA. Term v·3 + t
+     * (H tap v, W tap t) of output row j reads input row j + 2 − v; the input rows run from the last to the first,
+     * so each cell's terms are added in {@link #cells}' order, and the rows it leaves to {@link #allTerms} (the
+     * last one to three) get the same bits. A row's last block is moved back to end at the row's end.
+     */
+    private void nineTerms(Scratch s, int rows, float b, float[] y, int yRow, int step) {
+        int pitch = lay.bands.pitch, outW = g.out[2];
+        int[] tx = s.termX;
+        float[] tw = s.termW, lines = s.lines;
+        int d0 = 0, d1 = tx[1] - tx[0], d2 = tx[2] - tx[0];
+        FloatVector w00 = FloatVector.broadcast(S, tw[0]), w01 = FloatVector.broadcast(S, tw[1]), w02 = FloatVector.broadcast(S, tw[2]);
+        FloatVector w10 = FloatVector.broadcast(S, tw[3]), w11 = FloatVector.broadcast(S, tw[4]), w12 = FloatVector.broadcast(S, tw[5]);
+        FloatVector w20 = FloatVector.broadcast(S, tw[6]), w21 = FloatVector.broadcast(S, tw[7]), w22 = FloatVector.broadcast(S, tw[8]);
+        int row = 0;
+        for (int at = 0; row + 4 <= rows; row += 4, at += 4 * pitch, yRow += 4 * step) {
+            for (int ow = 0; ow < outW; ow += 2 * L) {
+                if (ow + 2 * L > outW) ow = outW - 2 * L;
+                int r2 = at + ow + tx[0], r0 = r2 - 2 * pitch, r1 = r2 - pitch, r3 = r2 + pitch, r4 = r3 + pitch, r5 = r4 + pitch;
+                FloatVector x, z, a0, a1, a2, a3, c0, c1, c2, c3;
+                x = FloatVector.fromArray(S, lines, r5 + d0); z = FloatVector.fromArray(S, lines, r5 + d0 + L);
+                a3 = x.mul(w00); c3 = z.mul(w00);
+                x = FloatVector.fromArray(S, lines, r5 + d1); z = FloatVector.fromArray(S, lines, r5 + d1 + L);
+                a3 = x.fma(w01, a3); c3 = z.fma(w01, c3);
+                x = FloatVector.fromArray(S, lines, r5 + d2); z = FloatVector.fromArray(S, lines, r5 + d2 + L);
+                a3 = x.fma(w02, a3); c3 = z.fma(w02, c3);
+                x = FloatVector.fromArray(S, lines, r4 + d0); z = FloatVector.fromArray(S, lines, r4 + d0 + L);
+                a2 = x.mul(w00); c2 = z.mul(w00);
+                a3 = x.fma(w10, a3); c3 = z.fma(w10, c3);
+                x = FloatVector.fromArray(S, lines, r4 + d1); z = FloatVector.fromArray(S, lines, r4 + d1 + L);
+                a2 = x.fma(w01, a2); c2 = z.fma(w01, c2);
+                a3 = x.fma(w11, a3); c3 = z.fma(w11, c3);
+                x = FloatVector.fromArray(S, lines, r4 + d2); z = FloatVector.fromArray(S, lines, r4 + d2 + L);
+                a2 = x.fma(w02, a2); c2 = z.fma(w02, c2);
+                a3 = x.fma(w12, a3); c3 = z.fma(w12, c3);
+                x = FloatVector.fromArray(S, lines, r3 + d0); z = FloatVector.fromArray(S, lines, r3 + d0 + L);
+                a1 = x.mul(w00); c1 = z.mul(w00);
+                a2 = x.fma(w10, a2); c2 = z.fma(w10, c2);
+                a3 = x.fma(w20, a3); c3 = z.fma(w20, c3);
+                x = FloatVector.fromArray(S, lines, r3 + d1); z = FloatVector.fromArray(S, lines, r3 + d1 + L);
+                a1 = x.fma(w01, a1); c1 = z.fma(w01, c1);
+                a2 = x.fma(w11, a2); c2 = z.fma(w11, c2);
+                a3 = x.fma(w21, a3); c3 = z.fma(w21, c3);
+                x = FloatVector.fromArray(S, lines, r3 + d2); z = FloatVector.fromArray(S, lines, r3 + d2 + L);
+                a1 = x.fma(w02, a1); c1 = z.fma(w02, c1);
+                a2 = x.fma(w12, a2); c2 = z.fma(w12, c2);
+                a3 = x.fma(w22, a3); c3 = z.fma(w22, c3);
+                x = FloatVector.fromArray(S, lines, r2 + d0); z = FloatVector.fromArray(S, lines, r2 + d0 + L);
+                a0 = x.mul(w00); c0 = z.mul(w00);
+                a1 = x.fma(w10, a1); c1 = z.fma(w10, c1);
+                a2 = x.fma(w20, a2); c2 = z.fma(w20, c2);
+                x = FloatVector.fromArray(S, lines, r2 + d1); z = FloatVector.fromArray(S, lines, r2 + d1 + L);
+                a0 = x.fma(w01, a0); c0 = z.fma(w01, c0);
+                a1 = x.fma(w11, a1); c1 = z.fma(w11, c1);
+                a2 = x.fma(w21, a2); c2 = z.fma(w21, c2);
+                x = FloatVector.fromArray(S, lines, r2 + d2); z = FloatVector.fromArray(S, lines, r2 + d2 + L);
+                a0 = x.fma(w02, a0); c0 = z.fma(w02, c0);
+                a1 = x.fma(w12, a1); c1 = z.fma(w12, c1);
+                a2 = x.fma(w22, a2); c2 = z.fma(w22, c2);
+                x = FloatVector.fromArray(S, lines, r1 + d0); z = FloatVector.fromArray(S, lines, r1 + d0 + L);
+                a0 = x.fma(w10, a0); c0 = z.fma(w10, c0);
+                a1 = x.fma(w20, a1); c1 = z.fma(w20, c1);
+                x = FloatVector.fromArray(S, lines, r1 + d1); z = FloatVector.fromArray(S, lines, r1 + d1 + L);
+                a0 = x.fma(w11, a0); c0 = z.fma(w11, c0);
+                a1 = x.fma(w21, a1); c1 = z.fma(w21, c1);
+                x = FloatVector.fromArray(S, lines, r1 + d2); z = FloatVector.fromArray(S, lines, r1 + d2 + L);
+                a0 = x.fma(w12, a0); c0 = z.fma(w12, c0);
+                a1 = x.fma(w22, a1); c1 = z.fma(w22, c1);
+                x = FloatVector.fromArray(S, lines, r0 + d0); z = FloatVector.fromArray(S, lines, r0 + d0 + L);
+                a0 = x.fma(w20, a0); c0 = z.fma(w20, c0);
+                x = FloatVector.fromArray(S, lines, r0 + d1); z = FloatVector.fromArray(S, lines, r0 + d1 + L);
+                a0 = x.fma(w21, a0); c0 = z.fma(w21, c0);
+                x = FloatVector.fromArray(S, lines, r0 + d2); z = FloatVector.fromArray(S, lines, r0 + d2 + L);
+                a0 = x.fma(w22, a0); c0 = z.fma(w22, c0);
+                a0.add(b).intoArray(y, yRow + ow);
+                c0.add(b).intoArray(y, yRow + ow + L);
+                a1.add(b).intoArray(y, yRow + step + ow);
+                c1.add(b).intoArray(y, yRow + step + ow + L);
+                a2.add(b).intoArray(y, yRow + 2 * step + ow);
+                c2.add(b).intoArray(y, yRow + 2 * step + ow + L);
+                a3.add(b).intoArray(y, yRow + 3 * step + ow);
+                c3.add(b).intoArray(y, yRow + 3 * step + ow + L);
+            }
+        }
+        if (row < rows) allTerms(s, 9, row, rows, b, y, yRow - row * step, step);
     }
 
     /**
@@ -555,7 +662,7 @@ final class RowKernelF32 implements FloatKernel {
         for (int j = 1; j < terms; j++) {
             int x = tx[j] + p, z = tx[j] + q;
             w = FloatVector.broadcast(S, tw[j]);
-            a0 = FloatVector.fromArray(S, lines, x).fma(w, a0);
+                a0 = FloatVector.fromArray(S, lines, x).fma(w, a0);
             if (nv > 1) a1 = FloatVector.fromArray(S, lines, x + L).fma(w, a1);
             if (nv > 2) a2 = FloatVector.fromArray(S, lines, x + 2 * L).fma(w, a2);
             if (nv > 3) a3 = FloatVector.fromArray(S, lines, x + 3 * L).fma(w, a3);
