@@ -1,6 +1,7 @@
 package io.tconv;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -200,7 +201,8 @@ class VectorPathTest {
     /**
      * Depthwise 3 × 3 layers at stride 1 (four rows at a time from shared input rows where the H taps read
      * adjacent rows, the last rows and narrow rows by two): heights that leave one to three rows over, widths
-     * around two vectors, W dilation, and H dilation 2 (whose rows are not adjacent); float and double.
+     * around two vectors, W dilation, and H dilation 2 (whose rows are not adjacent); float and double; and their
+     * input gradients, which run as that forward pass with the taps flipped where it has the shared rows.
      */
     @Test
     void depthwiseThreeByThreeMatchesTheOracle() {
@@ -215,6 +217,12 @@ class VectorPathTest {
                     PropertyTest.checkDouble(c, threads, i % 3, vector)}) {
                 assertTrue(kernel.contains("few-channel planes c1"), c + ": expected the few-channel planes, used " + kernel);
             }
+            // the input gradient: on the class plans (a forward pass of this shape) where the H taps are adjacent
+            // rows and x's rows hold two vectors, else on the row kernel
+            String[] gradient = GradientsTest.checkInputGradient(c, false, InputGradientF32.BAND_BYTES, r, vector);
+            int doubleLanes = GradientsTest.doubleLanes();
+            assertEquals(dh == 1 && in[1] >= 2 * doubleLanes, gradient[0] == null, c + ": f64 input gradient " + gradient[0]);
+            assertEquals(dh == 1 && in[1] >= 4 * doubleLanes, gradient[1] == null, c + ": f32 input gradient " + gradient[1]);
         }
     }
 

@@ -100,7 +100,8 @@ public final class VectorProvider implements Provider {
         if (InputGradientBroadcastF32.suits(g)) return new InputGradientBroadcastF32(g, weight, workspace);
         if (!finite(weight)) return null;
         if (InputGradientPairsF32.suits(g)) return new InputGradientPairsF32(g, weight, workspace);
-        if (InputGradientRowsF32.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT || narrowRowsLast(g, InputGradientRowsF32.L, GyRowsF32.splitsRuns(g))) return null;
+        if (InputGradientRowsF32.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT || narrowRowsLast(g, InputGradientRowsF32.L, GyRowsF32.splitsRuns(g))
+                || depthwiseThreeByThree(g, RowKernelF32.L)) return null;
         return new InputGradientRowsF32(g, weight, workspace, bandBytes);
     }
 
@@ -117,7 +118,8 @@ public final class VectorProvider implements Provider {
         if (InputGradientBroadcastF64.suits(g)) return new InputGradientBroadcastF64(g, weight, workspace);
         if (!finite(weight)) return null;
         if (InputGradientPairsF64.suits(g)) return new InputGradientPairsF64(g, weight, workspace);
-        if (InputGradientRowsF64.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT || narrowRowsLast(g, InputGradientRowsF64.L, GyRowsF64.splitsRuns(g))) return null;
+        if (InputGradientRowsF64.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT || narrowRowsLast(g, InputGradientRowsF64.L, GyRowsF64.splitsRuns(g))
+                || depthwiseThreeByThree(g, RowKernelF64.L)) return null;
         return new InputGradientRowsF64(g, weight, workspace, bandBytes);
     }
 
@@ -168,6 +170,17 @@ public final class VectorProvider implements Provider {
      */
     private static boolean narrowRowsLast(Geometry g, int lanes, boolean runsSplit) {
         return g.channelsLast && g.in[2] < lanes && !runsSplit;
+    }
+
+    /**
+     * Channels-first depthwise 3 × 3 at stride 1 (H dilation 1, rows of at least two vectors): the input gradient
+     * is a forward pass of the same shape with the taps flipped, whose few-channel planes share input rows between
+     * four output rows ({@code RowKernel*.nineTerms}): the class plans, one copy of gy and that forward pass, beat
+     * the row kernel (64 channels at 56²: 20 → 27 GFLOP/s; NOTES.md, session 14).
+     */
+    private static boolean depthwiseThreeByThree(Geometry g, int lanes) {
+        return !g.channelsLast && g.cig == 1 && g.cog == 1 && g.k[0] == 1 && g.k[1] == 3 && g.k[2] == 3 && g.d[1] == 1
+                && g.s[0] == 1 && g.s[1] == 1 && g.s[2] == 1 && g.in[2] >= 2 * lanes;
     }
 
     private static boolean weightRowsSuit(Geometry g) {
