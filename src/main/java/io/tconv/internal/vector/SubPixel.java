@@ -16,8 +16,8 @@ import io.tconv.internal.Geometry;
  * {@code floor(pb/s)} to {@code floor((pb + out − 1)/s)} (a cell more than the output at most at either end,
  * dropped), into a per-thread image; each task then moves what its band wrote to the output cells.
  *
- * <p>Inner channels are ordered (rD, rH, rW, co) within a group: channels-last, a pixel's W residues of a
- * channel block are then one run of output pixels.
+ * <p>Inner channels are ordered (rD, rH, rW, co) within a group; the inner image is channels-first whatever the
+ * layer's layout (the GEMM's tiles are rows of cells), so that an output row is woven from its W residues' rows.
  */
 final class SubPixel {
     final Geometry g, inner;
@@ -45,7 +45,7 @@ final class SubPixel {
         cogInner = phases * g.cog;
         ConvTransposeSpec spec = ConvTransposeSpec.builder(g.cin, g.groups * cogInner).groups(g.groups).inputSize(in)
                 .kernel(m).stride(1, 1, 1).crops(begin, end).bias(true).channelsLast(g.channelsLast).build();
-        inner = new Geometry(spec);
+        inner = new Geometry(spec).withChannelsFirstOutput();   // (its image is private: rows of cells, whatever x's layout)
         gemm = new GemmLayout(inner, false, lanes, bytes);
     }
 

@@ -7,10 +7,10 @@ import java.util.Arrays;
 
 /**
  * The double {@link SubPixel} kernel: the inner stride-1 layer's phase GEMM ({@link GemmKernelF64}, its bias the
- * layer's, repeated per residue) runs a task into a per-thread inner image, then the task's cells move to the
- * output: channels-first, each output row woven from the W residues' rows by register shuffles ({@link
- * TransposeF64#weave}, strides 2, 3, 4, 8 and 16) where whole vectors fit, else a cell at a time; channels-last,
- * a run of channels per pixel and residue.
+ * layer's, repeated per residue) runs a task into a per-thread inner image (channels-first), then the task's
+ * cells move to the output: each output row of a channel woven from its W residues' rows by register shuffles
+ * ({@link TransposeF64#weave}, strides 2, 3, 4, 8 and 16) where whole vectors fit and the output's cells of a
+ * channel are adjacent (channels-first, or channels-last with one channel), else a cell at a time.
  */
 final class SubPixelF64 implements DoubleKernel {
     private static final int L = RowKernelF64.L;
@@ -74,24 +74,23 @@ final class SubPixelF64 implements DoubleKernel {
                     int h = sp.cell(1, qh, rh);
                     if (h < 0) continue;
                     int from = bufGroup + ((od * in.out[1] + qh) * in.out[2]) * in.yp, to = yGroup + ((d * g.out[1] + h) * g.out[2]) * g.yp;
-                    if (!g.channelsLast) rowFirst(buf, from, rd, rh, w0, w1, c0, c1, y, to);
-                    else rowLast(buf, from, rd, rh, w0, w1, c0, c1, y, to);
+                    row(buf, from, rd, rh, w0, w1, c0, c1, y, to);
                 }
             }
         }
     }
 
     /**
-     * Channels-first: inner cells [w0, w1) of inner row {@code from} (of the group's channel 0) to output row
-     * {@code to} (likewise), for the output channels whose W residues all lie in rows [c0, c1) of this task;
-     * each W residue's row in turn for those split between two tasks.
+     * Inner cells [w0, w1) of inner row {@code from} (of the group's channel 0) to output row {@code to} (likewise),
+     * for the output channels whose W residues all lie in rows [c0, c1) of this task; each W residue's row in turn
+     * for those split between two tasks.
      */
-    private void rowFirst(double[] buf, int from, int rd, int rh, int w0, int w1, int c0, int c1, double[] y, int to) {
+    private void row(double[] buf, int from, int rd, int rh, int w0, int w1, int c0, int c1, double[] y, int to) {
         int sw = g.s[2], outW = g.out[2], lead = sp.lead[2];
         for (int co = 0; co < g.cog; co++) {
             int first = sp.channel(rd, rh, 0, co), last = sp.channel(rd, rh, sw - 1, co);
             int src = from + first * in.yc, dst = to + co * g.yc;
-            if (first >= c0 && last < c1) {
+            if (first >= c0 && last < c1 && g.yp == 1) {
                 // whole vectors of inner cells whose every residue's cell is in the output: from the first such
                 int u = Math.max(w0, lead > 0 ? 1 : 0), v = u;
                 if (weaves) for (; v + L <= w1 && sw * (v + L) - lead <= outW; v += L) TransposeF64.weave(sw, buf, src + v, residueRows, nothing, y, dst + sw * v - lead);
@@ -115,24 +114,7 @@ final class SubPixelF64 implements DoubleKernel {
         for (int q = u; q < v; q++) {
             for (int rw = r0; rw < r1; rw++) {
                 int o = sp.cell(2, q, rw);
-                if (o >= 0) y[dst + o] = buf[src + residueRows[rw] + q];
-            }
-        }
-    }
-
-    /**
-     * Channels-last: the pixels [w0, w1) of inner row {@code from} to output row {@code to}, per pixel and W
-     * residue the output channels this task computed (a run: channels (rd, rh, rw, co) are adjacent in co).
-     */
-    private void rowLast(double[] buf, int from, int rd, int rh, int w0, int w1, int c0, int c1, double[] y, int to) {
-        int sw = g.s[2];
-        for (int q = w0; q < w1; q++) {
-            for (int rw = 0; rw < sw; rw++) {
-                int o = sp.cell(2, q, rw);
-                if (o < 0) continue;
-                int c = sp.channel(rd, rh, rw, 0), lo = Math.max(c, c0), hi = Math.min(c + g.cog, c1);
-                int src = from + q * in.yp, dst = to + o * g.yp - c;
-                for (int k = lo; k < hi; k++) y[dst + k] = buf[src + k];
+                if (o >= 0) y[dst + o * g.yp] = buf[src + residueRows[rw] + q];
             }
         }
     }
