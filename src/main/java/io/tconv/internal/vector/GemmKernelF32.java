@@ -323,8 +323,11 @@ final class GemmKernelF32 implements FloatKernel {
                 if (kw == 2 && yp == 1 && e > a) {
                     ZipF32.runs(c, cRow + a - iw0, cRow + nr + a - iw0, e - a, b, y, yRow + 2 * a - pbw);
                     woven = e;
-                } else if (kw == 1 && yp == 1) {   // a run of adjacent cells: vectors, the last one masked
+                } else if (kw == 1 && yp == 1) {
+                    // a run of adjacent cells: vectors, the last moved back to end at the run's end (its overlap
+                    // stored again, the same values), or masked where the run is under a vector
                     for (int iw = a, from = cRow - iw0, to = yRow - pbw; iw < e; iw += L) {
+                        if (iw + L > e && e - a >= L) iw = e - L;
                         FloatVector v = FloatVector.fromArray(S, c, from + iw).add(b);
                         if (iw + L <= e) v.intoArray(y, to + iw);
                         else v.intoArray(y, to + iw, S.indexInRange(iw, e));
