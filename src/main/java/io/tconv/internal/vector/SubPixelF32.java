@@ -18,7 +18,7 @@ final class SubPixelF32 implements FloatKernel {
     private final Geometry g, in;
     private final GemmKernelF32 gemm;
     private final ThreadLocal<float[]> image;
-    /** Channels-first weave: the W residues' rows, from the first's; and a pattern of −0, which adds nothing. */
+    /** The W residues' rows of the inner image, from the first's; and for the weaves a pattern of −0, which adds nothing. */
     private final int[] residueRows;
     private final float[] nothing = new float[L];
     private final boolean weaves;
