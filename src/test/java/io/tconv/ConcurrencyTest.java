@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
 class ConcurrencyTest {
     static final int CALLERS = 8, ROUNDS = 30;
 
-    /** Phase GEMM, depth-to-space GEMM, few-channel blocks and depthwise, each with 1 and 3 threads per call. */
+    /**
+     * Phase GEMM, depth-to-space GEMM, few-channel blocks, depthwise and the sub-pixel GEMM (its per-thread inner
+     * image), each with 1 and 3 threads per call.
+     */
     static final Case[] CASES = {
         new Case(2, 24, 20, 1, new int[] {13, 11}, new int[] {4, 4}, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 0},
                 new int[] {1, 1}, true, 1),
@@ -31,7 +34,9 @@ class ConcurrencyTest {
         new Case(2, 12, 3, 1, new int[] {17, 19}, new int[] {4, 4}, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0},
                 new int[] {1, 1}, false, 3),
         new Case(1, 6, 6, 6, new int[] {3, 21, 18}, new int[] {3, 3, 3}, new int[] {1, 2, 2}, new int[] {1, 1, 1},
-                new int[] {0, 1, 1}, new int[] {1, 1, 1}, true, 4)};
+                new int[] {0, 1, 1}, new int[] {1, 1, 1}, true, 4),
+        new Case(2, 40, 1, 1, new int[] {9, 14}, new int[] {6, 6}, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1},
+                new int[] {1, 1}, true, 5)};
 
     @Test
     void eightCallersOnOnePlanMatchSequentialRuns() throws Exception {
