@@ -219,6 +219,9 @@ final class GemmKernelF32 implements FloatKernel {
                 int done = 0;
                 if (sw == 1) {   // contiguous: vectors, the last one masked
                     done = Math.max(0, Math.min(Math.min(w1, bd.wCount[0]) - w0 - first, nr - j0));
+                    // (two lanes: no masked store, which C2 leaves to the Java fallback for two doubles, boxing the
+                    // vector; the odd cell goes to the loop below)
+                    if (L == 2) done -= done % 2;
                     for (int i = 0, o = yRow + w0 + first; i < done; i += L) {
                         FloatVector v = FloatVector.fromArray(S, c, cRow + i).add(b);
                         if (i + L <= done) v.intoArray(y, o + i);
