@@ -26,6 +26,14 @@ public final class Geometry {
     public final boolean channelsLast;
 
     public Geometry(ConvTransposeSpec spec) {
+        this(spec, false);
+    }
+
+    /**
+     * @param channelsFirstOutput the output channels-first whatever the input's layout: for a kernel that writes into
+     *                            a private buffer of its own layout (the sub-pixel GEMM's inner image)
+     */
+    public Geometry(ConvTransposeSpec spec, boolean channelsFirstOutput) {
         cin = spec.inChannels();
         cout = spec.outChannels();
         groups = spec.groups();
@@ -51,41 +59,8 @@ public final class Geometry {
         channelsLast = spec.channelsLast() && (cin > 1 || cout > 1);
         xc = channelsLast ? 1 : inPlane;
         xp = channelsLast ? cin : 1;
-        yc = channelsLast ? 1 : outPlane;
-        yp = channelsLast ? cout : 1;
-    }
-
-    /**
-     * The same geometry with its output channels-first whatever its input's layout: for a kernel that writes into
-     * a private buffer of its own layout (the sub-pixel GEMM's inner image).
-     */
-    public Geometry withChannelsFirstOutput() {
-        return new Geometry(this);
-    }
-
-    private Geometry(Geometry g) {
-        cin = g.cin;
-        cout = g.cout;
-        groups = g.groups;
-        cig = g.cig;
-        cog = g.cog;
-        bias = g.bias;
-        for (int i = 0; i < 3; i++) {
-            in[i] = g.in[i];
-            k[i] = g.k[i];
-            s[i] = g.s[i];
-            d[i] = g.d[i];
-            pb[i] = g.pb[i];
-            out[i] = g.out[i];
-        }
-        inPlane = g.inPlane;
-        outPlane = g.outPlane;
-        kVol = g.kVol;
-        channelsLast = g.channelsLast;
-        xc = g.xc;
-        xp = g.xp;
-        yc = outPlane;
-        yp = 1;
+        yc = channelsLast && !channelsFirstOutput ? 1 : outPlane;
+        yp = channelsLast && !channelsFirstOutput ? cout : 1;
     }
 
     /** Elements of one input image. */

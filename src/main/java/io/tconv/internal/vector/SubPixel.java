@@ -45,7 +45,7 @@ final class SubPixel {
         cogInner = phases * g.cog;
         ConvTransposeSpec spec = ConvTransposeSpec.builder(g.cin, g.groups * cogInner).groups(g.groups).inputSize(in)
                 .kernel(m).stride(1, 1, 1).crops(begin, end).bias(true).channelsLast(g.channelsLast).build();
-        inner = new Geometry(spec).withChannelsFirstOutput();   // (its image is private: rows of cells, whatever x's layout)
+        inner = new Geometry(spec, true);   // (its image is private: rows of cells, whatever x's layout)
         gemm = new GemmLayout(inner, false, lanes, bytes);
     }
 
