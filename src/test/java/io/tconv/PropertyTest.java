@@ -10,12 +10,18 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Random geometries against the oracle through the public API, small first. The master seed is printed and
- * can be replayed with {@code -Dtconv.seed=...}; every failure names its case and the case's own seed.
+ * Random geometries against the oracle through the public API, small first. The master seed is fixed, so that
+ * a build passes or fails the same way every time (CI included); {@code -Dtconv.seed=N} runs other cases and
+ * {@code -Dtconv.seed=random} draws a fresh seed. It is printed, and every failure names its case and the
+ * case's own seed.
  */
 class PropertyTest {
-    static final long SEED = Long.getLong("tconv.seed", System.nanoTime());
+    static final long SEED = seed(System.getProperty("tconv.seed", "20261122"));
     static final int CASES = Integer.getInteger("tconv.cases", 400);
+
+    private static long seed(String property) {
+        return property.equals("random") ? System.nanoTime() : Long.parseLong(property);
+    }
 
     static {
         System.out.println("PropertyTest master seed " + SEED + " (replay with -Dtconv.seed=" + SEED + ")");
