@@ -66,7 +66,8 @@ class AllocationTest {
      * a vector path left to the interpreter on every call (a cold branch taken each call, such as the blocks at
      * gy's first and last elements) allocates kilobytes of boxed vectors a call, which this sees. Layers on the
      * tap pairs (depthwise, W stride 2), the rows woven by shuffles (channels-last, four channels), the
-     * forward engine (many channels), the single-pixel GEMMs and channels-last depthwise multipliers.
+     * forward engine (many channels), the single-pixel GEMMs, channels-last depthwise multipliers, and depthwise
+     * 3 × 3 at stride 1 (the weight gradient's rows of nine sums, whose lanes a call would box).
      */
     @Test
     void gradientsAllocateOnlyTheirClosures() {
@@ -78,7 +79,8 @@ class AllocationTest {
             ConvTransposeSpec.builder(4, 4).inputSize(16, 64).kernel(4, 4).stride(2, 2).padding(1, 1).channelsLast(true),
             ConvTransposeSpec.builder(64, 32).inputSize(8, 8).kernel(4, 4).stride(2, 2).padding(1, 1),
             ConvTransposeSpec.builder(20, 24).inputSize(1, 1).kernel(4, 4),
-            ConvTransposeSpec.builder(16, 32).groups(16).inputSize(16, 24).kernel(4, 4).stride(2, 2).padding(1, 1).channelsLast(true)};
+            ConvTransposeSpec.builder(16, 32).groups(16).inputSize(16, 24).kernel(4, 4).stride(2, 2).padding(1, 1).channelsLast(true),
+            ConvTransposeSpec.builder(16, 16).groups(16).inputSize(12, 56).kernel(3, 3).padding(1, 1)};
         for (ConvTransposeSpec.Builder b : layers) {
             ConvTransposeSpec spec = b.build();
             float[] w = new float[spec.weightElements()];
@@ -90,7 +92,10 @@ class AllocationTest {
             int warmUp = io.tconv.internal.Providers.fallback() == null ? 3000 : 200;
             for (int i = 0; i < warmUp; i++) { g.input(1, gy, 0, gx, 0); g.weight(1, x, 0, gy, 0, gw); }
             long least = Long.MAX_VALUE;
-            for (int round = 0; round < 10; round++) {
+            // (10 rounds or 30 s, whichever is longer, until one is under the bound: the depthwise 3 × 3 weight
+            // gradient's large row methods, run alone, took several rounds past the warm-up to be compiled by C2)
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            for (int round = 0; (round < 10 || System.nanoTime() < deadline) && least >= 100 * 256; round++) {
                 long before = bean.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < 50; i++) { g.input(1, gy, 0, gx, 0); g.weight(1, x, 0, gy, 0, gw); }
                 least = Math.min(least, bean.getCurrentThreadAllocatedBytes() - before);

@@ -201,8 +201,9 @@ class VectorPathTest {
     /**
      * Depthwise 3 × 3 layers at stride 1 (four rows at a time from shared input rows where the H taps read
      * adjacent rows, the last rows and narrow rows by two): heights that leave one to three rows over, widths
-     * around two vectors, W dilation, and H dilation 2 (whose rows are not adjacent); float and double; and their
-     * input gradients, which run as that forward pass with the taps flipped where it has the shared rows.
+     * around two vectors, W dilation, and H dilation 2 (whose rows are not adjacent); float and double; their
+     * input gradients, which run as that forward pass with the taps flipped where it has the shared rows; and
+     * their weight gradients (nine sums, four rows at a time, where the H taps read adjacent gy rows).
      */
     @Test
     void depthwiseThreeByThreeMatchesTheOracle() {
@@ -224,6 +225,10 @@ class VectorPathTest {
             int doubleLanes = GradientsTest.doubleLanes();
             assertEquals(dh == 1 && in[1] >= 2 * doubleLanes, gradient[0] == null, c + ": f64 input gradient " + gradient[0]);
             assertEquals(dh == 1 && in[1] >= 4 * doubleLanes, gradient[1] == null, c + ": f32 input gradient " + gradient[1]);
+            // the weight gradient: nine sums four rows at a time where the H taps read adjacent gy rows
+            String[] weight = GradientsTest.checkWeightGradient(c, false, io.tconv.internal.WeightGradientF32.BAND_BYTES, r,
+                    io.tconv.internal.Providers.current(), 1 + i % 2);
+            for (String path : weight) assertEquals(dh == 1 ? "rows nine" : "rows", path, c + ": weight gradient");
         }
     }
 

@@ -229,4 +229,23 @@ final class VectorOpsF32 implements FloatOps {
         for (VectorShuffle<Float> f : FOLD) v = v.add(v.rearrange(f));
         return v.lane(0);
     }
+
+    /**
+     * {@code a[at + k]} = {@link #lanes(FloatVector)} of the vector stored at {@code a[at + k·L …]}, for k below
+     * count (each result lands where the vectors before it lay). For large methods, where a call with a vector
+     * argument is not inlined (C2: callee too large, or the caller's node-count cut-off) and boxes the vector:
+     * they store their sums and call this. (The tree is written out here too: a call of lanes from this loop,
+     * which mostly runs once, is itself not inlined.)
+     */
+    static void lanes(float[] a, int at, int count) {
+        for (int k = 0; k < count; k++) {
+            FloatVector v = FloatVector.fromArray(S, a, at + k * L);
+            if (L == 2) {
+                a[at + k] = v.lane(0) + v.lane(1);
+                continue;
+            }
+            for (VectorShuffle<Float> f : FOLD) v = v.add(v.rearrange(f));
+            a[at + k] = v.lane(0);
+        }
+    }
 }
