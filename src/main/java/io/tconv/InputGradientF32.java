@@ -62,6 +62,11 @@ final class InputGradientF32 {
     private final PixelInputGradientF32 pixels;
     /** The threads of that kernel (the class plans run on them themselves). */
     private final Parallel parallel;
+    /**
+     * Stride 1 in every dimension: one class whose ĝ is gy itself, shifted; so its plan reads gy where it lies, the
+     * shift folded into its crops ({@link #direct}), with no ĝ to copy. Else null.
+     */
+    private final FloatPlan direct;
 
     /**
      * One residue: per dimension its taps, their count and spacing in δ; and per dimension (D, H, W) its residue,
@@ -83,7 +88,8 @@ final class InputGradientF32 {
         rows = pixels == null && (spec.weightElements() <= ROWS_MAX_WEIGHTS || depthwiseLast(geometry))
                 ? provider.floatInputGradient(geometry, w, new Workspace(parallelism.threads()), bandBytes) : null;
         buffers = ThreadLocal.withInitial(() -> new float[plans.size() + 1][0]);
-        if (rows != null || pixels != null) return;
+        direct = rows == null && pixels == null ? direct(spec, w, parallelism) : null;
+        if (rows != null || pixels != null || direct != null) return;
         int rank = spec.rank();
         int[] s = spec.stride(), d = spec.dilation(), k = spec.kernel(), in = spec.inputSize(), out = spec.outputSize(), pb = spec.cropBegin();
         Map<String, List<Residue>> byStructure = new LinkedHashMap<>();   // by taps' count and spacing per dimension
@@ -131,6 +137,39 @@ final class InputGradientF32 {
             classes.add(members);
             extents.add(in3(u, 1));
         }
+    }
+
+    /**
+     * At stride 1, {@code gx[i] = Σ_t w[t]·gy[i + t·d − pb]} is a transposed convolution of gy with the taps
+     * flipped and the channels swapped, whose crops are {@code pb' = d·(k − 1) − pb} at the beginning and
+     * whatever makes its output the input's size at the end (either may be negative: cells no tap reaches are 0).
+     * {@return that plan, or null where a stride is not 1}
+     */
+    private FloatPlan direct(ConvTransposeSpec spec, float[] w, Parallelism parallelism) {
+        int rank = spec.rank();
+        int[] s = spec.stride(), d = spec.dilation(), k = spec.kernel(), in = spec.inputSize(), out = spec.outputSize();
+        int[] pb = spec.cropBegin(), begin = new int[rank], end = new int[rank];
+        for (int a = 0; a < rank; a++) {
+            if (s[a] != 1) return null;
+            long reach = (long) d[a] * (k[a] - 1);
+            begin[a] = Math.toIntExact(reach - pb[a]);
+            end[a] = Math.toIntExact(out[a] + reach - begin[a] - in[a]);
+        }
+        ConvTransposeSpec sub = ConvTransposeSpec.builder(spec.outChannels(), spec.inChannels()).groups(spec.groups())
+                .inputSize(out).kernel(k).dilation(d).crops(begin, end).channelsLast(spec.channelsLast()).build();
+        int[][] taps = new int[rank][];   // (every tap is residue 0's)
+        int[] delta0 = new int[rank];
+        for (int a = 0; a < rank; a++) {
+            taps[a] = java.util.stream.IntStream.range(0, k[a]).toArray();
+            delta0[a] = -pb[a];
+        }
+        Residue all = new Residue(taps, k, d, in3(new int[rank], 0), in3(delta0, 0), in3(out, 1));
+        return ConvTranspose.plan(sub, subWeights(w, List.of(all), k), null, parallelism);
+    }
+
+    /** {@return whether the stride-1 plan on gy runs (no class plans, no ĝ)} */
+    boolean onePlanOnGy() {
+        return direct != null;
     }
 
     /** {@return the name of the kernel straight from gy, or null where the class plans run} */
@@ -181,6 +220,8 @@ final class InputGradientF32 {
         int inLen = batch * spec.inputElementsPerImage();
         if (pixels != null) {
             pixels.run(batch, gy, gyOff, gx, gxOff, parallel);
+        } else if (direct != null) {
+            direct.execute(batch, gy, gyOff, gx, gxOff);
         } else if (rows != null) {
             int perImage = rows.tasksPerImage();
             parallel.run(batch * perImage, rows.macsPerTask(), task -> rows.run(task % batch, task / batch, gy, gyOff, gx, gxOff));

@@ -230,6 +230,10 @@ class GradientsTest {
             if (kernel != null && kernel.equals("single-pixel gemm")) continue;   // (its own test asserts it)
             // (channels-last layers of one input channel per group take the row kernels at any weight count)
             boolean small = c.weightLength() <= InputGradientF32.ROWS_MAX_WEIGHTS || last && c.cin() == c.groups();
+            // (channels-first depthwise at stride 1: a forward pass on gy, the taps flipped, whatever the weights;
+            // one channel in and out is channels-first in either layout)
+            boolean channelsFirst = !last || c.cin() == 1 && c.cout() == 1;
+            small &= !channelsFirst || c.cin() != c.groups() || c.cout() != c.groups() || Arrays.stream(c.s()).anyMatch(v -> v != 1);
             // (channels-last rows narrower than a vector may take the class plans: where no shuffle splits gy's runs)
             boolean narrowLast = last && vector && c.in()[rank - 1] < Integer.parseInt(provider.name().replace("vector-", "")) / 64;
             if (!narrowLast) assertEquals(vector && small, kernel != null, "row kernel: " + kernel + ", " + c);
@@ -502,6 +506,39 @@ class GradientsTest {
      * cases, must not reach gx), ranks 1 to 3, both layouts, against the definitions, the paths asserted with
      * the vector provider.
      */
+    /**
+     * Stride 1 in every dimension, weights too many for the row kernels: the input gradient is one transposed
+     * convolution run on gy where it lies (taps flipped, crops shifted): ranks 1 to 3, groups, dilation, crops
+     * from none to beyond the kernel (a negative crop for gx: cells no tap reaches), output padding below the
+     * dilation, both layouts, against the definition.
+     */
+    @Test
+    void strideOneInputGradientsAreOnePlanOnGy() {
+        SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 85);
+        io.tconv.internal.Provider provider = io.tconv.internal.Providers.current();
+        for (int i = 0; i < 12; i++) {
+            int rank = 1 + i % 3, groups = i % 4 == 3 ? 2 : 1;
+            int[] in = new int[rank], k = new int[rank], s = new int[rank], p = new int[rank], op = new int[rank], d = new int[rank];
+            for (int a = 0; a < rank; a++) {
+                in[a] = rank == 3 ? 2 + r.nextInt(4) : 3 + r.nextInt(rank == 1 ? 40 : 12);
+                k[a] = 1 + r.nextInt(rank == 3 ? 3 : 4);
+                s[a] = 1;
+                d[a] = 1 + r.nextInt(2);
+                op[a] = r.nextInt(d[a]);
+                // up to one past the kernel's reach, as long as the output keeps a cell
+                p[a] = Math.min(r.nextInt(d[a] * (k[a] - 1) + 2), (in[a] - 1 + d[a] * (k[a] - 1) + op[a]) / 2);
+            }
+            int kVol = Case.prod(k), cog = 8 * groups * (1 + r.nextInt(3));
+            int cin = groups * (1 + (int) (InputGradientF32.ROWS_MAX_WEIGHTS / ((long) cog / groups * kVol * groups)));
+            Case c = new Case(1 + r.nextInt(2), cin, cog, groups, in, k, s, p, op, d, false, r.nextLong());
+            assertTrue(c.weightLength() > InputGradientF32.ROWS_MAX_WEIGHTS, c + ": weights " + c.weightLength());
+            checkInputGradient(c, i % 2 == 1, InputGradientF32.BAND_BYTES, r, provider);
+            ConvTransposeSpec spec = i % 2 == 1 ? ChannelsLastTest.spec(c) : c.spec();
+            InputGradientF32 gf = new InputGradientF32(spec, new float[c.weightLength()], Parallelism.callerOnly(), provider);
+            assertTrue(gf.onePlanOnGy(), c + ": expected one plan on gy");
+        }
+    }
+
     @Test
     void singlePixelGradientsAreOneGemm() {
         SplittableRandom r = new SplittableRandom(PropertyTest.SEED + 84);

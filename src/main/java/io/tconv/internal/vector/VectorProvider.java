@@ -101,7 +101,7 @@ public final class VectorProvider implements Provider {
         if (!finite(weight)) return null;
         if (InputGradientPairsF32.suits(g)) return new InputGradientPairsF32(g, weight, workspace);
         if (InputGradientRowsF32.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT || narrowRowsLast(g, InputGradientRowsF32.L, GyRowsF32.splitsRuns(g))
-                || depthwiseThreeByThree(g, RowKernelF32.L)) return null;
+                || depthwiseStrideOne(g)) return null;
         return new InputGradientRowsF32(g, weight, workspace, bandBytes);
     }
 
@@ -119,7 +119,7 @@ public final class VectorProvider implements Provider {
         if (!finite(weight)) return null;
         if (InputGradientPairsF64.suits(g)) return new InputGradientPairsF64(g, weight, workspace);
         if (InputGradientRowsF64.bytesPerThread(g, bandBytes) > ROW_BUFFER_LIMIT || narrowRowsLast(g, InputGradientRowsF64.L, GyRowsF64.splitsRuns(g))
-                || depthwiseThreeByThree(g, RowKernelF64.L)) return null;
+                || depthwiseStrideOne(g)) return null;
         return new InputGradientRowsF64(g, weight, workspace, bandBytes);
     }
 
@@ -173,14 +173,14 @@ public final class VectorProvider implements Provider {
     }
 
     /**
-     * Channels-first depthwise 3 × 3 at stride 1 (H dilation 1, rows of at least two vectors): the input gradient
-     * is a forward pass of the same shape with the taps flipped, whose few-channel planes share input rows between
-     * four output rows ({@code RowKernel*.nineTerms}): the class plans, one copy of gy and that forward pass, beat
-     * the row kernel (64 channels at 56²: 20 → 27 GFLOP/s; NOTES.md, session 14).
+     * Channels-first depthwise at stride 1: the input gradient is a forward pass of the same shape with the taps
+     * flipped, run on gy where it lies (the class plans' stride-1 plan); the few-channel planes' forward kernels
+     * beat the row kernel there (64 channels k3s1 at 56²: 20 → 45 GFLOP/s, 32 k5s1 d2 at 28² 19 → 30, 64 k3s1
+     * d2 at 56² 21 → 29, 32 k2s1 at 32² 7.5 → 16; NOTES.md, sessions 14 and 15). Not for layers of more channels
+     * per group (8 → 8 k3s1 at 56²: 75 → 64).
      */
-    private static boolean depthwiseThreeByThree(Geometry g, int lanes) {
-        return !g.channelsLast && g.cig == 1 && g.cog == 1 && g.k[0] == 1 && g.k[1] == 3 && g.k[2] == 3 && g.d[1] == 1
-                && g.s[0] == 1 && g.s[1] == 1 && g.s[2] == 1 && g.in[2] >= 2 * lanes;
+    private static boolean depthwiseStrideOne(Geometry g) {
+        return !g.channelsLast && g.cig == 1 && g.cog == 1 && g.s[0] == 1 && g.s[1] == 1 && g.s[2] == 1;
     }
 
     private static boolean weightRowsSuit(Geometry g) {
