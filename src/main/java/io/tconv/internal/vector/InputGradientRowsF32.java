@@ -79,10 +79,12 @@ final class InputGradientRowsF32 implements FloatKernel {
         return g.cig >= 2 ? 4 : 1;
     }
 
-    /** {@return gx cells computed per row: the row rounded up to a register block's vectors} */
+    /**
+     * {@return gx cells computed per row: the row rounded up to two vectors} ({@link #four} takes two at a time,
+     * {@link #one} four and then the last two: rounding to four wasted half the work on rows of two vectors)
+     */
     private static int width(Geometry g) {
-        int vectors = block(g) == 4 ? 2 : 4;
-        return (int) (((long) g.in[2] + vectors * L - 1) / (vectors * L) * vectors * L);
+        return (int) (((long) g.in[2] + 2 * L - 1) / (2 * L) * 2 * L);
     }
 
     /** {@return the bytes of one thread's buffers for g} */
@@ -236,7 +238,8 @@ final class InputGradientRowsF32 implements FloatKernel {
      */
     private void one(float[] lines, int at, int next, int wAt, float[] out, int o, int oNext) {
         int[] termAt = gyRows.termAt;
-        for (int i = 0; i < width; i += 4 * L) {
+        int i = 0;
+        for (; i + 2 * L < width; i += 4 * L) {
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
             if (next > 0) {
                 FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
@@ -270,6 +273,25 @@ final class InputGradientRowsF32 implements FloatKernel {
             a1.intoArray(out, o + i + L);
             a2.intoArray(out, o + i + 2 * L);
             a3.intoArray(out, o + i + 3 * L);
+        }
+        if (i < width) {   // the row's last one or two vectors: two at a time, not four (a 32-cell row: half the FMAs)
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), b0 = FloatVector.zero(S), b1 = FloatVector.zero(S);
+            for (int t = 0; t < terms; t++) {
+                int xt = at + termAt[t] + i;
+                FloatVector wv = FloatVector.broadcast(S, w[wAt + t]);
+                a0 = FloatVector.fromArray(S, lines, xt).fma(wv, a0);
+                a1 = FloatVector.fromArray(S, lines, xt + L).fma(wv, a1);
+                if (next > 0) {
+                    b0 = FloatVector.fromArray(S, lines, xt + next).fma(wv, b0);
+                    b1 = FloatVector.fromArray(S, lines, xt + next + L).fma(wv, b1);
+                }
+            }
+            a0.intoArray(out, o + i);
+            a1.intoArray(out, o + i + L);
+            if (next > 0) {
+                b0.intoArray(out, oNext + i);
+                b1.intoArray(out, oNext + i + L);
+            }
         }
     }
 
