@@ -133,7 +133,7 @@ final class InputGradientF64 {
             ConvTransposeSpec sub = ConvTransposeSpec.builder(spec.outChannels() * members.size(), spec.inChannels())
                     .groups(spec.groups()).inputSize(u).kernel(kSub).dilation(dSub).crops(crop, crop)
                     .channelsLast(spec.channelsLast()).build();
-            plans.add(ConvTranspose.plan(sub, subWeights(w, members, kSub), null, parallelism));
+            plans.add(ConvTranspose.plan(sub, subWeights(w, members.stream().map(Residue::taps).toList(), kSub), null, parallelism));
             classes.add(members);
             extents.add(in3(u, 1));
         }
@@ -158,13 +158,8 @@ final class InputGradientF64 {
         ConvTransposeSpec sub = ConvTransposeSpec.builder(spec.outChannels(), spec.inChannels()).groups(spec.groups())
                 .inputSize(out).kernel(k).dilation(d).crops(begin, end).channelsLast(spec.channelsLast()).build();
         int[][] taps = new int[rank][];   // (every tap is residue 0's)
-        int[] delta0 = new int[rank];
-        for (int a = 0; a < rank; a++) {
-            taps[a] = java.util.stream.IntStream.range(0, k[a]).toArray();
-            delta0[a] = -pb[a];
-        }
-        Residue all = new Residue(taps, k, d, in3(new int[rank], 0), in3(delta0, 0), in3(out, 1));
-        return ConvTranspose.plan(sub, subWeights(w, List.of(all), k), null, parallelism);
+        for (int a = 0; a < rank; a++) taps[a] = java.util.stream.IntStream.range(0, k[a]).toArray();
+        return ConvTranspose.plan(sub, subWeights(w, List.<int[][]>of(taps), k), null, parallelism);
     }
 
     /** {@return whether the stride-1 plan on gy runs (no class plans, no ĝ)} */
@@ -186,16 +181,17 @@ final class InputGradientF64 {
 
     /**
      * The class's weights as its plan's {@code [Cin', Cout'/g, k'…]}: input channel {@code (residue m, co)} of
-     * each group, output channel ci, tap t' = {@code w[ci][co][residue m's taps, flipped]}.
+     * each group, output channel ci, tap t' = {@code w[ci][co][residue m's taps, flipped]}; {@code members}
+     * holds each residue's taps per dimension.
      */
-    private double[] subWeights(double[] w, List<Residue> members, int[] kSub) {
+    private double[] subWeights(double[] w, List<int[][]> members, int[] kSub) {
         int rank = spec.rank(), g = spec.groups(), cig = spec.inChannelsPerGroup(), cog = spec.outChannelsPerGroup();
         int[] k = spec.kernel();
         int kVol = (int) ConvTransposeSpec.product(k), subVol = (int) ConvTransposeSpec.product(kSub), residues = members.size();
         double[] r = new double[spec.outChannels() * residues * cig * subVol];
         int[] idx = new int[rank];
         for (int m = 0; m < residues; m++) {
-            int[][] taps = members.get(m).taps();
+            int[][] taps = members.get(m);
             for (int tp = 0; tp < subVol; tp++) {
                 int rest = tp, t = 0;
                 for (int a = rank - 1; a >= 0; a--) {
